@@ -1,0 +1,62 @@
+package access_test
+
+import (
+	"testing"
+	"time"
+
+	"github.com/stretchr/testify/require"
+
+	"github.com/octura/odoo-hosting/components/access"
+	"github.com/octura/odoo-hosting/internal/jurisdiction"
+)
+
+var now = time.Date(2025, 3, 14, 9, 30, 0, 0, time.UTC)
+
+func TestIAM3_BreakGlassExpiry(t *testing.T) {
+	cet := time.FixedZone("CET", 3600)
+	cases := []struct {
+		granted time.Time
+		hours   int
+		want    string
+	}{
+		{time.Date(2025, 3, 14, 9, 0, 0, 0, time.UTC), 1, "2025-03-14T10:00:00Z"},
+		{time.Date(2025, 3, 14, 9, 0, 0, 0, time.UTC), 24, "2025-03-15T09:00:00Z"},
+		{time.Date(2025, 3, 14, 23, 30, 0, 0, cet), 4, "2025-03-15T02:30:00Z"},
+		{time.Date(2025, 12, 31, 20, 0, 0, 999, time.UTC), 8, "2026-01-01T04:00:00Z"},
+	}
+	for _, c := range cases {
+		got := access.BreakGlassExpiry(access.Grant{GrantedAt: c.granted, Hours: c.hours})
+		require.Equal(t, c.want, got.Format(time.RFC3339))
+	}
+	g := access.Grant{GrantedAt: now, Hours: 2}
+	require.True(t, g.Active(now.Add(time.Hour)))
+	require.False(t, g.Active(now.Add(2*time.Hour)))
+	require.False(t, g.Active(now.Add(-time.Minute)))
+}
+
+func TestDefaults(t *testing.T) {
+	d := access.Spec{}.WithDefaults()
+	require.Equal(t, 400, d.TrailRetentionDays)
+	require.Equal(t, jurisdiction.AWS, d.Cloud)
+}
+
+func TestIAM3_ValidateReturnsEveryProblem(t *testing.T) {
+	s := access.Spec{
+		Customer: "acme", AccountID: "12", Region: "eu-west-2", Jurisdiction: jurisdiction.EU, TrailRetentionDays: 30,
+		BreakGlass: &access.Grant{Principal: "arn:aws:iam::123456789012:group/ops", GrantedAt: now.Add(time.Hour), Hours: 48},
+	}
+	require.EqualError(t, s.ValidateAt(now), `accountId "12" is not an AWS account ID; allowed: 12 digits
+region "eu-west-2" (London, GB) is outside jurisdiction eu; allowed: eu-central-1, eu-north-1, eu-south-1, eu-south-2, eu-west-1, eu-west-3, eusc-de-east-1 (IAM-4: audit logs stay in the jurisdiction)
+trailRetentionDays 30 is out of range; allowed: 365 to 3653 (default 400)
+breakGlass.principal "arn:aws:iam::123456789012:group/ops" is not an IAM role or user ARN; allowed: arn:aws:iam::<account>:role/<name>
+breakGlass.hours 48 is out of range; allowed: 1 to 24 (IAM-3)
+breakGlass.grantedAt 2025-03-14T10:30:00Z is in the future; allowed: a time at or before now (2025-03-14T09:30:00Z)`)
+
+	s = access.Spec{Customer: "acme", AccountID: "123456789012", Region: "eu-west-1",
+		BreakGlass: &access.Grant{Principal: "arn:aws:iam::123456789012:role/alice", GrantedAt: now, Hours: 24}}
+	require.NoError(t, s.ValidateAt(now))
+	s.BreakGlass.Hours = 0
+	s.BreakGlass.GrantedAt = time.Time{}
+	require.EqualError(t, s.ValidateAt(now), `breakGlass.hours 0 is out of range; allowed: 1 to 24 (IAM-3)
+breakGlass.grantedAt is not set; allowed: the time the grant starts, RFC 3339`)
+}

@@ -1,0 +1,347 @@
+package awsbackup_test
+
+import (
+	"encoding/json"
+	"strings"
+	"testing"
+
+	"github.com/pulumi/pulumi-aws/sdk/v6/go/aws"
+	"github.com/pulumi/pulumi/sdk/v3/go/pulumi"
+	"github.com/stretchr/testify/require"
+
+	"github.com/octura/odoo-hosting/components/backup"
+	"github.com/octura/odoo-hosting/components/backup/awsbackup"
+	"github.com/octura/odoo-hosting/components/backup/backuptest"
+	"github.com/octura/odoo-hosting/internal/jurisdiction"
+	"github.com/octura/odoo-hosting/internal/plan"
+)
+
+const (
+	primaryKey = "arn:aws:kms:eu-west-1:111111111111:key/primary-backup"
+	backupKey  = "arn:aws:kms:eu-central-1:111111111111:key/backup-backup"
+)
+
+func spec(tier backup.Tier) backup.Spec {
+	return backup.Spec{Customer: "acme", Cloud: jurisdiction.AWS, AccountID: "111111111111", Tier: tier, PrimaryRegion: "eu-west-1", Production: true}
+}
+
+// run plans awsbackup.New for s with providers of its regions and keys of those
+// regions; the constructor's error is returned, the plan is kept either way.
+func run(t *testing.T, s backup.Spec) (*plan.Plan, *awsbackup.Backup, error) {
+	t.Helper()
+	var c *awsbackup.Backup
+	var newErr error
+	p, err := plan.Run("odoo-hosting", "acme-eu", func(ctx *pulumi.Context) error {
+		d := s.WithDefaults()
+		pp, err := aws.NewProvider(ctx, "primary", &aws.ProviderArgs{Region: pulumi.String(d.PrimaryRegion)})
+		if err != nil {
+			return err
+		}
+		bp, err := aws.NewProvider(ctx, "backup", &aws.ProviderArgs{Region: pulumi.String(d.BackupRegion)})
+		if err != nil {
+			return err
+		}
+		keyOf := func(region string) string { return "arn:aws:kms:" + region + ":111111111111:key/backup" }
+		c, newErr = awsbackup.New(ctx, "acme-backup", awsbackup.Args{
+			Spec: s, PrimaryProvider: pp, BackupProvider: bp,
+			PrimaryKeyArn: pulumi.String(keyOf(d.PrimaryRegion)), BackupKeyArn: pulumi.String(keyOf(d.BackupRegion)),
+			ResourceArns: pulumi.StringArray{pulumi.String("arn:aws:rds:eu-west-1:111111111111:db:acme")},
+		})
+		return nil
+	})
+	require.NoError(t, err)
+	return p, c, newErr
+}
+
+// managed are the plan's resources without the two test providers.
+func managed(p *plan.Plan) []plan.State {
+	var out []plan.State
+	for _, r := range p.Resources() {
+		if r.Type != "pulumi:providers:aws" {
+			out = append(out, r)
+		}
+	}
+	return out
+}
+
+func regionOf(t *testing.T, p *plan.Plan, r plan.State) string {
+	prov, ok := p.ProviderOf(r)
+	require.True(t, ok, "%s has an explicit provider", r.URN)
+	return prov.Inputs["region"].(string)
+}
+
+func arnRegion(arn any) string {
+	parts := strings.Split(arn.(string), ":")
+	if len(parts) < 4 {
+		return ""
+	}
+	return parts[3]
+}
+
+func m(v any) map[string]any { return v.(map[string]any) }
+func l(v any) []any          { return v.([]any) }
+func num(v any) int          { return int(v.(float64)) }
+
+// observe describes a plan in the conformance suite's terms.
+func observe(t *testing.T, p *plan.Plan, c *awsbackup.Backup) backuptest.Observed {
+	o := backuptest.Observed{Resources: len(managed(p))}
+	if c != nil {
+		o.PrimaryRegion, o.BackupRegion = c.PrimaryRegion, c.BackupRegion
+	}
+	for _, b := range p.ByType("aws:s3/bucketV2:BucketV2") {
+		st := backuptest.Store{Name: b.Name(), Region: regionOf(t, p, b), Retained: b.RetainOnDelete, Protected: b.Protect}
+		if v, ok := p.Get("aws:s3/bucketVersioningV2:BucketVersioningV2", b.Name()); ok {
+			st.Versioned = m(v.Inputs["versioningConfiguration"])["status"] == "Enabled"
+		}
+		if lk, ok := p.Get("aws:s3/bucketObjectLockConfigurationV2:BucketObjectLockConfigurationV2", b.Name()); ok && b.Inputs["objectLockEnabled"] == true {
+			dr := m(m(lk.Inputs["rule"])["defaultRetention"])
+			if dr["mode"] == "COMPLIANCE" {
+				st.ImmutableDays = num(dr["days"])
+			}
+		}
+		if e, ok := p.Get("aws:s3/bucketServerSideEncryptionConfigurationV2:BucketServerSideEncryptionConfigurationV2", b.Name()); ok {
+			def := m(m(l(e.Inputs["rules"])[0])["applyServerSideEncryptionByDefault"])
+			if def["sseAlgorithm"] == "aws:kms" {
+				st.KeyRegion = arnRegion(def["kmsMasterKeyId"])
+			}
+		}
+		if pab, ok := p.Get("aws:s3/bucketPublicAccessBlock:BucketPublicAccessBlock", b.Name()); ok {
+			st.PublicAccessBlocked = pab.Inputs["blockPublicAcls"] == true && pab.Inputs["blockPublicPolicy"] == true &&
+				pab.Inputs["ignorePublicAcls"] == true && pab.Inputs["restrictPublicBuckets"] == true
+		}
+		if bp, ok := p.Get("aws:s3/bucketPolicy:BucketPolicy", b.Name()); ok {
+			st.RefusesPlainHTTP = strings.Contains(bp.Inputs["policy"].(string), `{"Bool":{"aws:SecureTransport":"false"}}`)
+		}
+		if lc, ok := p.Get("aws:s3/bucketLifecycleConfigurationV2:BucketLifecycleConfigurationV2", b.Name()); ok {
+			for _, r := range l(lc.Inputs["rules"]) {
+				exp := m(m(r)["expiration"])
+				if d, ok := exp["days"]; ok && d != nil {
+					nc := num(m(m(r)["noncurrentVersionExpiration"])["noncurrentDays"])
+					st.MaxKeepDays = max(st.MaxKeepDays, num(d)+nc)
+				}
+			}
+		}
+		o.Stores = append(o.Stores, st)
+	}
+	for _, v := range p.ByType("aws:backup/vault:Vault") {
+		st := backuptest.Store{Name: v.Name(), Region: regionOf(t, p, v), Retained: v.RetainOnDelete, Protected: v.Protect,
+			KeyRegion: arnRegion(v.Inputs["kmsKeyArn"]), Versioned: true, PublicAccessBlocked: true, RefusesPlainHTTP: true}
+		if lk, ok := p.Get("aws:backup/vaultLockConfiguration:VaultLockConfiguration", v.Name()); ok {
+			st.ImmutableDays = num(lk.Inputs["minRetentionDays"])
+			st.MaxKeepDays = num(lk.Inputs["maxRetentionDays"])
+		}
+		o.Stores = append(o.Stores, st)
+	}
+	for _, bp := range p.ByType("aws:backup/plan:Plan") {
+		for _, r := range l(bp.Inputs["rules"]) {
+			rule := m(r)
+			sc := backuptest.Schedule{Name: rule["ruleName"].(string), Cron: rule["schedule"].(string),
+				DeleteAfterDays: num(m(rule["lifecycle"])["deleteAfter"])}
+			if cas, ok := rule["copyActions"].([]any); ok && len(cas) > 0 {
+				ca := m(cas[0])
+				sc.CopyRegion = arnRegion(ca["destinationVaultArn"])
+				sc.CopyDeleteAfterDays = num(m(ca["lifecycle"])["deleteAfter"])
+			}
+			o.Schedules = append(o.Schedules, sc)
+		}
+	}
+	for _, rt := range p.ByType("aws:backup/restoreTestingPlan:RestoreTestingPlan") {
+		o.RestoreTests = append(o.RestoreTests, rt.Inputs["scheduleExpression"].(string))
+	}
+	return o
+}
+
+func TestConformance(t *testing.T) {
+	backuptest.Run(t, backuptest.Harness{
+		Cloud: jurisdiction.AWS, AccountID: "111111111111", Primary: "eu-west-1", Foreign: "us-east-1",
+		Plan: func(t *testing.T, s backup.Spec) (backuptest.Observed, error) {
+			p, c, err := run(t, s)
+			return observe(t, p, c), err
+		},
+	})
+}
+
+func TestInventoryCloudProduction(t *testing.T) {
+	p, c, err := run(t, spec(backup.Cloud))
+	require.NoError(t, err)
+	counts := map[string]int{}
+	for _, r := range managed(p) {
+		counts[r.Type]++
+		if r.Type != awsbackup.Type {
+			require.Equal(t, "urn:pulumi:acme-eu::odoo-hosting::odoo-hosting:backup:Backup::acme-backup", r.Parent, r.URN)
+			require.NotEmpty(t, r.Provider, "explicit provider on %s", r.URN)
+		}
+	}
+	require.Equal(t, map[string]int{
+		awsbackup.Type:                                 1,
+		"aws:s3/bucketV2:BucketV2":                     2,
+		"aws:s3/bucketVersioningV2:BucketVersioningV2": 2,
+		"aws:s3/bucketObjectLockConfigurationV2:BucketObjectLockConfigurationV2":                     2,
+		"aws:s3/bucketServerSideEncryptionConfigurationV2:BucketServerSideEncryptionConfigurationV2": 2,
+		"aws:s3/bucketPublicAccessBlock:BucketPublicAccessBlock":                                     2,
+		"aws:s3/bucketPolicy:BucketPolicy":                                                           2,
+		"aws:s3/bucketLifecycleConfigurationV2:BucketLifecycleConfigurationV2":                       2,
+		"aws:s3/bucketReplicationConfig:BucketReplicationConfig":                                     1,
+		"aws:iam/role:Role":                                          2,
+		"aws:iam/rolePolicy:RolePolicy":                              1,
+		"aws:iam/rolePolicyAttachment:RolePolicyAttachment":          2,
+		"aws:backup/vault:Vault":                                     2,
+		"aws:backup/vaultLockConfiguration:VaultLockConfiguration":   2,
+		"aws:backup/plan:Plan":                                       1,
+		"aws:backup/selection:Selection":                             1,
+		"aws:backup/restoreTestingPlan:RestoreTestingPlan":           1,
+		"aws:backup/restoreTestingSelection:RestoreTestingSelection": 2,
+	}, counts)
+	require.Len(t, managed(p), 30)
+	require.Equal(t, "eu-west-1", c.PrimaryRegion)
+	require.Equal(t, "eu-central-1", c.BackupRegion)
+}
+
+func TestRES3_ReplicaAndCopiesInBackupRegion(t *testing.T) {
+	p, _, err := run(t, spec(backup.Cloud))
+	require.NoError(t, err)
+	replica, ok := p.Get("aws:s3/bucketV2:BucketV2", "acme-backup-replica")
+	require.True(t, ok)
+	require.Equal(t, "eu-central-1", regionOf(t, p, replica))
+	require.Equal(t, "acme-backup-111111111111-eu-central-1", replica.Inputs["bucket"])
+	primary, _ := p.Get("aws:s3/bucketV2:BucketV2", "acme-backup-primary")
+	require.Equal(t, "eu-west-1", regionOf(t, p, primary))
+	vault, _ := p.Get("aws:backup/vault:Vault", "acme-backup-backup")
+	require.Equal(t, "eu-central-1", regionOf(t, p, vault))
+	bp, _ := p.Get("aws:backup/plan:Plan", "acme-backup")
+	require.Equal(t, "eu-west-1", regionOf(t, p, bp))
+	for _, r := range l(bp.Inputs["rules"]) {
+		ca := m(l(m(r)["copyActions"])[0])
+		require.Regexp(t, `^arn:aws:backup:eu-central-1:111111111111:vault/acme-backup-backup-[0-9a-f]{8}$`, ca["destinationVaultArn"])
+	}
+	rep, _ := p.Get("aws:s3/bucketReplicationConfig:BucketReplicationConfig", "acme-backup")
+	rule := m(l(rep.Inputs["rules"])[0])
+	require.Equal(t, "Enabled", rule["status"])
+	require.Equal(t, "Enabled", m(rule["deleteMarkerReplication"])["status"])
+	require.Regexp(t, `^arn:aws:s3:eu-central-1:.*acme-backup-replica-`, m(rule["destination"])["bucket"])
+	require.Equal(t, "STANDARD_IA", m(rule["destination"])["storageClass"])
+}
+
+func TestENC5_ReplicaEncryptedWithBackupRegionKey(t *testing.T) {
+	p, _, err := run(t, spec(backup.Cloud))
+	require.NoError(t, err)
+	bk := "arn:aws:kms:eu-central-1:111111111111:key/backup"
+	pk := "arn:aws:kms:eu-west-1:111111111111:key/backup"
+	rep, _ := p.Get("aws:s3/bucketReplicationConfig:BucketReplicationConfig", "acme-backup")
+	rule := m(l(rep.Inputs["rules"])[0])
+	require.Equal(t, bk, m(m(rule["destination"])["encryptionConfiguration"])["replicaKmsKeyId"])
+	require.Equal(t, "Enabled", m(m(rule["sourceSelectionCriteria"])["sseKmsEncryptedObjects"])["status"])
+	for name, key := range map[string]string{"acme-backup-replica": bk, "acme-backup-primary": pk} {
+		e, _ := p.Get("aws:s3/bucketServerSideEncryptionConfigurationV2:BucketServerSideEncryptionConfigurationV2", name)
+		r := m(l(e.Inputs["rules"])[0])
+		require.Equal(t, map[string]any{"sseAlgorithm": "aws:kms", "kmsMasterKeyId": key}, r["applyServerSideEncryptionByDefault"], name)
+		require.Equal(t, true, r["bucketKeyEnabled"])
+	}
+	v, _ := p.Get("aws:backup/vault:Vault", "acme-backup-backup")
+	require.Equal(t, bk, v.Inputs["kmsKeyArn"])
+	v, _ = p.Get("aws:backup/vault:Vault", "acme-backup-primary")
+	require.Equal(t, pk, v.Inputs["kmsKeyArn"])
+}
+
+func TestIAM_ReplicationRoleLimitedToBucketsAndKeys(t *testing.T) {
+	p, _, err := run(t, spec(backup.Cloud))
+	require.NoError(t, err)
+	rp, _ := p.Get("aws:iam/rolePolicy:RolePolicy", "acme-backup-replication")
+	var doc struct{ Statement []map[string]any }
+	require.NoError(t, json.Unmarshal([]byte(rp.Inputs["policy"].(string)), &doc))
+	var resources []string
+	for _, s := range doc.Statement {
+		require.Equal(t, "Allow", s["Effect"])
+		resources = append(resources, s["Resource"].(string))
+	}
+	require.Len(t, resources, 5)
+	for _, r := range resources {
+		require.NotContains(t, r, "*/", r)
+		require.NotEqual(t, "*", r)
+		require.Regexp(t, `^arn:aws:(s3:eu-(west|central)-1:111111111111:bucketv2/acme-backup-(primary|replica)-[0-9a-f]{8}(/\*)?|kms:eu-(west|central)-1:111111111111:key/backup)$`, r)
+	}
+}
+
+func TestENC1_BAK3_BucketPolicyRefusesPlainHTTPAndUnencryptedUploads(t *testing.T) {
+	p, _, err := run(t, spec(backup.OdooSH))
+	require.NoError(t, err)
+	for _, bp := range p.ByType("aws:s3/bucketPolicy:BucketPolicy") {
+		var doc struct{ Statement []map[string]any }
+		require.NoError(t, json.Unmarshal([]byte(bp.Inputs["policy"].(string)), &doc))
+		require.Len(t, doc.Statement, 2)
+		require.Equal(t, "Deny", doc.Statement[0]["Effect"])
+		require.Equal(t, map[string]any{"Bool": map[string]any{"aws:SecureTransport": "false"}}, doc.Statement[0]["Condition"])
+		require.Equal(t, "s3:PutObject", doc.Statement[1]["Action"])
+		require.Equal(t, map[string]any{"StringNotEquals": map[string]any{"s3:x-amz-server-side-encryption": "aws:kms"}}, doc.Statement[1]["Condition"])
+	}
+}
+
+func TestBAK3_ObjectLockComplianceAndVaultLock(t *testing.T) {
+	p, _, err := run(t, spec(backup.Cloud))
+	require.NoError(t, err)
+	for _, b := range p.ByType("aws:s3/bucketV2:BucketV2") {
+		require.Equal(t, true, b.Inputs["objectLockEnabled"])
+		lk, _ := p.Get("aws:s3/bucketObjectLockConfigurationV2:BucketObjectLockConfigurationV2", b.Name())
+		require.Equal(t, map[string]any{"mode": "COMPLIANCE", "days": 35.0}, m(m(lk.Inputs["rule"])["defaultRetention"]))
+	}
+	for _, lk := range p.ByType("aws:backup/vaultLockConfiguration:VaultLockConfiguration") {
+		require.Equal(t, 35.0, lk.Inputs["minRetentionDays"])
+		require.Equal(t, 36.0, lk.Inputs["maxRetentionDays"])
+		require.Equal(t, 3.0, lk.Inputs["changeableForDays"])
+	}
+}
+
+func TestBAK5_LifecycleNeverPast365(t *testing.T) {
+	s := spec(backup.Cloud)
+	s.RetentionDays = 365
+	p, _, err := run(t, s)
+	require.NoError(t, err)
+	lc, _ := p.Get("aws:s3/bucketLifecycleConfigurationV2:BucketLifecycleConfigurationV2", "acme-backup-primary")
+	r := m(l(lc.Inputs["rules"])[0])
+	require.Equal(t, 364.0, m(r["expiration"])["days"])
+	require.Equal(t, 1.0, m(r["noncurrentVersionExpiration"])["noncurrentDays"])
+	for _, lk := range p.ByType("aws:backup/vaultLockConfiguration:VaultLockConfiguration") {
+		require.Equal(t, 365.0, lk.Inputs["maxRetentionDays"])
+	}
+}
+
+func TestBAK4_RestoreTestingPlanAndSelections(t *testing.T) {
+	p, _, err := run(t, spec(backup.Enterprise))
+	require.NoError(t, err)
+	rtp, ok := p.Get("aws:backup/restoreTestingPlan:RestoreTestingPlan", "acme-backup")
+	require.True(t, ok)
+	require.Equal(t, "acme_backup_restore_test", rtp.Inputs["name"])
+	require.Equal(t, "cron(0 5 1 1,4,7,10 ? *)", rtp.Inputs["scheduleExpression"])
+	var types []string
+	for _, sel := range p.ByType("aws:backup/restoreTestingSelection:RestoreTestingSelection") {
+		require.Equal(t, "acme_backup_restore_test", sel.Inputs["restoreTestingPlanName"])
+		types = append(types, sel.Inputs["protectedResourceType"].(string))
+	}
+	require.ElementsMatch(t, []string{"RDS", "EFS"}, types)
+	p, _, err = run(t, spec(backup.OdooSH))
+	require.NoError(t, err)
+	require.Len(t, p.ByType("aws:backup/restoreTestingPlan:RestoreTestingPlan"), 1)
+	require.Empty(t, p.ByType("aws:backup/restoreTestingSelection:RestoreTestingSelection"))
+}
+
+func TestBackupSelectionProtectsResourceArnsAndTagged(t *testing.T) {
+	p, _, err := run(t, spec(backup.Cloud))
+	require.NoError(t, err)
+	sel, _ := p.Get("aws:backup/selection:Selection", "acme-backup")
+	require.Equal(t, []any{"arn:aws:rds:eu-west-1:111111111111:db:acme"}, sel.Inputs["resources"])
+	require.Equal(t, []any{map[string]any{"type": "STRINGEQUALS", "key": "odoo-hosting:backup", "value": "acme-backup"}}, sel.Inputs["selectionTags"])
+	var policies []any
+	for _, a := range p.ByType("aws:iam/rolePolicyAttachment:RolePolicyAttachment") {
+		policies = append(policies, a.Inputs["policyArn"])
+	}
+	require.ElementsMatch(t, []any{awsbackup.BackupServicePolicyArn, awsbackup.RestoreServicePolicyArn}, policies)
+}
+
+func TestRES3_ForeignBackupRegionRefusedWithAllowedList(t *testing.T) {
+	s := spec(backup.Cloud)
+	s.BackupRegion = "us-east-1"
+	p, c, err := run(t, s)
+	require.Nil(t, c)
+	require.EqualError(t, err, `backup acme-backup: backupRegion "us-east-1" (N. Virginia, US) is outside jurisdiction eu; allowed: eu-central-1, eu-north-1, eu-south-1, eu-south-2, eu-west-3`)
+	require.Empty(t, managed(p))
+}

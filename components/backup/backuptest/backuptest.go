@@ -1,0 +1,246 @@
+// Package backuptest is the conformance suite every implementation of the backup
+// concept runs (awsbackup today, gcpbackup later). An implementation describes what
+// it planned in the cloud-neutral Observed shape; the suite checks the promises of
+// RES-3, ENC-5 and BAK-1 to BAK-6 against it, so that each cloud keeps them the same
+// way.
+package backuptest
+
+import (
+	"testing"
+
+	"github.com/stretchr/testify/require"
+
+	"github.com/octura/odoo-hosting/components/backup"
+	"github.com/octura/odoo-hosting/internal/jurisdiction"
+)
+
+// Store is one place that holds backup copies: an object bucket or a backup vault.
+type Store struct {
+	// Name is the store's resource name, for messages.
+	Name string
+	// Region is where the store lives.
+	Region string
+	// KeyRegion is the region of the managed key that encrypts it; "" when it is
+	// encrypted with a provider default key or not at all.
+	KeyRegion string
+	// ImmutableDays is how long copies cannot be deleted, not even by an
+	// administrator (object lock in compliance mode, vault lock); 0 when not.
+	ImmutableDays int
+	// MaxKeepDays is the longest the store keeps any copy, including noncurrent
+	// versions; 0 when unbounded.
+	MaxKeepDays int
+	// Versioned is true when overwritten copies are kept as versions.
+	Versioned bool
+	// PublicAccessBlocked is true when public access is refused.
+	PublicAccessBlocked bool
+	// RefusesPlainHTTP is true when requests without TLS are refused (ENC-1).
+	RefusesPlainHTTP bool
+	// Retained is true when deleting the stack leaves the store in place (BAK-6).
+	Retained bool
+	// Protected is true when the engine refuses to delete or replace it (BAK-6).
+	Protected bool
+}
+
+// Schedule is one planned backup rule.
+type Schedule struct {
+	Name            string
+	Cron            string
+	DeleteAfterDays int
+	// CopyRegion is where each copy is also kept; "" when not copied.
+	CopyRegion string
+	// CopyDeleteAfterDays is how long the copy is kept.
+	CopyDeleteAfterDays int
+}
+
+// Observed is what an implementation planned, in cloud-neutral terms.
+type Observed struct {
+	// Resources is how many resources the program registered, the component included.
+	Resources int
+	// Stores are every bucket and vault that holds copies.
+	Stores []Store
+	// Schedules are the backup rules.
+	Schedules []Schedule
+	// RestoreTests are the crons of the scheduled restore tests.
+	RestoreTests []string
+	// PrimaryRegion and BackupRegion are the component's plain outputs.
+	PrimaryRegion, BackupRegion string
+}
+
+// Harness is what an implementation gives the suite.
+type Harness struct {
+	// Cloud is the implementation's cloud.
+	Cloud jurisdiction.Cloud
+	// AccountID is a valid account (or project) ID of the cloud.
+	AccountID string
+	// Primary is a primary region with a default backup region.
+	Primary string
+	// Foreign is a region of the same cloud outside Primary's jurisdiction.
+	Foreign string
+	// Plan runs the implementation's constructor for spec offline and reports what
+	// it planned and the error the constructor returned.
+	Plan func(t *testing.T, spec backup.Spec) (Observed, error)
+}
+
+// Spec returns a valid spec of tier for the harness.
+func (h Harness) Spec(tier backup.Tier) backup.Spec {
+	return backup.Spec{Customer: "acme", Cloud: h.Cloud, AccountID: h.AccountID, Tier: tier, PrimaryRegion: h.Primary, RPOHours: 4, RTOHours: 8}
+}
+
+// Run runs every conformance test of the backup concept.
+func Run(t *testing.T, h Harness) {
+	t.Run("RES3_CopiesInSecondRegionOfSameJurisdiction", func(t *testing.T) { testRES3(t, h) })
+	t.Run("RES3_ForeignBackupRegionRefusedAndNothingRegistered", func(t *testing.T) { testRES3Refused(t, h) })
+	t.Run("ENC5_EveryStoreEncryptedWithKeyOfItsRegion", func(t *testing.T) { testENC5(t, h) })
+	t.Run("BAK1_SchedulesMeetTierRPO", func(t *testing.T) { testBAK1(t, h) })
+	t.Run("BAK1_OnPremiseWithoutRPORefused", func(t *testing.T) { testBAK1Refused(t, h) })
+	t.Run("BAK2_RetentionAndGFS", func(t *testing.T) { testBAK2(t, h) })
+	t.Run("BAK3_ImmutableVersionedPrivate", func(t *testing.T) { testBAK3(t, h) })
+	t.Run("BAK4_RestoreTestedQuarterly", func(t *testing.T) { testBAK4(t, h) })
+	t.Run("BAK5_OffboardingExpiresWithinLimit", func(t *testing.T) { testBAK5(t, h) })
+	t.Run("BAK6_StoresRetainedAndProtectedInProduction", func(t *testing.T) { testBAK6(t, h) })
+}
+
+func plan(t *testing.T, h Harness, s backup.Spec) Observed {
+	t.Helper()
+	o, err := h.Plan(t, s)
+	require.NoError(t, err)
+	require.NotEmpty(t, o.Stores)
+	return o
+}
+
+func testRES3(t *testing.T, h Harness) {
+	s := h.Spec(backup.Cloud)
+	o := plan(t, h, s)
+	want, err := jurisdiction.DefaultBackupRegion(h.Cloud, h.Primary)
+	require.NoError(t, err)
+	require.Equal(t, h.Primary, o.PrimaryRegion)
+	require.Equal(t, want.Name, o.BackupRegion)
+	regions := map[string]int{}
+	for _, st := range o.Stores {
+		regions[st.Region]++
+	}
+	require.Equal(t, 2, len(regions), "stores in exactly the primary and the backup region: %v", regions)
+	require.Equal(t, regions[h.Primary], regions[want.Name], "every store has its counterpart in the backup region")
+	for _, sc := range o.Schedules {
+		require.Equal(t, want.Name, sc.CopyRegion, "RES-3: rule %s copies to the backup region", sc.Name)
+	}
+}
+
+func testRES3Refused(t *testing.T, h Harness) {
+	s := h.Spec(backup.Cloud)
+	s.BackupRegion = h.Foreign
+	o, err := h.Plan(t, s)
+	require.Error(t, err)
+	require.Contains(t, err.Error(), s.Validate().Error())
+	require.Contains(t, err.Error(), "is outside jurisdiction")
+	require.Zero(t, o.Resources, "nothing registered on a refused spec")
+
+	s.BackupRegion = h.Primary
+	o, err = h.Plan(t, s)
+	require.ErrorContains(t, err, "is the primary region")
+	require.Zero(t, o.Resources)
+}
+
+func testENC5(t *testing.T, h Harness) {
+	o := plan(t, h, h.Spec(backup.Cloud))
+	for _, st := range o.Stores {
+		require.Equal(t, st.Region, st.KeyRegion, "ENC-2/ENC-5: store %s in %s is encrypted with a key of its region", st.Name, st.Region)
+	}
+}
+
+func testBAK1(t *testing.T, h Harness) {
+	for _, tier := range backup.Tiers() {
+		s := h.Spec(tier)
+		o := plan(t, h, s)
+		var want, got []string
+		for _, r := range backup.Rules(s) {
+			want = append(want, r.Cron)
+		}
+		for _, sc := range o.Schedules {
+			got = append(got, sc.Cron)
+		}
+		require.ElementsMatch(t, want, got, "BAK-1: %s schedules", tier)
+	}
+}
+
+func testBAK1Refused(t *testing.T, h Harness) {
+	s := h.Spec(backup.OnPremise)
+	s.RPOHours = 0
+	o, err := h.Plan(t, s)
+	require.ErrorContains(t, err, "rpoHours 0 is not set")
+	require.Zero(t, o.Resources)
+}
+
+func testBAK2(t *testing.T, h Harness) {
+	s := h.Spec(backup.Cloud)
+	o := plan(t, h, s)
+	for _, sc := range o.Schedules {
+		require.Equal(t, backup.DefaultRetentionDays, sc.DeleteAfterDays, sc.Name)
+		require.Equal(t, backup.DefaultRetentionDays, sc.CopyDeleteAfterDays, sc.Name)
+	}
+	s.GFS = true
+	o = plan(t, h, s)
+	keep := map[string]int{}
+	for _, sc := range o.Schedules {
+		keep[sc.Cron] = sc.CopyDeleteAfterDays
+	}
+	for _, r := range backup.Rules(s) {
+		require.Equal(t, r.DeleteAfterDays, keep[r.Cron], "BAK-2 GFS rule %s", r.Name)
+	}
+}
+
+func testBAK3(t *testing.T, h Harness) {
+	s := h.Spec(backup.OdooSH)
+	s.RetentionDays = 60
+	o := plan(t, h, s)
+	for _, st := range o.Stores {
+		require.Equal(t, 60, st.ImmutableDays, "BAK-3: %s immutable for the retention", st.Name)
+		require.True(t, st.PublicAccessBlocked, "BAK-3: %s private", st.Name)
+		require.True(t, st.Versioned, "BAK-3: %s versioned", st.Name)
+		require.True(t, st.RefusesPlainHTTP, "ENC-1: %s refuses plain HTTP", st.Name)
+	}
+}
+
+func testBAK4(t *testing.T, h Harness) {
+	o := plan(t, h, h.Spec(backup.Cloud))
+	require.Equal(t, []string{backup.DefaultRestoreTestCron}, o.RestoreTests)
+	s := h.Spec(backup.Cloud)
+	s.RestoreTestCron = "cron(0 5 1 1 ? *)"
+	o, err := h.Plan(t, s)
+	require.ErrorContains(t, err, "leaves 12 months between restore tests")
+	require.Zero(t, o.Resources)
+}
+
+func testBAK5(t *testing.T, h Harness) {
+	for _, off := range []int{0, 30, 365} {
+		s := h.Spec(backup.Enterprise)
+		s.GFS = true
+		s.RetentionDays = 365
+		s.OffboardingExpiryDays = off
+		limit := backup.MaxKeepDays
+		if off > 0 {
+			limit = off
+		}
+		o := plan(t, h, s)
+		for _, st := range o.Stores {
+			require.NotZero(t, st.MaxKeepDays, "BAK-5: %s bounded", st.Name)
+			require.LessOrEqual(t, st.MaxKeepDays, limit, "BAK-5: %s", st.Name)
+		}
+		for _, sc := range o.Schedules {
+			require.LessOrEqual(t, sc.DeleteAfterDays, limit, "BAK-5: %s", sc.Name)
+			require.LessOrEqual(t, sc.CopyDeleteAfterDays, limit, "BAK-5: %s", sc.Name)
+		}
+	}
+}
+
+func testBAK6(t *testing.T, h Harness) {
+	for _, prod := range []bool{false, true} {
+		s := h.Spec(backup.Cloud)
+		s.Production = prod
+		o := plan(t, h, s)
+		for _, st := range o.Stores {
+			require.True(t, st.Retained, "BAK-6: %s retained on delete", st.Name)
+			require.Equal(t, prod, st.Protected, "BAK-6: %s protected only in production", st.Name)
+		}
+	}
+}

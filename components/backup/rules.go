@@ -1,0 +1,191 @@
+package backup
+
+import (
+	"fmt"
+	"regexp"
+	"strings"
+)
+
+// Rule is one backup schedule: when copies are taken and how long they are kept.
+// Every rule copies to the backup region (RES-3).
+type Rule struct {
+	// Name is stable and short: "hourly", "daily", "weekly", "monthly" or "every-<n>h".
+	Name string
+	// IntervalHours is the longest time between two copies of this rule.
+	IntervalHours int
+	// Cron is the schedule in the six-field form cron(min hour day month dow year), UTC.
+	Cron string
+	// Full is true for a full copy, false for an incremental one.
+	Full bool
+	// DeleteAfterDays is how long each copy is kept, in both regions (BAK-2, BAK-5).
+	DeleteAfterDays int
+	// CopyToBackupRegion is always true: every copy is also kept in the backup region.
+	CopyToBackupRegion bool
+}
+
+// Objectives returns the recovery point and recovery time objectives of a spec's
+// tier, in hours (BAK-1): odoo-sh 24/8, cloud and enterprise 1/4, on-premise as
+// configured.
+func Objectives(s Spec) (rpoHours, rtoHours int) {
+	switch s.Tier {
+	case OdooSH:
+		return 24, 8
+	case Cloud, Enterprise:
+		return 1, 4
+	}
+	return s.RPOHours, s.RTOHours
+}
+
+// Rules returns the backup rules of a spec: odoo-sh daily; cloud and enterprise
+// hourly incremental plus daily full; on-premise every RPOHours hours (daily at most
+// 24 h apart) (BAK-1). With GFS the daily, weekly and monthly rules keep 7, 28 and
+// 93 days; without it every rule keeps RetentionDays (BAK-2). Off-boarding caps every
+// rule at OffboardingExpiryDays (BAK-5). The spec is read with its defaults.
+func Rules(s Spec) []Rule {
+	s = s.WithDefaults()
+	keep := s.RetentionDays
+	if s.GFS {
+		keep = GFSDailyDays
+	}
+	daily := Rule{Name: "daily", IntervalHours: 24, Cron: fmt.Sprintf("cron(0 %d * * ? *)", FullBackupHourUTC), Full: true, DeleteAfterDays: keep}
+	var out []Rule
+	switch s.Tier {
+	case Cloud, Enterprise:
+		out = append(out, Rule{Name: "hourly", IntervalHours: 1, Cron: "cron(0 * * * ? *)", DeleteAfterDays: keep}, daily)
+	case OnPremise:
+		n := s.RPOHours
+		if n >= 24 || n <= 0 {
+			out = append(out, daily)
+		} else {
+			cron := "cron(0 * * * ? *)"
+			if n > 1 {
+				cron = fmt.Sprintf("cron(0 0/%d * * ? *)", n)
+			}
+			out = append(out, Rule{Name: fmt.Sprintf("every-%dh", n), IntervalHours: n, Cron: cron, Full: true, DeleteAfterDays: keep})
+		}
+	default:
+		out = append(out, daily)
+	}
+	if s.GFS {
+		out = append(out,
+			Rule{Name: "weekly", IntervalHours: 7 * 24, Cron: fmt.Sprintf("cron(0 %d ? * SUN *)", FullBackupHourUTC), Full: true, DeleteAfterDays: GFSWeeklyDays},
+			Rule{Name: "monthly", IntervalHours: 31 * 24, Cron: fmt.Sprintf("cron(0 %d 1 * ? *)", FullBackupHourUTC), Full: true, DeleteAfterDays: GFSMonthlyDays},
+		)
+	}
+	for i := range out {
+		out[i].DeleteAfterDays = capDays(s, out[i].DeleteAfterDays)
+		out[i].CopyToBackupRegion = true
+	}
+	return out
+}
+
+// capDays bounds a keep period by MaxKeepDays and, when off-boarded, by
+// OffboardingExpiryDays (BAK-5).
+func capDays(s Spec, d int) int {
+	limit := MaxKeepDays
+	if s.OffboardingExpiryDays > 0 && s.OffboardingExpiryDays < limit {
+		limit = s.OffboardingExpiryDays
+	}
+	if d > limit {
+		return limit
+	}
+	return d
+}
+
+// StoreRule is the expiry of one prefix of an object store of backup files.
+type StoreRule struct {
+	// Name is the rule's stable ID.
+	Name string
+	// Prefix selects the objects; "" is every object.
+	Prefix string
+	// ExpireAfterDays makes the current version noncurrent after that many days.
+	ExpireAfterDays int
+	// NoncurrentExpireAfterDays deletes a noncurrent version that many days later.
+	NoncurrentExpireAfterDays int
+}
+
+// KeepDays is the longest an object under the rule survives.
+func (r StoreRule) KeepDays() int { return r.ExpireAfterDays + r.NoncurrentExpireAfterDays }
+
+// Expiry is how long copies live, derived from the rules.
+type Expiry struct {
+	// MinRetentionDays is how long every copy is immutable: the object lock and the
+	// vault lock minimum (BAK-3). It never exceeds the shortest keep period.
+	MinRetentionDays int
+	// MaxRetentionDays is the longest any copy is kept, in any store: the vault lock
+	// maximum. Never more than 365, nor than OffboardingExpiryDays (BAK-5).
+	MaxRetentionDays int
+	// Store are the expiry rules of the object stores, one per rule prefix.
+	Store []StoreRule
+}
+
+// noncurrentDays is how long a version that was replaced or expired stays.
+const noncurrentDays = 1
+
+// Lifecycle returns the expiry of a spec's copies: object stores expire the files
+// of each rule under the prefix "<rule name>/" (every object without GFS) so that
+// nothing outlives the rule's keep period plus one day for the noncurrent version,
+// and, when off-boarded, nothing outlives OffboardingExpiryDays (BAK-5). Copies are
+// immutable for the shortest keep period (BAK-3).
+func Lifecycle(s Spec) Expiry {
+	s = s.WithDefaults()
+	rules := Rules(s)
+	var l Expiry
+	store := func(name, prefix string, keep int) StoreRule {
+		// The noncurrent day is inside the cap: expire one day early when capped.
+		exp := keep
+		if capDays(s, keep+noncurrentDays) < keep+noncurrentDays {
+			exp = capDays(s, keep+noncurrentDays) - noncurrentDays
+		}
+		if exp < 1 {
+			exp = 1
+		}
+		return StoreRule{Name: name, Prefix: prefix, ExpireAfterDays: exp, NoncurrentExpireAfterDays: noncurrentDays}
+	}
+	if s.GFS {
+		for _, r := range rules {
+			l.Store = append(l.Store, store("expire-"+r.Name, r.Name+"/", r.DeleteAfterDays))
+		}
+	} else {
+		l.Store = []StoreRule{store("expire", "", rules[0].DeleteAfterDays)}
+	}
+	l.MinRetentionDays = MaxKeepDays
+	for _, r := range rules {
+		l.MinRetentionDays = min(l.MinRetentionDays, r.DeleteAfterDays)
+		l.MaxRetentionDays = max(l.MaxRetentionDays, r.DeleteAfterDays)
+	}
+	for _, st := range l.Store {
+		l.MinRetentionDays = min(l.MinRetentionDays, st.ExpireAfterDays)
+		l.MaxRetentionDays = max(l.MaxRetentionDays, st.KeepDays())
+	}
+	return l
+}
+
+// RestoreTargets are the kinds of protected resource the scheduled restore tests
+// restore (BAK-4): the database and the file store on cloud and enterprise, where
+// this project runs them; none elsewhere, where the restore procedure is manual
+// and documented per stack.
+func RestoreTargets(s Spec) []string {
+	switch s.Tier {
+	case Cloud, Enterprise:
+		return []string{"database", "filestore"}
+	}
+	return nil
+}
+
+var bucketNameRE = regexp.MustCompile(`^[a-z0-9][a-z0-9-]{1,61}[a-z0-9]$`)
+
+// BucketNames returns the globally unique names of the primary and replica object
+// stores of component name: "<name>-<account>-<region>". It returns an error when a
+// name would not be a valid bucket name (3 to 63 of a-z, 0-9 and -).
+func BucketNames(name string, s Spec) (primary, replica string, err error) {
+	s = s.WithDefaults()
+	primary = strings.ToLower(fmt.Sprintf("%s-%s-%s", name, s.AccountID, s.PrimaryRegion))
+	replica = strings.ToLower(fmt.Sprintf("%s-%s-%s", name, s.AccountID, s.BackupRegion))
+	for _, n := range []string{primary, replica} {
+		if !bucketNameRE.MatchString(n) {
+			return "", "", fmt.Errorf("bucket name %q from component name %q is not a valid bucket name; allowed: 3 to 63 of a-z, 0-9 and -; shorten the component name", n, name)
+		}
+	}
+	return primary, replica, nil
+}

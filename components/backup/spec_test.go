@@ -1,0 +1,214 @@
+package backup_test
+
+import (
+	"math/rand"
+	"testing"
+
+	"github.com/stretchr/testify/require"
+
+	"github.com/octura/odoo-hosting/components/backup"
+	"github.com/octura/odoo-hosting/internal/jurisdiction"
+)
+
+func base(t backup.Tier) backup.Spec {
+	return backup.Spec{Customer: "acme", Cloud: jurisdiction.AWS, AccountID: "111111111111", Tier: t, PrimaryRegion: "eu-west-1", RPOHours: 6, RTOHours: 12}
+}
+
+func TestDefaults(t *testing.T) {
+	s := base(backup.Cloud).WithDefaults()
+	require.Equal(t, "eu-central-1", s.BackupRegion)
+	require.Equal(t, 35, s.RetentionDays)
+	require.Equal(t, "cron(0 5 1 1,4,7,10 ? *)", s.RestoreTestCron)
+	require.NoError(t, s.Validate())
+}
+
+func TestRES3_BackupRegionOutsideJurisdictionRefused(t *testing.T) {
+	s := base(backup.Cloud)
+	s.BackupRegion = "us-east-1"
+	require.EqualError(t, s.Validate(), `backupRegion "us-east-1" (N. Virginia, US) is outside jurisdiction eu; allowed: eu-central-1, eu-north-1, eu-south-1, eu-south-2, eu-west-3`)
+}
+
+func TestRES3_BackupRegionNotByNameRefused(t *testing.T) {
+	s := base(backup.Cloud)
+	s.BackupRegion = "eu-west-2" // London: named eu, not in the EU (RES-1)
+	require.EqualError(t, s.Validate(), `backupRegion "eu-west-2" (London, GB) is outside jurisdiction eu; allowed: eu-central-1, eu-north-1, eu-south-1, eu-south-2, eu-west-3`)
+}
+
+func TestRES3_BackupRegionEqualToPrimaryRefused(t *testing.T) {
+	s := base(backup.Cloud)
+	s.BackupRegion = "eu-west-1"
+	require.EqualError(t, s.Validate(), `backupRegion "eu-west-1" is the primary region; backups need a second region; allowed: eu-central-1, eu-north-1, eu-south-1, eu-south-2, eu-west-3`)
+}
+
+func TestBAK1_OnPremiseWithoutObjectivesRefused(t *testing.T) {
+	s := base(backup.OnPremise)
+	s.RPOHours, s.RTOHours = 0, 0
+	require.EqualError(t, s.Validate(), "rpoHours 0 is not set; on-premise states its recovery point objective; allowed: 1 or more hours (24 or more means daily)\n"+
+		"rtoHours 0 is not set; on-premise states its recovery time objective; allowed: 1 or more hours")
+}
+
+func TestValidateReturnsEveryProblem(t *testing.T) {
+	s := backup.Spec{Customer: "Acme", Cloud: jurisdiction.AWS, AccountID: "12", Tier: "gold", PrimaryRegion: "eu-west-1", BackupRegion: "eu-west-1",
+		RetentionDays: 400, OffboardingExpiryDays: 500, RestoreTestCron: "cron(0 5 1 1,7 ? *)"}
+	require.EqualError(t, s.Validate(), `customer "Acme" is not a slug; allowed: a lowercase letter, then 1 to 31 of a-z, 0-9 and -
+accountID "12" is not an AWS account ID; allowed: 12 digits
+tier "gold" is unknown; allowed: odoo-sh, cloud, enterprise, on-premise
+backupRegion "eu-west-1" is the primary region; backups need a second region; allowed: eu-central-1, eu-north-1, eu-south-1, eu-south-2, eu-west-3
+retentionDays 400 is out of range; allowed: 1 to 365
+offboardingExpiryDays 500 is out of range; allowed: 0 (not off-boarded) or 2 to 365
+restoreTestCron "cron(0 5 1 1,7 ? *)" leaves 6 months between restore tests; allowed: at most 3, such as cron(0 5 1 1,4,7,10 ? *)`)
+}
+
+func TestBAK4_RestoreTestCron(t *testing.T) {
+	for cron, ok := range map[string]bool{
+		"cron(0 5 1 1,4,7,10 ? *)": true,
+		"cron(0 5 1 * ? *)":        true,
+		"cron(0 5 1 */3 ? *)":      true,
+		"cron(0 5 1 2/3 ? *)":      true,
+		"cron(0 5 1 JAN-DEC ? *)":  true,
+		"cron(0 5 1 */4 ? *)":      false,
+		"cron(0 5 1 1 ? *)":        false,
+		"cron(0 5 1 1,4,7 ? *)":    false, // July to January is 6 months
+		"rate(90 days)":            false,
+		"cron(0 5 1 13 ? *)":       false,
+	} {
+		s := base(backup.Cloud)
+		s.RestoreTestCron = cron
+		require.Equal(t, ok, s.Validate() == nil, cron)
+	}
+}
+
+// TestBAK1_SchedulesMeetTierRPO checks each tier's rules: names, crons, and that the
+// longest interval of any rule-set meets the tier's RPO.
+func TestBAK1_SchedulesMeetTierRPO(t *testing.T) {
+	cases := []struct {
+		tier    backup.Tier
+		rpo     int
+		wantRPO int
+		crons   []string
+	}{
+		{backup.OdooSH, 0, 24, []string{"cron(0 3 * * ? *)"}},
+		{backup.Cloud, 0, 1, []string{"cron(0 * * * ? *)", "cron(0 3 * * ? *)"}},
+		{backup.Enterprise, 0, 1, []string{"cron(0 * * * ? *)", "cron(0 3 * * ? *)"}},
+		{backup.OnPremise, 6, 6, []string{"cron(0 0/6 * * ? *)"}},
+		{backup.OnPremise, 1, 1, []string{"cron(0 * * * ? *)"}},
+		{backup.OnPremise, 48, 48, []string{"cron(0 3 * * ? *)"}},
+	}
+	for _, c := range cases {
+		s := base(c.tier)
+		s.RPOHours = c.rpo
+		if c.tier == backup.OnPremise {
+			s.RTOHours = 8
+		}
+		require.NoError(t, s.Validate())
+		rpo, _ := backup.Objectives(s)
+		require.Equal(t, c.wantRPO, rpo, c.tier)
+		var crons []string
+		best := 1 << 30
+		for _, r := range backup.Rules(s) {
+			crons = append(crons, r.Cron)
+			best = min(best, r.IntervalHours)
+			require.True(t, r.CopyToBackupRegion, "RES-3: every rule copies")
+		}
+		require.Equal(t, c.crons, crons, c.tier)
+		require.LessOrEqual(t, best, rpo, "BAK-1: %s rpo %d", c.tier, rpo)
+	}
+	// cloud and enterprise: hourly incremental and daily full
+	r := backup.Rules(base(backup.Cloud))
+	require.Equal(t, []string{"hourly", "daily"}, []string{r[0].Name, r[1].Name})
+	require.False(t, r[0].Full)
+	require.True(t, r[1].Full)
+}
+
+func TestBAK2_RetentionDefaultConfiguredAndGFS(t *testing.T) {
+	s := base(backup.Cloud)
+	for _, r := range backup.Rules(s) {
+		require.Equal(t, 35, r.DeleteAfterDays, r.Name)
+	}
+	l := backup.Lifecycle(s)
+	require.Equal(t, backup.Expiry{MinRetentionDays: 35, MaxRetentionDays: 36, Store: []backup.StoreRule{{Name: "expire", ExpireAfterDays: 35, NoncurrentExpireAfterDays: 1}}}, l)
+
+	s.RetentionDays = 90
+	for _, r := range backup.Rules(s) {
+		require.Equal(t, 90, r.DeleteAfterDays, r.Name)
+	}
+
+	s.GFS = true
+	keep := map[string]int{}
+	for _, r := range backup.Rules(s) {
+		keep[r.Name] = r.DeleteAfterDays
+	}
+	require.Equal(t, map[string]int{"hourly": 7, "daily": 7, "weekly": 28, "monthly": 93}, keep)
+	l = backup.Lifecycle(s)
+	require.Equal(t, 7, l.MinRetentionDays)
+	require.Equal(t, 94, l.MaxRetentionDays)
+	require.Len(t, l.Store, 4)
+	require.Equal(t, backup.StoreRule{Name: "expire-monthly", Prefix: "monthly/", ExpireAfterDays: 93, NoncurrentExpireAfterDays: 1}, l.Store[3])
+}
+
+func TestBAK3_ImmutableForRetention(t *testing.T) {
+	s := base(backup.OdooSH)
+	s.RetentionDays = 60
+	require.Equal(t, 60, backup.Lifecycle(s).MinRetentionDays)
+}
+
+func TestBAK5_OffboardingCapsEverything(t *testing.T) {
+	s := base(backup.Cloud)
+	s.GFS = true
+	s.OffboardingExpiryDays = 30
+	for _, r := range backup.Rules(s) {
+		require.LessOrEqual(t, r.DeleteAfterDays, 30, r.Name)
+	}
+	l := backup.Lifecycle(s)
+	require.Equal(t, 30, l.MaxRetentionDays)
+	for _, st := range l.Store {
+		require.LessOrEqual(t, st.KeepDays(), 30, st.Name)
+	}
+}
+
+// TestBAK5_PropertyNothingKeptPast365 draws random valid specs: when off-boarding is
+// set nothing is kept past it, and nothing is ever kept past 365 days, and the
+// lock never outlasts the shortest keep period.
+func TestBAK5_PropertyNothingKeptPast365(t *testing.T) {
+	rnd := rand.New(rand.NewSource(1))
+	tiers := backup.Tiers()
+	for i := 0; i < 5000; i++ {
+		s := base(tiers[rnd.Intn(len(tiers))])
+		s.RPOHours = 1 + rnd.Intn(72)
+		s.RetentionDays = 1 + rnd.Intn(365)
+		s.GFS = rnd.Intn(2) == 0
+		if rnd.Intn(2) == 0 {
+			s.OffboardingExpiryDays = 2 + rnd.Intn(364)
+		}
+		require.NoError(t, s.Validate())
+		limit := 365
+		if s.OffboardingExpiryDays > 0 {
+			limit = s.OffboardingExpiryDays
+		}
+		rules := backup.Rules(s)
+		require.NotEmpty(t, rules)
+		l := backup.Lifecycle(s)
+		require.LessOrEqual(t, l.MaxRetentionDays, limit, "%+v", s)
+		require.GreaterOrEqual(t, l.MinRetentionDays, 1)
+		require.LessOrEqual(t, l.MinRetentionDays, l.MaxRetentionDays)
+		for _, r := range rules {
+			require.LessOrEqual(t, r.DeleteAfterDays, limit, "%+v", s)
+			require.GreaterOrEqual(t, r.DeleteAfterDays, l.MinRetentionDays)
+		}
+		for _, st := range l.Store {
+			require.LessOrEqual(t, st.KeepDays(), limit, "%+v", s)
+			require.GreaterOrEqual(t, st.ExpireAfterDays, l.MinRetentionDays)
+		}
+		rpo, _ := backup.Objectives(s)
+		require.LessOrEqual(t, rules[0].IntervalHours, max(rpo, 1), "BAK-1 %+v", s)
+	}
+}
+
+func TestBucketNames(t *testing.T) {
+	p, r, err := backup.BucketNames("acme-backup", base(backup.Cloud))
+	require.NoError(t, err)
+	require.Equal(t, "acme-backup-111111111111-eu-west-1", p)
+	require.Equal(t, "acme-backup-111111111111-eu-central-1", r)
+	_, _, err = backup.BucketNames("a-very-long-component-name-that-goes-on", base(backup.Cloud))
+	require.EqualError(t, err, `bucket name "a-very-long-component-name-that-goes-on-111111111111-eu-central-1" from component name "a-very-long-component-name-that-goes-on" is not a valid bucket name; allowed: 3 to 63 of a-z, 0-9 and -; shorten the component name`)
+}

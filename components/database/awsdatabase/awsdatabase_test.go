@@ -1,0 +1,197 @@
+package awsdatabase_test
+
+import (
+	"strings"
+	"testing"
+
+	"github.com/pulumi/pulumi-aws/sdk/v6/go/aws"
+	"github.com/pulumi/pulumi/sdk/v3/go/pulumi"
+	"github.com/stretchr/testify/require"
+
+	"github.com/octura/odoo-hosting/components/database"
+	"github.com/octura/odoo-hosting/components/database/awsdatabase"
+	"github.com/octura/odoo-hosting/components/database/databasetest"
+	"github.com/octura/odoo-hosting/internal/plan"
+)
+
+const key = "arn:aws:kms:eu-west-1:111111111111:key/data"
+
+func run(t *testing.T, s database.Spec) (*plan.Plan, *awsdatabase.Database, error) {
+	t.Helper()
+	var c *awsdatabase.Database
+	var newErr error
+	p, err := plan.Run("odoo-hosting", "acme-eu", func(ctx *pulumi.Context) error {
+		pp, err := aws.NewProvider(ctx, "primary", &aws.ProviderArgs{Region: pulumi.String("eu-west-1")})
+		if err != nil {
+			return err
+		}
+		c, newErr = awsdatabase.New(ctx, "acme-db", awsdatabase.Args{
+			Spec: s, Provider: pp,
+			SubnetIDs:       pulumi.StringArray{pulumi.String("subnet-db-a"), pulumi.String("subnet-db-b")},
+			SecurityGroupID: pulumi.String("sg-db"),
+			KeyArn:          pulumi.String(key),
+		})
+		if newErr == nil {
+			ctx.Export("secretArn", c.SecretArn)
+		}
+		return nil
+	})
+	require.NoError(t, err)
+	return p, c, newErr
+}
+
+func managed(p *plan.Plan) []plan.State {
+	var out []plan.State
+	for _, r := range p.Resources() {
+		if r.Type != "pulumi:providers:aws" {
+			out = append(out, r)
+		}
+	}
+	return out
+}
+
+func instance(t *testing.T, p *plan.Plan) plan.State {
+	db, ok := p.Get("aws:rds/instance:Instance", "acme-db")
+	require.True(t, ok)
+	return db
+}
+
+func observe(p *plan.Plan, c *awsdatabase.Database) databasetest.Observed {
+	o := databasetest.Observed{Resources: len(managed(p))}
+	db, ok := p.Get("aws:rds/instance:Instance", "acme-db")
+	if !ok {
+		return o
+	}
+	in := db.Inputs
+	str := func(k string) string { s, _ := in[k].(string); return s }
+	o.Engine, o.Version, o.Size = str("engine"), str("engineVersion"), str("instanceClass")
+	o.StorageGB = int(in["allocatedStorage"].(float64))
+	if in["storageEncrypted"] == true {
+		o.EncryptionKey = str("kmsKeyId")
+	}
+	if in["performanceInsightsEnabled"] == true {
+		o.InsightsKey = str("performanceInsightsKmsKeyId")
+	}
+	o.PasswordGenerated = in["manageMasterUserPassword"] == true
+	o.SecretKey = str("masterUserSecretKmsKeyId")
+	_, o.PasswordInInputs = in["password"]
+	o.Public = in["publiclyAccessible"] != false
+	for _, pg := range p.ByType("aws:rds/parameterGroup:ParameterGroup") {
+		for _, prm := range pg.Inputs["parameters"].([]any) {
+			pm := prm.(map[string]any)
+			if pm["name"] == "rds.force_ssl" && pm["value"] == "1" {
+				o.RequiresTLS = true
+			}
+		}
+	}
+	o.Zones = 1
+	if in["multiAz"] == true {
+		o.Zones = 2
+	}
+	o.BackupRetentionDays = int(in["backupRetentionPeriod"].(float64))
+	o.FinalSnapshot = in["skipFinalSnapshot"] == false && str("finalSnapshotIdentifier") != ""
+	o.DeletionProtection = in["deletionProtection"] == true
+	o.Retained, o.Protected = db.RetainOnDelete, db.Protect
+	o.DatabaseName, o.Username = str("dbName"), str("username")
+	return o
+}
+
+func TestConformance(t *testing.T) {
+	databasetest.Run(t, databasetest.Harness{Key: key, Plan: func(t *testing.T, s database.Spec) (databasetest.Observed, error) {
+		p, c, err := run(t, s)
+		return observe(p, c), err
+	}})
+}
+
+func TestInventoryCloudProduction(t *testing.T) {
+	p, c, err := run(t, database.Spec{Customer: "acme", Tier: database.Cloud, Production: true})
+	require.NoError(t, err)
+	counts := map[string]int{}
+	for _, r := range managed(p) {
+		counts[r.Type]++
+		if r.Type != awsdatabase.Type {
+			require.Equal(t, "urn:pulumi:acme-eu::odoo-hosting::odoo-hosting:database:Database::acme-db", r.Parent)
+			require.NotEmpty(t, r.Provider)
+		}
+	}
+	require.Equal(t, map[string]int{awsdatabase.Type: 1, "aws:rds/subnetGroup:SubnetGroup": 1, "aws:rds/parameterGroup:ParameterGroup": 1, "aws:rds/instance:Instance": 1}, counts)
+	require.Equal(t, "odoo_acme", c.Username)
+	require.Equal(t, "odoo", c.DatabaseName)
+	db := instance(t, p)
+	require.Equal(t, "db.t4g.medium", db.Inputs["instanceClass"])
+	require.Equal(t, "gp3", db.Inputs["storageType"])
+	require.Equal(t, true, db.Inputs["autoMinorVersionUpgrade"])
+	require.Equal(t, true, db.Inputs["iamDatabaseAuthenticationEnabled"])
+	require.Equal(t, true, db.Inputs["copyTagsToSnapshot"])
+	require.Equal(t, []any{"sg-db"}, db.Inputs["vpcSecurityGroupIds"])
+	sg, _ := p.Get("aws:rds/subnetGroup:SubnetGroup", "acme-db")
+	require.Equal(t, []any{"subnet-db-a", "subnet-db-b"}, sg.Inputs["subnetIds"])
+	require.Equal(t, "acme-db", db.Inputs["dbSubnetGroupName"])
+}
+
+func TestENC1_ParameterGroupForcesTLS(t *testing.T) {
+	p, _, err := run(t, database.Spec{Customer: "acme", Tier: database.Cloud, Production: true})
+	require.NoError(t, err)
+	pg, _ := p.Get("aws:rds/parameterGroup:ParameterGroup", "acme-db")
+	require.Equal(t, "postgres16", pg.Inputs["family"])
+	got := map[string]any{}
+	for _, prm := range pg.Inputs["parameters"].([]any) {
+		got[prm.(map[string]any)["name"].(string)] = prm.(map[string]any)["value"]
+	}
+	require.Equal(t, "1", got["rds.force_ssl"])
+	require.Equal(t, "1", got["log_connections"])
+	require.Equal(t, "acme-db-postgres16", instance(t, p).Inputs["parameterGroupName"])
+}
+
+func TestENC2_StoragePasswordAndInsightsUseDataKey(t *testing.T) {
+	p, _, err := run(t, database.Spec{Customer: "acme", Tier: database.Cloud, Production: true})
+	require.NoError(t, err)
+	in := instance(t, p).Inputs
+	require.Equal(t, true, in["storageEncrypted"])
+	for _, k := range []string{"kmsKeyId", "masterUserSecretKmsKeyId", "performanceInsightsKmsKeyId"} {
+		require.Equal(t, key, in[k], k)
+	}
+}
+
+func TestIAM6_NoPasswordInConfigOrState(t *testing.T) {
+	p, _, err := run(t, database.Spec{Customer: "acme", Tier: database.Cloud, Production: true})
+	require.NoError(t, err)
+	in := instance(t, p).Inputs
+	require.Equal(t, true, in["manageMasterUserPassword"])
+	require.NotContains(t, in, "password")
+	b, err := p.JSON()
+	require.NoError(t, err)
+	require.NotContains(t, strings.ToLower(string(b)), `"password"`)
+}
+
+func TestBAK6_ProductionProtectedAndFinalSnapshot(t *testing.T) {
+	p, _, err := run(t, database.Spec{Customer: "acme", Tier: database.Cloud, Production: true})
+	require.NoError(t, err)
+	db := instance(t, p)
+	require.True(t, db.Protect)
+	require.True(t, db.RetainOnDelete)
+	require.Equal(t, true, db.Inputs["deletionProtection"])
+	require.Equal(t, false, db.Inputs["skipFinalSnapshot"])
+	require.Equal(t, "acme-db-final", db.Inputs["finalSnapshotIdentifier"])
+	require.Equal(t, 35.0, db.Inputs["backupRetentionPeriod"])
+	require.Equal(t, false, db.Inputs["deleteAutomatedBackups"])
+}
+
+func TestDAT2_MultiAZOnProductionCloudAndEnterprise(t *testing.T) {
+	for _, tier := range []database.Tier{database.Cloud, database.Enterprise} {
+		p, _, err := run(t, database.Spec{Customer: "acme", Tier: tier, Production: true})
+		require.NoError(t, err)
+		require.Equal(t, true, instance(t, p).Inputs["multiAz"], tier)
+	}
+	p, _, err := run(t, database.Spec{Customer: "acme", Tier: database.Cloud})
+	require.NoError(t, err)
+	require.Equal(t, false, instance(t, p).Inputs["multiAz"])
+	require.Equal(t, "db.t4g.small", instance(t, p).Inputs["instanceClass"])
+}
+
+func TestInvalidSpecRegistersNothing(t *testing.T) {
+	p, c, err := run(t, database.Spec{Customer: "acme", Tier: "on-premise"})
+	require.Nil(t, c)
+	require.EqualError(t, err, `database acme-db: tier "on-premise" has no database in this project; allowed: cloud, enterprise`)
+	require.Empty(t, managed(p))
+}

@@ -1,0 +1,121 @@
+// Package databasetest is the conformance suite every implementation of the
+// database concept runs (awsdatabase today, gcpdatabase later). An implementation
+// describes what it planned in the cloud-neutral Observed shape; the suite checks
+// IAM-6, ENC-1, ENC-2, BAK-6 and DAT-2 against it.
+package databasetest
+
+import (
+	"testing"
+
+	"github.com/stretchr/testify/require"
+
+	"github.com/octura/odoo-hosting/components/database"
+)
+
+// Observed is what an implementation planned, in cloud-neutral terms.
+type Observed struct {
+	// Resources is how many resources the program registered, the component included.
+	Resources int
+	// Engine is "postgres"; Version its major version.
+	Engine, Version string
+	// Size and StorageGB are the planned machine size and storage.
+	Size      string
+	StorageGB int
+	// EncryptionKey is the managed key the data is encrypted with; "" when none.
+	EncryptionKey string
+	// SnapshotsAndInsightsKey is the key of performance data; "" when none.
+	InsightsKey string
+	// SecretKey is the key the generated password is stored with; "" when none.
+	SecretKey string
+	// PasswordGenerated is true when the provider generates and stores the password,
+	// so that no password is in configuration or state (IAM-6).
+	PasswordGenerated bool
+	// PasswordInInputs is true when any input carries a password.
+	PasswordInInputs bool
+	// Public is true when the database has a public address.
+	Public bool
+	// RequiresTLS is true when plain connections are refused (ENC-1).
+	RequiresTLS bool
+	// Zones is how many zones the database runs in (DAT-2).
+	Zones int
+	// BackupRetentionDays is how long automated backups are kept.
+	BackupRetentionDays int
+	// FinalSnapshot is true when deleting the database takes a final snapshot.
+	FinalSnapshot bool
+	// DeletionProtection is the provider-side deletion protection.
+	DeletionProtection bool
+	// Retained and Protected are the engine-side protections (BAK-6).
+	Retained, Protected bool
+	// DatabaseName and Username are the customer's database and dedicated user.
+	DatabaseName, Username string
+}
+
+// Harness is what an implementation gives the suite.
+type Harness struct {
+	// Key is the data key the implementation is given.
+	Key string
+	// Plan runs the implementation's constructor for spec offline and reports what
+	// it planned and the error the constructor returned.
+	Plan func(t *testing.T, spec database.Spec) (Observed, error)
+}
+
+// Run runs every conformance test of the database concept.
+func Run(t *testing.T, h Harness) {
+	t.Run("ENC2_EncryptedWithManagedKey", func(t *testing.T) {
+		o := plan(t, h, database.Spec{Customer: "acme", Tier: database.Cloud, Production: true})
+		require.Equal(t, h.Key, o.EncryptionKey)
+		require.Equal(t, h.Key, o.InsightsKey)
+		require.Equal(t, h.Key, o.SecretKey)
+	})
+	t.Run("ENC1_TLSRequiredAndNotPublic", func(t *testing.T) {
+		o := plan(t, h, database.Spec{Customer: "acme", Tier: database.Cloud})
+		require.True(t, o.RequiresTLS)
+		require.False(t, o.Public)
+	})
+	t.Run("IAM6_DedicatedUserAndNoPasswordInState", func(t *testing.T) {
+		o := plan(t, h, database.Spec{Customer: "acme-corp", Tier: database.Enterprise, Production: true})
+		require.Equal(t, "odoo_acme_corp", o.Username)
+		require.Equal(t, "odoo", o.DatabaseName)
+		require.True(t, o.PasswordGenerated)
+		require.False(t, o.PasswordInInputs)
+		other := plan(t, h, database.Spec{Customer: "globex", Tier: database.Enterprise, Production: true})
+		require.NotEqual(t, o.Username, other.Username, "IAM-6: no user shared between customers")
+	})
+	t.Run("DAT2_ProductionAcrossZones", func(t *testing.T) {
+		for _, tier := range []database.Tier{database.Cloud, database.Enterprise} {
+			require.Equal(t, 2, plan(t, h, database.Spec{Customer: "acme", Tier: tier, Production: true}).Zones, tier)
+		}
+		require.Equal(t, 1, plan(t, h, database.Spec{Customer: "acme", Tier: database.Cloud}).Zones)
+	})
+	t.Run("BAK6_NeverLosesData", func(t *testing.T) {
+		for _, prod := range []bool{false, true} {
+			o := plan(t, h, database.Spec{Customer: "acme", Tier: database.Cloud, Production: prod})
+			require.True(t, o.Retained)
+			require.True(t, o.FinalSnapshot)
+			require.Equal(t, prod, o.Protected)
+			require.Equal(t, prod, o.DeletionProtection)
+			require.Equal(t, 35, o.BackupRetentionDays)
+		}
+	})
+	t.Run("Sizing_DefaultsByEnvironment", func(t *testing.T) {
+		o := plan(t, h, database.Spec{Customer: "acme", Tier: database.Cloud, Production: true})
+		require.Equal(t, []any{"postgres", "16", 100}, []any{o.Engine, o.Version, o.StorageGB})
+		o = plan(t, h, database.Spec{Customer: "acme", Tier: database.Cloud})
+		require.Equal(t, 20, o.StorageGB)
+	})
+	t.Run("InvalidSpecRefusedAndNothingRegistered", func(t *testing.T) {
+		s := database.Spec{Customer: "acme", Tier: "odoo-sh", Username: "postgres"}
+		o, err := h.Plan(t, s)
+		require.Error(t, err)
+		require.Contains(t, err.Error(), s.Validate().Error())
+		require.Zero(t, o.Resources)
+	})
+}
+
+func plan(t *testing.T, h Harness, s database.Spec) Observed {
+	t.Helper()
+	o, err := h.Plan(t, s)
+	require.NoError(t, err)
+	require.NotZero(t, o.Resources)
+	return o
+}

@@ -1,0 +1,456 @@
+// Package cloudflareedge builds the edge of package edge with pulumi-cloudflare v5:
+// DNS records or a Cloudflare Tunnel to the origin, the zone's TLS settings (ENC-1),
+// the WAF phases and bot mitigation (NET-4), authenticated origin pulls (NET-8),
+// regional hostnames (RES-6), Magic Transit (NET-6), and, apart, the Origin CA
+// certificate the cloud runtimes' load balancers present.
+package cloudflareedge
+
+import (
+	"errors"
+	"fmt"
+	"strings"
+
+	"github.com/pulumi/pulumi-cloudflare/sdk/v5/go/cloudflare"
+	"github.com/pulumi/pulumi/sdk/v3/go/pulumi"
+
+	"github.com/octura/odoo-hosting/components/edge"
+)
+
+// Type tokens.
+const (
+	EdgeType              = "odoo-hosting:edge:Edge"
+	OriginCertificateType = "odoo-hosting:edge:OriginCertificate"
+)
+
+// Cloudflare ruleset phases the edge deploys to.
+const (
+	PhaseManaged   = "http_request_firewall_managed"
+	PhaseCustom    = "http_request_firewall_custom"
+	PhaseRateLimit = "http_ratelimit"
+)
+
+// Args are the edge's arguments.
+type Args struct {
+	// Spec is the edge; it is validated before anything is registered.
+	Spec edge.Spec
+	// Provider is the explicit Cloudflare provider every child uses; required.
+	Provider pulumi.ProviderResource
+	// Origin is the origin's DNS name as a Pulumi input, e.g. the load balancer's DNS
+	// name output; it overrides Spec.Origin.Hostname and is ignored for a tunnel.
+	// Required for a load-balancer origin without Spec.Origin.Hostname.
+	Origin pulumi.StringInput
+	// TunnelSecret is the tunnel's secret (32 bytes or more, base64); required for a
+	// tunnel origin, kept secret.
+	TunnelSecret pulumi.StringInput
+	// IPsecPSKs are the pre-shared keys of the Magic Transit IPsec tunnels, by tunnel
+	// name; required for each IPsec tunnel, kept secret.
+	IPsecPSKs map[string]pulumi.StringInput
+}
+
+// Edge is the Cloudflare edge of one customer stack.
+type Edge struct {
+	pulumi.ResourceState
+
+	// Hostnames are the customer's hostnames served by the edge.
+	Hostnames pulumi.StringArrayOutput `pulumi:"hostnames"`
+	// ZoneID is the zone the edge configures.
+	ZoneID pulumi.StringOutput `pulumi:"zoneId"`
+	// OriginRanges are Cloudflare's published ranges, for the origin firewalls of the
+	// AWS and GCP runtimes (NET-8).
+	OriginRanges pulumi.StringArrayOutput `pulumi:"originRanges"`
+	// RulesetIDs are the zone's entry-point rulesets by phase.
+	RulesetIDs pulumi.StringMapOutput `pulumi:"rulesetIds"`
+	// TunnelCNAME is the tunnel's <id>.cfargotunnel.com name; "" without a tunnel.
+	TunnelCNAME pulumi.StringOutput `pulumi:"tunnelCname"`
+	// TunnelID is the Cloudflare Tunnel's identifier; "" without a tunnel.
+	TunnelID pulumi.StringOutput `pulumi:"tunnelId"`
+
+	// Summary is the edge in plain values, for the stack summary.
+	Summary Summary
+}
+
+// Summary describes the edge in plain values.
+type Summary struct {
+	Plan      string
+	Hostnames []string
+	// OriginKind is the origin's kind.
+	OriginKind string
+	// BotMode is bot-fight-mode, super-bot-fight-mode or bot-management (NET-4).
+	BotMode string
+	// CustomRules and RateLimitRules are the refs of the WAF rules (NET-4).
+	CustomRules    []string
+	RateLimitRules []string
+	// RegionKey is the Regional Services region key; "" without RES-6.
+	RegionKey string
+	// MagicTransitPrefixes are the prefixes Magic Transit protects (NET-6).
+	MagicTransitPrefixes []string
+	// OriginRanges are Cloudflare's published ranges (NET-8).
+	OriginRanges []string
+}
+
+// New registers the edge. It validates args first and registers nothing when they
+// are invalid.
+func New(ctx *pulumi.Context, name string, args *Args, opts ...pulumi.ResourceOption) (*Edge, error) {
+	if args == nil {
+		return nil, errors.New("edge " + name + ": args are nil")
+	}
+	s := args.Spec.WithDefaults()
+	var errs []error
+	if err := s.Validate(); err != nil {
+		errs = append(errs, err)
+	}
+	if args.Provider == nil {
+		errs = append(errs, errors.New("provider is nil; pass the stack's explicit Cloudflare provider"))
+	}
+	switch s.Origin.Kind {
+	case edge.OriginLoadBalancer:
+		if args.Origin == nil && s.Origin.Hostname == "" {
+			errs = append(errs, errors.New("origin is nil and origin.hostname is empty; pass the load balancer's DNS name"))
+		}
+	case edge.OriginTunnel:
+		if args.TunnelSecret == nil {
+			errs = append(errs, errors.New("tunnelSecret is nil; a tunnel origin needs its secret"))
+		}
+	}
+	if s.MagicTransit != nil {
+		for _, t := range s.MagicTransit.Tunnels {
+			if t.Kind == edge.TunnelIPsec && args.IPsecPSKs[t.Name] == nil {
+				errs = append(errs, fmt.Errorf("ipsecPsks[%q] is nil; an IPsec tunnel needs its pre-shared key", t.Name))
+			}
+		}
+	}
+	if len(errs) > 0 {
+		return nil, fmt.Errorf("edge %s: %w", name, errors.Join(errs...))
+	}
+
+	c := &Edge{}
+	if err := ctx.RegisterComponentResource(EdgeType, name, c, opts...); err != nil {
+		return nil, err
+	}
+	child := []pulumi.ResourceOption{pulumi.Parent(c), pulumi.Provider(args.Provider)}
+	zoneID := pulumi.String(s.ZoneID)
+	comment := pulumi.String("odoo-hosting edge of " + s.Customer + ", managed by Pulumi")
+
+	// DNS: proxied records to the origin, or to the tunnel.
+	var target pulumi.StringInput
+	recordType := "CNAME"
+	tunnelCNAME := pulumi.String("").ToStringOutput()
+	tunnelID := pulumi.String("").ToStringOutput()
+	switch s.Origin.Kind {
+	case edge.OriginTunnel:
+		t, err := newTunnel(ctx, name, s, args.TunnelSecret, child)
+		if err != nil {
+			return nil, err
+		}
+		tunnelID = t.ID().ToStringOutput()
+		tunnelCNAME = pulumi.Sprintf("%s.cfargotunnel.com", t.ID())
+		target = tunnelCNAME
+	case edge.OriginLoadBalancer:
+		target = pulumi.String(s.Origin.Hostname)
+		if args.Origin != nil {
+			target = args.Origin
+		}
+	case edge.OriginServer:
+		if s.Origin.IP != "" {
+			recordType = "A"
+			if strings.Contains(s.Origin.IP, ":") {
+				recordType = "AAAA"
+			}
+			target = pulumi.String(s.Origin.IP)
+		} else {
+			target = pulumi.String(s.Origin.Hostname)
+		}
+	default: // Odoo.sh
+		target = pulumi.String(s.Origin.Hostname)
+	}
+	records := map[string]*cloudflare.Record{}
+	for _, h := range s.Hostnames {
+		r, err := cloudflare.NewRecord(ctx, name+"-"+edge.Slug(h), &cloudflare.RecordArgs{
+			ZoneId:  zoneID,
+			Name:    pulumi.String(h),
+			Type:    pulumi.String(recordType),
+			Content: target,
+			Proxied: pulumi.Bool(true),
+			Ttl:     pulumi.Int(1),
+			Comment: comment,
+		}, child...)
+		if err != nil {
+			return nil, err
+		}
+		records[h] = r
+	}
+
+	// ENC-1: TLS at the edge and to the origin.
+	if _, err := cloudflare.NewZoneSettingsOverride(ctx, name+"-tls", &cloudflare.ZoneSettingsOverrideArgs{
+		ZoneId: zoneID,
+		Settings: &cloudflare.ZoneSettingsOverrideSettingsArgs{
+			MinTlsVersion:          pulumi.String("1.2"),
+			Tls13:                  pulumi.String("on"),
+			AlwaysUseHttps:         pulumi.String("on"),
+			AutomaticHttpsRewrites: pulumi.String("on"),
+			Ssl:                    pulumi.String("strict"),
+			SecurityHeader: &cloudflare.ZoneSettingsOverrideSettingsSecurityHeaderArgs{
+				Enabled:           pulumi.Bool(true),
+				MaxAge:            pulumi.Int(s.HSTSMaxAge),
+				IncludeSubdomains: pulumi.Bool(true),
+				Preload:           pulumi.Bool(false),
+				Nosniff:           pulumi.Bool(true),
+			},
+		},
+	}, child...); err != nil {
+		return nil, err
+	}
+
+	// NET-4: managed rulesets, custom rules, rate limiting, bots.
+	managed, err := cloudflare.NewRuleset(ctx, name+"-waf-managed", &cloudflare.RulesetArgs{
+		ZoneId: zoneID, Kind: pulumi.String("zone"), Phase: pulumi.String(PhaseManaged),
+		Name:        pulumi.String(s.Customer + " managed WAF"),
+		Description: pulumi.String("NET-4: Cloudflare Managed Ruleset and OWASP Core Ruleset"),
+		Rules:       managedRules(),
+	}, child...)
+	if err != nil {
+		return nil, err
+	}
+	custom, err := cloudflare.NewRuleset(ctx, name+"-waf-custom", &cloudflare.RulesetArgs{
+		ZoneId: zoneID, Kind: pulumi.String("zone"), Phase: pulumi.String(PhaseCustom),
+		Name:        pulumi.String(s.Customer + " custom WAF"),
+		Description: pulumi.String("NET-4: Odoo's risky paths"),
+		Rules:       customRules(edge.CustomRules(s)),
+	}, child...)
+	if err != nil {
+		return nil, err
+	}
+	rate, err := cloudflare.NewRuleset(ctx, name+"-rate-limit", &cloudflare.RulesetArgs{
+		ZoneId: zoneID, Kind: pulumi.String("zone"), Phase: pulumi.String(PhaseRateLimit),
+		Name:        pulumi.String(s.Customer + " rate limits"),
+		Description: pulumi.String("NET-4: sign-in brute force and whole-host rate limits"),
+		Rules:       rateRules(edge.RateLimitRules(s)),
+	}, child...)
+	if err != nil {
+		return nil, err
+	}
+	if _, err := cloudflare.NewBotManagement(ctx, name+"-bots", botArgs(s), child...); err != nil {
+		return nil, err
+	}
+
+	// NET-8: the origin answers only Cloudflare.
+	if _, err := cloudflare.NewAuthenticatedOriginPulls(ctx, name+"-origin-pulls", &cloudflare.AuthenticatedOriginPullsArgs{
+		ZoneId: zoneID, Enabled: pulumi.Bool(true),
+	}, child...); err != nil {
+		return nil, err
+	}
+
+	// RES-6: TLS terminated only inside the jurisdiction.
+	regionKey := ""
+	if s.RegionalServices {
+		regionKey = s.RegionKey()
+		for _, h := range s.Hostnames {
+			if _, err := cloudflare.NewRegionalHostname(ctx, name+"-regional-"+edge.Slug(h), &cloudflare.RegionalHostnameArgs{
+				ZoneId: zoneID, Hostname: pulumi.String(h), RegionKey: pulumi.String(regionKey),
+			}, append(child, pulumi.DependsOn([]pulumi.Resource{records[h]}))...); err != nil {
+				return nil, err
+			}
+		}
+	}
+
+	// NET-6: Magic Transit.
+	var prefixes []string
+	if s.MagicTransit != nil {
+		if err := newMagicTransit(ctx, name, s, args.IPsecPSKs, child); err != nil {
+			return nil, err
+		}
+		prefixes = append(prefixes, s.MagicTransit.Prefixes...)
+	}
+
+	c.Hostnames = pulumi.ToStringArray(s.Hostnames).ToStringArrayOutput()
+	c.ZoneID = zoneID.ToStringOutput()
+	c.OriginRanges = pulumi.ToStringArray(edge.OriginRanges()).ToStringArrayOutput()
+	c.RulesetIDs = pulumi.StringMap{
+		PhaseManaged:   managed.ID().ToStringOutput(),
+		PhaseCustom:    custom.ID().ToStringOutput(),
+		PhaseRateLimit: rate.ID().ToStringOutput(),
+	}.ToStringMapOutput()
+	c.TunnelCNAME = tunnelCNAME
+	c.TunnelID = tunnelID
+	c.Summary = Summary{
+		Plan: s.Plan, Hostnames: append([]string(nil), s.Hostnames...), OriginKind: s.Origin.Kind,
+		BotMode: s.BotMode(), RegionKey: regionKey, MagicTransitPrefixes: prefixes, OriginRanges: edge.OriginRanges(),
+	}
+	for _, r := range edge.CustomRules(s) {
+		c.Summary.CustomRules = append(c.Summary.CustomRules, r.Ref)
+	}
+	for _, r := range edge.RateLimitRules(s) {
+		c.Summary.RateLimitRules = append(c.Summary.RateLimitRules, r.Ref)
+	}
+	if err := ctx.RegisterResourceOutputs(c, pulumi.Map{
+		"hostnames":    c.Hostnames,
+		"zoneId":       c.ZoneID,
+		"originRanges": c.OriginRanges,
+		"rulesetIds":   c.RulesetIDs,
+		"tunnelCname":  c.TunnelCNAME,
+		"tunnelId":     c.TunnelID,
+	}); err != nil {
+		return nil, err
+	}
+	return c, nil
+}
+
+func managedRules() cloudflare.RulesetRuleArray {
+	var out cloudflare.RulesetRuleArray
+	for _, m := range edge.ManagedRulesets() {
+		params := &cloudflare.RulesetRuleActionParametersArgs{Id: pulumi.String(m.RulesetID)}
+		if len(m.DisabledCategories) > 0 || m.ScoreRuleID != "" {
+			o := &cloudflare.RulesetRuleActionParametersOverridesArgs{}
+			if len(m.DisabledCategories) > 0 {
+				var cats cloudflare.RulesetRuleActionParametersOverridesCategoryArray
+				for _, cat := range m.DisabledCategories {
+					cats = append(cats, cloudflare.RulesetRuleActionParametersOverridesCategoryArgs{Category: pulumi.String(cat), Enabled: pulumi.Bool(false)})
+				}
+				o.Categories = cats
+			}
+			if m.ScoreRuleID != "" {
+				o.Rules = cloudflare.RulesetRuleActionParametersOverridesRuleArray{
+					cloudflare.RulesetRuleActionParametersOverridesRuleArgs{
+						Id: pulumi.String(m.ScoreRuleID), Action: pulumi.String(m.ScoreAction),
+						ScoreThreshold: pulumi.Int(m.ScoreThreshold), Enabled: pulumi.Bool(true),
+					},
+				}
+			}
+			params.Overrides = o
+		}
+		out = append(out, cloudflare.RulesetRuleArgs{
+			Ref: pulumi.String(m.Ref), Description: pulumi.String(m.Description), Action: pulumi.String(m.Action),
+			Expression: pulumi.String(m.Expression), Enabled: pulumi.Bool(true), ActionParameters: params,
+		})
+	}
+	return out
+}
+
+func customRules(rules []edge.Rule) cloudflare.RulesetRuleArray {
+	var out cloudflare.RulesetRuleArray
+	for _, r := range rules {
+		out = append(out, cloudflare.RulesetRuleArgs{
+			Ref: pulumi.String(r.Ref), Description: pulumi.String(r.Description), Action: pulumi.String(r.Action),
+			Expression: pulumi.String(r.Expression), Enabled: pulumi.Bool(true),
+		})
+	}
+	return out
+}
+
+func rateRules(rules []edge.RateLimitRule) cloudflare.RulesetRuleArray {
+	var out cloudflare.RulesetRuleArray
+	for _, r := range rules {
+		out = append(out, cloudflare.RulesetRuleArgs{
+			Ref: pulumi.String(r.Ref), Description: pulumi.String(r.Description), Action: pulumi.String(r.Action),
+			Expression: pulumi.String(r.Expression), Enabled: pulumi.Bool(true),
+			Ratelimit: &cloudflare.RulesetRuleRatelimitArgs{
+				Characteristics:   pulumi.ToStringArray(r.Characteristics),
+				Period:            pulumi.Int(r.RateLimit.Period),
+				RequestsPerPeriod: pulumi.Int(r.RateLimit.Requests),
+				MitigationTimeout: pulumi.Int(r.RateLimit.Timeout),
+			},
+		})
+	}
+	return out
+}
+
+// botArgs sets the zone's bot product for its plan (NET-4).
+func botArgs(s edge.Spec) *cloudflare.BotManagementArgs {
+	a := &cloudflare.BotManagementArgs{ZoneId: pulumi.String(s.ZoneID), EnableJs: pulumi.Bool(true)}
+	switch s.BotMode() {
+	case "bot-fight-mode":
+		a.FightMode = pulumi.Bool(true)
+	case "bot-management":
+		a.AutoUpdateModel = pulumi.Bool(true)
+	default: // Super Bot Fight Mode
+		a.SbfmDefinitelyAutomated = pulumi.String("managed_challenge")
+		a.SbfmVerifiedBots = pulumi.String("allow")
+		a.SbfmStaticResourceProtection = pulumi.Bool(false)
+		if s.Plan != edge.PlanPro {
+			a.SbfmLikelyAutomated = pulumi.String("managed_challenge")
+		}
+	}
+	return a
+}
+
+// newTunnel registers a remotely managed Cloudflare Tunnel and its ingress: each
+// hostname to the customer's service, anything else 404.
+func newTunnel(ctx *pulumi.Context, name string, s edge.Spec, secret pulumi.StringInput, child []pulumi.ResourceOption) (*cloudflare.ZeroTrustTunnelCloudflared, error) {
+	t, err := cloudflare.NewZeroTrustTunnelCloudflared(ctx, name+"-tunnel", &cloudflare.ZeroTrustTunnelCloudflaredArgs{
+		AccountId: pulumi.String(s.AccountID),
+		Name:      pulumi.String(name),
+		Secret:    pulumi.ToSecret(secret).(pulumi.StringInput),
+		ConfigSrc: pulumi.String("cloudflare"),
+	}, child...)
+	if err != nil {
+		return nil, err
+	}
+	var ingress cloudflare.ZeroTrustTunnelCloudflaredConfigConfigIngressRuleArray
+	for _, h := range s.Hostnames {
+		ingress = append(ingress, cloudflare.ZeroTrustTunnelCloudflaredConfigConfigIngressRuleArgs{
+			Hostname: pulumi.String(h), Service: pulumi.String(s.Origin.Service),
+		})
+	}
+	ingress = append(ingress, cloudflare.ZeroTrustTunnelCloudflaredConfigConfigIngressRuleArgs{Service: pulumi.String("http_status:404")})
+	if _, err := cloudflare.NewZeroTrustTunnelCloudflaredConfig(ctx, name+"-tunnel-config", &cloudflare.ZeroTrustTunnelCloudflaredConfigArgs{
+		AccountId: pulumi.String(s.AccountID),
+		TunnelId:  t.ID().ToStringOutput(),
+		Config:    cloudflare.ZeroTrustTunnelCloudflaredConfigConfigArgs{IngressRules: ingress},
+	}, child...); err != nil {
+		return nil, err
+	}
+	return t, nil
+}
+
+// newMagicTransit registers the tunnels, a static route per prefix per tunnel and
+// the Magic Firewall ruleset (NET-6).
+func newMagicTransit(ctx *pulumi.Context, name string, s edge.Spec, psks map[string]pulumi.StringInput, child []pulumi.ResourceOption) error {
+	mt := s.MagicTransit
+	account := pulumi.String(s.AccountID)
+	deps := map[string]pulumi.Resource{}
+	for _, t := range mt.Tunnels {
+		n := name + "-mt-" + strings.ToLower(strings.ReplaceAll(t.Name, "_", "-"))
+		desc := pulumi.String("NET-6: Magic Transit " + t.Kind + " tunnel of " + s.Customer)
+		var r pulumi.Resource
+		var err error
+		if t.Kind == edge.TunnelGRE {
+			r, err = cloudflare.NewMagicWanGreTunnel(ctx, n, &cloudflare.MagicWanGreTunnelArgs{
+				AccountId: account, Name: pulumi.String(t.Name), Description: desc,
+				CustomerGreEndpoint: pulumi.String(t.CustomerEndpoint), CloudflareGreEndpoint: pulumi.String(t.CloudflareEndpoint),
+				InterfaceAddress: pulumi.String(t.InterfaceAddress), HealthCheckEnabled: pulumi.Bool(true),
+			}, child...)
+		} else {
+			r, err = cloudflare.NewMagicWanIpsecTunnel(ctx, n, &cloudflare.MagicWanIpsecTunnelArgs{
+				AccountId: account, Name: pulumi.String(t.Name), Description: desc,
+				CustomerEndpoint: pulumi.String(t.CustomerEndpoint), CloudflareEndpoint: pulumi.String(t.CloudflareEndpoint),
+				InterfaceAddress: pulumi.String(t.InterfaceAddress), HealthCheckEnabled: pulumi.Bool(true),
+				Psk: psks[t.Name], AllowNullCipher: pulumi.Bool(false), ReplayProtection: pulumi.Bool(true),
+			}, child...)
+		}
+		if err != nil {
+			return err
+		}
+		deps[t.Name] = r
+	}
+	for _, rt := range mt.Routes() {
+		if _, err := cloudflare.NewMagicWanStaticRoute(ctx, name+"-route-"+strings.ToLower(strings.ReplaceAll(rt.Key, "_", "-")), &cloudflare.MagicWanStaticRouteArgs{
+			AccountId: account, Prefix: pulumi.String(rt.Prefix), Nexthop: pulumi.String(rt.Nexthop),
+			Priority: pulumi.Int(rt.Priority), Description: pulumi.String("NET-6: " + rt.Prefix + " via " + rt.Tunnel),
+		}, append(child, pulumi.DependsOn([]pulumi.Resource{deps[rt.Tunnel]}))...); err != nil {
+			return err
+		}
+	}
+	var rules pulumi.StringMapArray
+	for _, r := range mt.FirewallRules() {
+		rules = append(rules, pulumi.StringMap{
+			"action": pulumi.String(r.Action), "expression": pulumi.String(r.Expression),
+			"description": pulumi.String(r.Description), "enabled": pulumi.String("true"),
+		})
+	}
+	_, err := cloudflare.NewMagicFirewallRuleset(ctx, name+"-magic-firewall", &cloudflare.MagicFirewallRulesetArgs{
+		AccountId: account, Name: pulumi.String(s.Customer + " magic firewall"),
+		Description: pulumi.String("NET-6: only the published services reach the customer's prefixes"),
+		Rules:       rules,
+	}, child...)
+	return err
+}

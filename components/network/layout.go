@@ -1,0 +1,200 @@
+package network
+
+import (
+	"fmt"
+	"net/netip"
+	"sort"
+	"strings"
+)
+
+// Tier is a layer of the network with its own subnets, route tables and traffic
+// rules (NET-1).
+type Tier string
+
+// The tiers every network has, one subnet per tier and zone.
+const (
+	// Public holds only the load balancer and the NAT gateways.
+	Public Tier = "public"
+	// App holds the application; it reaches out only through NAT (NET-2).
+	App Tier = "app"
+	// Database holds the database; no route to or from the internet (NET-2).
+	Database Tier = "database"
+	// Management holds bastions, VPN-reachable hosts and the interface endpoints;
+	// no route to the internet (NET-2).
+	Management Tier = "management"
+)
+
+// Tiers lists every tier in address-plan order: the tier's position is the block
+// of the VPC range it is carved from, so it never changes.
+func Tiers() []Tier { return []Tier{Public, App, Database, Management} }
+
+// Address plan constants: the VPC range is split into one block per tier (a quarter
+// each), and each tier block into MaxZoneSlots equal subnets, one per zone slot.
+const (
+	// MinPrefix and MaxPrefix bound the VPC range: /16 (65,536 addresses) to /20
+	// (4,096 addresses, 128 per subnet).
+	MinPrefix = 16
+	MaxPrefix = 20
+	// MaxZoneSlots is how many zones a network can ever have; a zone's slot comes from
+	// the letter its name ends in ("eu-west-1c" -> slot 2).
+	MaxZoneSlots = 8
+	// tierBits and slotBits are the prefix bits added for the tier and the slot.
+	tierBits = 2
+	slotBits = 3
+)
+
+// Key names one subnet: never a list position, so adding a zone never shifts another.
+type Key struct {
+	Tier Tier
+	Zone string
+}
+
+// String is "<tier>/<zone>".
+func (k Key) String() string { return string(k.Tier) + "/" + k.Zone }
+
+// Subnet is one planned subnet.
+type Subnet struct {
+	Tier Tier
+	Zone string
+	// Slot is the zone's slot, derived from the zone name's last letter.
+	Slot int
+	// CIDR is the subnet's IPv4 range, such as "10.20.8.0/21".
+	CIDR string
+}
+
+// Plan is the address plan of one network.
+type Plan struct {
+	// VPC is the network's range in canonical form.
+	VPC string
+	// Zones are the zones, sorted by name.
+	Zones []string
+	// Subnets holds one subnet per tier and zone.
+	Subnets map[Key]Subnet
+}
+
+// Subnet returns the subnet of tier t in zone z.
+func (p Plan) Subnet(t Tier, zone string) (Subnet, bool) {
+	s, ok := p.Subnets[Key{Tier: t, Zone: zone}]
+	return s, ok
+}
+
+// ByTier returns the subnets of tier t, ordered by zone name.
+func (p Plan) ByTier(t Tier) []Subnet {
+	out := make([]Subnet, 0, len(p.Zones))
+	for _, z := range p.Zones {
+		if s, ok := p.Subnets[Key{Tier: t, Zone: z}]; ok {
+			out = append(out, s)
+		}
+	}
+	return out
+}
+
+// ZoneSlot returns the slot of a zone name: its last character, a letter a..h
+// ("eu-west-1a" -> 0, "europe-west1-d" -> 3) or a digit 1..8 for zone IDs
+// ("euw1-az3" -> 2). The slot depends on the name alone, so the order of the zone
+// list does not matter and adding a zone never moves another zone's subnets.
+func ZoneSlot(zone string) (int, error) {
+	if zone == "" {
+		return 0, fmt.Errorf("zone %q is empty; allowed: a zone name ending in a letter a-h, such as \"eu-west-1a\"", zone)
+	}
+	c := zone[len(zone)-1]
+	switch {
+	case c >= 'a' && c < 'a'+MaxZoneSlots:
+		return int(c - 'a'), nil
+	case c >= '1' && c < '1'+MaxZoneSlots:
+		return int(c - '1'), nil
+	}
+	return 0, fmt.Errorf("zone %q does not end in a letter a-h or a digit 1-8; allowed: a zone name such as \"eu-west-1a\" or a zone ID such as \"euw1-az1\"", zone)
+}
+
+// privateRanges are the RFC 1918 ranges a VPC range must lie in.
+var privateRanges = []netip.Prefix{
+	netip.MustParsePrefix("10.0.0.0/8"),
+	netip.MustParsePrefix("172.16.0.0/12"),
+	netip.MustParsePrefix("192.168.0.0/16"),
+}
+
+// ParseVPC parses a VPC range: IPv4, canonical (no host bits), /16 to /20, inside an
+// RFC 1918 private range.
+func ParseVPC(cidr string) (netip.Prefix, error) {
+	p, err := netip.ParsePrefix(cidr)
+	if err != nil || !p.Addr().Is4() {
+		return netip.Prefix{}, fmt.Errorf("cidr %q is not an IPv4 range; allowed: a private IPv4 range /%d to /%d, such as \"10.20.0.0/16\"", cidr, MinPrefix, MaxPrefix)
+	}
+	if p.Masked() != p {
+		return netip.Prefix{}, fmt.Errorf("cidr %q has host bits set; allowed: %q", cidr, p.Masked().String())
+	}
+	if p.Bits() < MinPrefix || p.Bits() > MaxPrefix {
+		return netip.Prefix{}, fmt.Errorf("cidr %q is a /%d; allowed: /%d to /%d", cidr, p.Bits(), MinPrefix, MaxPrefix)
+	}
+	for _, r := range privateRanges {
+		if r.Contains(p.Addr()) {
+			return p, nil
+		}
+	}
+	return netip.Prefix{}, fmt.Errorf("cidr %q is not a private range; allowed: inside 10.0.0.0/8, 172.16.0.0/12 or 192.168.0.0/16", cidr)
+}
+
+// Layout plans the subnets of a network: one per tier and zone, keyed by (tier,
+// zone). The VPC range is split into four tier blocks (public, app, database,
+// management, in that order) and each block into MaxZoneSlots subnets; a zone takes
+// the subnet of its slot (ZoneSlot) in every tier. Subnets never overlap, all lie in
+// the VPC range, and a zone's subnets depend only on the range and the zone's name.
+func Layout(cidr string, zones []string) (Plan, error) {
+	vpc, err := ParseVPC(cidr)
+	if err != nil {
+		return Plan{}, err
+	}
+	if len(zones) == 0 {
+		return Plan{}, fmt.Errorf("zones is empty; allowed: 1 to %d zone names", MaxZoneSlots)
+	}
+	sorted := append([]string(nil), zones...)
+	sort.Strings(sorted)
+	bySlot := map[int]string{}
+	var problems []string
+	for _, z := range sorted {
+		slot, err := ZoneSlot(z)
+		if err != nil {
+			problems = append(problems, err.Error())
+			continue
+		}
+		if prev, ok := bySlot[slot]; ok {
+			if prev == z {
+				problems = append(problems, fmt.Sprintf("zone %q is listed twice; allowed: each zone once", z))
+			} else {
+				problems = append(problems, fmt.Sprintf("zones %q and %q share slot %d (same last letter); allowed: zones of one region, each once", prev, z, slot))
+			}
+			continue
+		}
+		bySlot[slot] = z
+	}
+	if len(problems) > 0 {
+		return Plan{}, fmt.Errorf("%s", strings.Join(problems, "\n"))
+	}
+
+	subnetBits := vpc.Bits() + tierBits + slotBits
+	size := uint32(1) << (32 - subnetBits)
+	base := be32(vpc.Addr())
+	plan := Plan{VPC: vpc.String(), Zones: sorted, Subnets: map[Key]Subnet{}}
+	for ti, t := range Tiers() {
+		for _, z := range sorted {
+			slot, _ := ZoneSlot(z)
+			index := uint32(ti*MaxZoneSlots + slot)
+			addr := from32(base + index*size)
+			plan.Subnets[Key{Tier: t, Zone: z}] = Subnet{
+				Tier: t, Zone: z, Slot: slot,
+				CIDR: netip.PrefixFrom(addr, subnetBits).String(),
+			}
+		}
+	}
+	return plan, nil
+}
+
+func be32(a netip.Addr) uint32 {
+	b := a.As4()
+	return uint32(b[0])<<24 | uint32(b[1])<<16 | uint32(b[2])<<8 | uint32(b[3])
+}
+
+func from32(v uint32) netip.Addr {
+	return netip.AddrFrom4([4]byte{byte(v >> 24), byte(v >> 16), byte(v >> 8), byte(v)})
+}

@@ -1,0 +1,252 @@
+// Package networktest is the conformance suite of network implementations: every
+// cloud's implementation (awsnetwork, later gcpnetwork) runs Run with a Harness that
+// builds a spec under the offline planner and describes the result as a View. The
+// assertions are cloud-neutral and carry the control IDs they check.
+package networktest
+
+import (
+	"fmt"
+	"slices"
+	"sort"
+	"testing"
+
+	"github.com/stretchr/testify/require"
+
+	"github.com/octura/odoo-hosting/components/network"
+)
+
+// Route is where a subnet's default route (0.0.0.0/0) goes.
+type Route string
+
+// The default routes a subnet can have.
+const (
+	NoRoute  Route = "none"     // no default route
+	Internet Route = "internet" // straight to the internet (internet gateway)
+)
+
+// ViaNAT is the default route through the NAT gateway of zone.
+func ViaNAT(zone string) Route { return Route("nat:" + zone) }
+
+// Subnet is one planned subnet, as the implementation built it.
+type Subnet struct {
+	Tier network.Tier
+	Zone string
+	CIDR string
+	// PublicIPOnLaunch is true when instances in it get a public IP.
+	PublicIPOnLaunch bool
+	// Default is where its default route goes.
+	Default Route
+}
+
+// Rule is one allowed ingress flow: TCP Port into Group from Source.
+type Rule struct {
+	// Group is the tier's firewall group: "alb", "app", "database", "management",
+	// "endpoints", or "default" for the network's default group.
+	Group string
+	Port  int
+	// Source is "cidr:<range>" or "group:<group>".
+	Source string
+}
+
+func (r Rule) String() string { return fmt.Sprintf("%s:%d<-%s", r.Group, r.Port, r.Source) }
+
+// FlowLog is one flow-log configuration.
+type FlowLog struct {
+	// AllTraffic is true when accepted and rejected flows are both logged.
+	AllTraffic bool
+	// Encrypted is true when the destination is encrypted with the key passed in.
+	Encrypted bool
+	// RetentionDays is how long the destination keeps the logs.
+	RetentionDays int
+}
+
+// View is a cloud-neutral description of what an implementation planned.
+type View struct {
+	// Resources is how many resources were registered, the component included.
+	Resources int
+	// Networks is how many private networks (VPCs) were created.
+	Networks int
+	Subnets  []Subnet
+	Ingress  []Rule
+	// NATZones are the zones holding a NAT gateway.
+	NATZones []string
+	FlowLogs []FlowLog
+	// VPNPeers are the peer names with a tunnel.
+	VPNPeers []string
+	// VPNRoutes are "<peer>:<range>" static routes over the tunnels.
+	VPNRoutes []string
+}
+
+// Harness builds a spec with one implementation.
+type Harness interface {
+	// Plan runs the implementation's constructor for spec under the offline planner.
+	// It returns the constructor's error, and the View of whatever was registered.
+	Plan(t *testing.T, spec network.Spec) (View, error)
+}
+
+// Spec returns the suite's valid base spec with zones zones of the suite region
+// ("eu-west-1a", ...).
+func Spec(zones int) network.Spec {
+	s := network.Spec{
+		Customer:   "acme",
+		CIDR:       "10.20.0.0/16",
+		EdgeRanges: []string{"173.245.48.0/20", "2400:cb00::/32"},
+	}
+	for i := 0; i < zones; i++ {
+		s.Zones = append(s.Zones, fmt.Sprintf("%s%c", Region, 'a'+i))
+	}
+	return s
+}
+
+// Region is the region whose zones the suite's specs use.
+const Region = "eu-west-1"
+
+// Run runs every conformance test against h.
+func Run(t *testing.T, h Harness) {
+	t.Run("NET1_SubnetsPerTierAndZone", func(t *testing.T) { testSubnets(t, h) })
+	t.Run("NET2_NoPublicIPsAndPrivateRoutes", func(t *testing.T) { testRoutes(t, h) })
+	t.Run("NET2_OneNATOnNonProduction", func(t *testing.T) { testNAT(t, h) })
+	t.Run("NET3_LeastPrivilegeIngress", func(t *testing.T) { testIngress(t, h, Spec(2), nil) })
+	t.Run("NET5_AllowListAndVPN", func(t *testing.T) { testVPN(t, h) })
+	t.Run("NET7_FlowLogsEncrypted", func(t *testing.T) { testFlowLogs(t, h) })
+	t.Run("InvalidSpecRegistersNothing", func(t *testing.T) { testInvalid(t, h) })
+}
+
+func mustPlan(t *testing.T, h Harness, s network.Spec) View {
+	t.Helper()
+	v, err := h.Plan(t, s)
+	require.NoError(t, err)
+	return v
+}
+
+func testSubnets(t *testing.T, h Harness) {
+	for _, zones := range []int{2, 3} {
+		s := Spec(zones)
+		v := mustPlan(t, h, s)
+		require.Equal(t, 1, v.Networks, "NET-1: one private network per stack")
+		layout, err := network.Layout(s.CIDR, s.Zones)
+		require.NoError(t, err)
+		want := map[network.Key]string{}
+		for k, sn := range layout.Subnets {
+			want[k] = sn.CIDR
+		}
+		got := map[network.Key]string{}
+		for _, sn := range v.Subnets {
+			got[network.Key{Tier: sn.Tier, Zone: sn.Zone}] = sn.CIDR
+		}
+		require.Equal(t, want, got, "NET-1: one subnet per tier and zone, as network.Layout plans")
+	}
+}
+
+func testRoutes(t *testing.T, h Harness) {
+	s := Spec(3)
+	s.NATPerZone = true
+	v := mustPlan(t, h, s)
+	for _, sn := range v.Subnets {
+		require.False(t, sn.PublicIPOnLaunch, "NET-2: subnet %s/%s gives instances public IPs", sn.Tier, sn.Zone)
+		switch sn.Tier {
+		case network.Database, network.Management:
+			require.Equal(t, NoRoute, sn.Default, "NET-2: %s/%s must have no route to the internet", sn.Tier, sn.Zone)
+		case network.App:
+			require.Equal(t, ViaNAT(sn.Zone), sn.Default, "NET-2: app/%s must reach out only through its zone's NAT", sn.Zone)
+		case network.Public:
+			require.Equal(t, Internet, sn.Default, "public/%s routes to the internet", sn.Zone)
+		}
+	}
+	require.Equal(t, s.Zones, sorted(v.NATZones), "one NAT per zone on production")
+}
+
+func testNAT(t *testing.T, h Harness) {
+	s := Spec(3)
+	v := mustPlan(t, h, s)
+	require.Equal(t, []string{s.Zones[0]}, v.NATZones, "non-production shares one NAT")
+	for _, sn := range v.Subnets {
+		if sn.Tier == network.App {
+			require.Equal(t, ViaNAT(s.Zones[0]), sn.Default, "NET-2: app/%s", sn.Zone)
+		}
+	}
+}
+
+// ExpectedIngress returns the exact ingress rules a spec allows (NET-3, NET-5).
+func ExpectedIngress(s network.Spec) []Rule {
+	var out []Rule
+	for _, r := range s.EdgeRanges {
+		out = append(out, Rule{Group: "alb", Port: network.HTTPSPort, Source: "cidr:" + r})
+	}
+	out = append(out,
+		Rule{Group: "app", Port: network.OdooPort, Source: "group:alb"},
+		Rule{Group: "app", Port: network.LongpollPort, Source: "group:alb"},
+		Rule{Group: "database", Port: network.PostgresPort, Source: "group:app"},
+		Rule{Group: "endpoints", Port: network.HTTPSPort, Source: "cidr:" + s.CIDR},
+	)
+	for _, r := range s.ManagementSources() {
+		out = append(out, Rule{Group: "management", Port: network.SSHPort, Source: "cidr:" + r})
+	}
+	return out
+}
+
+func testIngress(t *testing.T, h Harness, s network.Spec, extra func(View)) {
+	v := mustPlan(t, h, s)
+	require.ElementsMatch(t, ruleStrings(ExpectedIngress(s)), ruleStrings(v.Ingress), "NET-3: ingress rules")
+	for _, r := range v.Ingress {
+		require.NotContains(t, []string{"cidr:" + network.AnyIPv4, "cidr:" + network.AnyIPv6}, r.Source, "NET-3: nothing accepts the whole internet: %s", r)
+		require.NotEqual(t, "default", r.Group, "NET-3: the default group keeps no rules")
+	}
+	if extra != nil {
+		extra(v)
+	}
+}
+
+func testVPN(t *testing.T, h Harness) {
+	none := mustPlan(t, h, Spec(2))
+	require.Empty(t, none.VPNPeers, "NET-5: no VPN unless configured")
+
+	s := Spec(2)
+	s.AllowList = []string{"203.0.113.0/24", "2001:db8::/48"}
+	s.VPNPeers = []network.VPNPeer{
+		{Name: "hq", PublicIP: "198.51.100.7", CIDRs: []string{"192.168.10.0/24", "192.168.11.0/24"}},
+		{Name: "dc", PublicIP: "198.51.100.8", CIDRs: []string{"172.31.0.0/16"}, BGPASN: 64512},
+	}
+	testIngress(t, h, s, func(v View) {
+		require.ElementsMatch(t, []string{"hq", "dc"}, v.VPNPeers, "NET-5: one tunnel per peer")
+		require.ElementsMatch(t, []string{"hq:192.168.10.0/24", "hq:192.168.11.0/24", "dc:172.31.0.0/16"}, v.VPNRoutes, "NET-5: static routes")
+	})
+}
+
+func testFlowLogs(t *testing.T, h Harness) {
+	v := mustPlan(t, h, Spec(2))
+	require.Equal(t, []FlowLog{{AllTraffic: true, Encrypted: true, RetentionDays: network.DefaultFlowLogRetentionDays}}, v.FlowLogs, "NET-7")
+	s := Spec(2)
+	s.FlowLogRetentionDays = 731
+	v = mustPlan(t, h, s)
+	require.Equal(t, []FlowLog{{AllTraffic: true, Encrypted: true, RetentionDays: 731}}, v.FlowLogs, "NET-7")
+}
+
+func testInvalid(t *testing.T, h Harness) {
+	for name, mutate := range map[string]func(*network.Spec){
+		"invalid CIDR":  func(s *network.Spec) { s.CIDR = "10.20.0.0/33" },
+		"one zone":      func(s *network.Spec) { s.Zones = s.Zones[:1] },
+		"open to world": func(s *network.Spec) { s.AllowList = []string{network.AnyIPv4} },
+		"no edge":       func(s *network.Spec) { s.EdgeRanges = nil },
+	} {
+		s := Spec(2)
+		mutate(&s)
+		v, err := h.Plan(t, s)
+		require.Error(t, err, name)
+		require.Zero(t, v.Resources, "%s: nothing may be registered on a validation error", name)
+	}
+}
+
+func ruleStrings(rs []Rule) []string {
+	out := make([]string, len(rs))
+	for i, r := range rs {
+		out[i] = r.String()
+	}
+	return out
+}
+
+func sorted(xs []string) []string {
+	out := slices.Clone(xs)
+	sort.Strings(out)
+	return out
+}

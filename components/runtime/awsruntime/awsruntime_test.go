@@ -1,0 +1,315 @@
+package awsruntime_test
+
+import (
+	"encoding/json"
+	"strings"
+	"testing"
+
+	"github.com/pulumi/pulumi-aws/sdk/v6/go/aws"
+	"github.com/pulumi/pulumi/sdk/v3/go/pulumi"
+	"github.com/stretchr/testify/require"
+
+	"github.com/octura/odoo-hosting/components/runtime"
+	"github.com/octura/odoo-hosting/components/runtime/awsruntime"
+	"github.com/octura/odoo-hosting/components/runtime/runtimetest"
+	"github.com/octura/odoo-hosting/internal/plan"
+)
+
+const (
+	dataKey   = "arn:aws:kms:eu-west-1:111111111111:key/data"
+	logsKey   = "arn:aws:kms:eu-west-1:111111111111:key/logs"
+	secretArn = "arn:aws:secretsmanager:eu-west-1:111111111111:secret:rds!db-acme"
+)
+
+func spec() runtime.Spec {
+	return runtime.Spec{Customer: "acme", Tier: runtime.Cloud, Production: true, Hostnames: []string{"erp.acme.example", "acme.example"}}
+}
+
+func run(t *testing.T, s runtime.Spec) (*plan.Plan, error) {
+	t.Helper()
+	var newErr error
+	p, err := plan.Run("odoo-hosting", "acme-eu", func(ctx *pulumi.Context) error {
+		pp, err := aws.NewProvider(ctx, "primary", &aws.ProviderArgs{Region: pulumi.String("eu-west-1")})
+		if err != nil {
+			return err
+		}
+		_, newErr = awsruntime.New(ctx, "acme-app", awsruntime.Args{
+			Spec: s, Provider: pp,
+			VpcID:                       pulumi.String("vpc-1"),
+			PublicSubnetIDs:             pulumi.ToStringArray([]string{"subnet-pub-a", "subnet-pub-b"}),
+			AppSubnetIDs:                pulumi.ToStringArray([]string{"subnet-app-a", "subnet-app-b", "subnet-app-c"}),
+			LoadBalancerSecurityGroupID: pulumi.String("sg-lb"),
+			AppSecurityGroupID:          pulumi.String("sg-app"),
+			KeyArn:                      pulumi.String(dataKey),
+			LogsKeyArn:                  pulumi.String(logsKey),
+			OriginCertificatePEM:        pulumi.String("-----BEGIN CERTIFICATE-----\nMIIB\n-----END CERTIFICATE-----\n"),
+			OriginPrivateKeyPEM:         pulumi.String("-----BEGIN PRIVATE KEY-----\nMIIE\n-----END PRIVATE KEY-----\n"),
+			DatabaseAddress:             pulumi.String("acme-db.eu-west-1.rds.amazonaws.com"),
+			DatabaseSecretArn:           pulumi.String(secretArn),
+		})
+		return nil
+	})
+	require.NoError(t, err)
+	return p, newErr
+}
+
+func managed(p *plan.Plan) []plan.State {
+	var out []plan.State
+	for _, r := range p.Resources() {
+		if r.Type != "pulumi:providers:aws" {
+			out = append(out, r)
+		}
+	}
+	return out
+}
+
+func m(v any) map[string]any { return v.(map[string]any) }
+func l(v any) []any          { return v.([]any) }
+
+func containers(t *testing.T, p *plan.Plan) []map[string]any {
+	td := p.ByType("aws:ecs/taskDefinition:TaskDefinition")
+	require.Len(t, td, 1)
+	var defs []map[string]any
+	require.NoError(t, json.Unmarshal([]byte(td[0].Inputs["containerDefinitions"].(string)), &defs))
+	return defs
+}
+
+func observe(t *testing.T, p *plan.Plan) runtimetest.Observed {
+	o := runtimetest.Observed{Resources: len(managed(p))}
+	if o.Resources == 0 {
+		return o
+	}
+	for _, ls := range p.ByType("aws:lb/listener:Listener") {
+		if ls.Inputs["protocol"] == "HTTPS" {
+			o.HTTPSListeners++
+			if ls.Inputs["sslPolicy"] == awsruntime.SSLPolicy {
+				o.MinTLSVersion = "1.2"
+			}
+		} else {
+			o.PlainListeners++
+		}
+		o.DefaultForwards = m(l(ls.Inputs["defaultActions"])[0])["type"] == "forward"
+	}
+	for _, r := range p.ByType("aws:lb/listenerRule:ListenerRule") {
+		for _, c := range l(r.Inputs["conditions"]) {
+			for _, h := range l(m(m(c)["hostHeader"])["values"]) {
+				o.Hostnames = append(o.Hostnames, h.(string))
+			}
+		}
+	}
+	svc := p.ByType("aws:ecs/service:Service")[0]
+	nc := m(svc.Inputs["networkConfiguration"])
+	o.PublicAppAddresses = nc["assignPublicIp"] != false
+	o.Replicas = int(svc.Inputs["desiredCount"].(float64))
+	o.Zones = len(p.ByType("aws:efs/mountTarget:MountTarget"))
+	o.RemoteSessions = svc.Inputs["enableExecuteCommand"] == true
+	c := containers(t, p)[0]
+	o.Image = c["image"].(string)
+	for _, s := range c["secrets"].([]any) {
+		if m(s)["name"] == "PASSWORD" && strings.HasPrefix(m(s)["valueFrom"].(string), secretArn) {
+			o.DatabasePasswordFromSecretStore = true
+		}
+	}
+	for _, e := range c["environment"].([]any) {
+		if strings.Contains(strings.ToUpper(m(e)["name"].(string)), "PASSWORD") {
+			o.DatabasePasswordInEnvironment = true
+		}
+	}
+	fs := p.ByType("aws:efs/fileSystem:FileSystem")[0]
+	if fs.Inputs["encrypted"] == true {
+		o.FileStoreKey = fs.Inputs["kmsKeyId"].(string)
+	}
+	o.FileStoreRetained, o.FileStoreProtected = fs.RetainOnDelete, fs.Protect
+	td := p.ByType("aws:ecs/taskDefinition:TaskDefinition")[0]
+	o.FileStoreTransitTLS = m(m(l(td.Inputs["volumes"])[0])["efsVolumeConfiguration"])["transitEncryption"] == "ENABLED"
+	lg := p.ByType("aws:cloudwatch/logGroup:LogGroup")[0]
+	o.LogsKey = lg.Inputs["kmsKeyId"].(string)
+	o.LogRetentionDays = int(lg.Inputs["retentionInDays"].(float64))
+	tg := p.ByType("aws:lb/targetGroup:TargetGroup")[0]
+	o.HealthCheckPath = m(tg.Inputs["healthCheck"])["path"].(string)
+	return o
+}
+
+func TestConformance(t *testing.T) {
+	runtimetest.Run(t, runtimetest.Harness{Key: dataKey, LogsKey: logsKey, Plan: func(t *testing.T, s runtime.Spec) (runtimetest.Observed, error) {
+		p, err := run(t, s)
+		return observe(t, p), err
+	}})
+}
+
+func TestInventoryCloudProduction(t *testing.T) {
+	p, err := run(t, spec())
+	require.NoError(t, err)
+	counts := map[string]int{}
+	for _, r := range managed(p) {
+		counts[r.Type]++
+		if r.Type != awsruntime.Type {
+			require.Equal(t, "urn:pulumi:acme-eu::odoo-hosting::odoo-hosting:runtime:Runtime::acme-app", r.Parent)
+			require.NotEmpty(t, r.Provider)
+		}
+	}
+	require.Equal(t, map[string]int{
+		awsruntime.Type: 1, "aws:acm/certificate:Certificate": 1, "aws:lb/loadBalancer:LoadBalancer": 1, "aws:lb/listener:Listener": 1,
+		"aws:lb/listenerRule:ListenerRule": 1, "aws:lb/targetGroup:TargetGroup": 1, "aws:cloudwatch/logGroup:LogGroup": 1,
+		"aws:ecs/cluster:Cluster": 1, "aws:efs/fileSystem:FileSystem": 1, "aws:ec2/securityGroup:SecurityGroup": 1,
+		"aws:efs/mountTarget:MountTarget": 2, "aws:efs/accessPoint:AccessPoint": 1, "aws:iam/role:Role": 2,
+		"aws:iam/rolePolicy:RolePolicy": 2, "aws:ecs/taskDefinition:TaskDefinition": 1, "aws:ecs/service:Service": 1,
+	}, counts)
+	require.Len(t, managed(p), 19)
+}
+
+func TestENC1_TLS12ListenerOnlyNoPort80(t *testing.T) {
+	p, err := run(t, spec())
+	require.NoError(t, err)
+	ls := p.ByType("aws:lb/listener:Listener")
+	require.Len(t, ls, 1)
+	require.Equal(t, 443.0, ls[0].Inputs["port"])
+	require.Equal(t, "HTTPS", ls[0].Inputs["protocol"])
+	require.Equal(t, "ELBSecurityPolicy-TLS13-1-2-2021-06", ls[0].Inputs["sslPolicy"])
+	require.Regexp(t, `^arn:aws:acm:eu-west-1:111111111111:certificate/acme-app-`, ls[0].Inputs["certificateArn"])
+	cert := p.ByType("aws:acm/certificate:Certificate")[0]
+	require.Equal(t, plan.Secret, cert.Inputs["privateKey"])
+	require.Contains(t, cert.Inputs["certificateBody"], "BEGIN CERTIFICATE")
+	alb := p.ByType("aws:lb/loadBalancer:LoadBalancer")[0]
+	require.Equal(t, "application", alb.Inputs["loadBalancerType"])
+	require.Equal(t, false, alb.Inputs["internal"])
+	require.Equal(t, true, alb.Inputs["dropInvalidHeaderFields"])
+	require.Equal(t, []any{"sg-lb"}, alb.Inputs["securityGroups"])
+	require.Equal(t, []any{"subnet-pub-a", "subnet-pub-b"}, alb.Inputs["subnets"])
+	require.NotContains(t, alb.Inputs, "accessLogs")
+}
+
+func TestNET8_ForwardsOnlyCustomerHostnames(t *testing.T) {
+	p, err := run(t, spec())
+	require.NoError(t, err)
+	ls := p.ByType("aws:lb/listener:Listener")[0]
+	require.Equal(t, map[string]any{"type": "fixed-response", "fixedResponse": map[string]any{"contentType": "text/plain", "statusCode": "404", "messageBody": "not found"}}, m(l(ls.Inputs["defaultActions"])[0]))
+	r := p.ByType("aws:lb/listenerRule:ListenerRule")[0]
+	require.Equal(t, []any{map[string]any{"hostHeader": map[string]any{"values": []any{"erp.acme.example", "acme.example"}}}}, r.Inputs["conditions"])
+	require.Equal(t, "forward", m(l(r.Inputs["actions"])[0])["type"])
+}
+
+func TestNET3_ServicePrivateBehindAppGroupAndTargetGroup(t *testing.T) {
+	p, err := run(t, spec())
+	require.NoError(t, err)
+	svc := p.ByType("aws:ecs/service:Service")[0]
+	require.Equal(t, map[string]any{"assignPublicIp": false, "subnets": []any{"subnet-app-a", "subnet-app-b", "subnet-app-c"}, "securityGroups": []any{"sg-app"}}, svc.Inputs["networkConfiguration"])
+	require.Equal(t, "FARGATE", svc.Inputs["launchType"])
+	require.Equal(t, map[string]any{"enable": true, "rollback": true}, svc.Inputs["deploymentCircuitBreaker"])
+	require.Equal(t, true, svc.Inputs["enableExecuteCommand"])
+	lbs := m(l(svc.Inputs["loadBalancers"])[0])
+	require.Equal(t, "odoo", lbs["containerName"])
+	require.Equal(t, 8069.0, lbs["containerPort"])
+	tg := p.ByType("aws:lb/targetGroup:TargetGroup")[0]
+	require.Equal(t, "ip", tg.Inputs["targetType"])
+	require.Equal(t, 8069.0, tg.Inputs["port"])
+	require.Equal(t, "HTTP", tg.Inputs["protocol"])
+	require.Equal(t, "/web/health", m(tg.Inputs["healthCheck"])["path"])
+	sg := p.ByType("aws:ec2/securityGroup:SecurityGroup")[0]
+	in := l(sg.Inputs["ingress"])
+	require.Len(t, in, 1)
+	require.Equal(t, []any{"sg-app"}, m(in[0])["securityGroups"])
+	require.Equal(t, 2049.0, m(in[0])["fromPort"])
+	require.NotContains(t, m(in[0]), "cidrBlocks")
+}
+
+func TestENC2_FileStoreLogsAndSessionsEncrypted(t *testing.T) {
+	p, err := run(t, spec())
+	require.NoError(t, err)
+	fs := p.ByType("aws:efs/fileSystem:FileSystem")[0]
+	require.Equal(t, true, fs.Inputs["encrypted"])
+	require.Equal(t, dataKey, fs.Inputs["kmsKeyId"])
+	lg := p.ByType("aws:cloudwatch/logGroup:LogGroup")[0]
+	require.Equal(t, logsKey, lg.Inputs["kmsKeyId"])
+	require.Equal(t, "/odoo-hosting/acme-app", lg.Inputs["name"])
+	cl := p.ByType("aws:ecs/cluster:Cluster")[0]
+	require.Equal(t, []any{map[string]any{"name": "containerInsights", "value": "enabled"}}, cl.Inputs["settings"])
+	require.Equal(t, dataKey, m(m(cl.Inputs["configuration"])["executeCommandConfiguration"])["kmsKeyId"])
+	td := p.ByType("aws:ecs/taskDefinition:TaskDefinition")[0]
+	vol := m(m(l(td.Inputs["volumes"])[0])["efsVolumeConfiguration"])
+	require.Equal(t, "ENABLED", vol["transitEncryption"])
+	require.Equal(t, "ENABLED", m(vol["authorizationConfig"])["iam"])
+	require.Equal(t, []any{"FARGATE"}, td.Inputs["requiresCompatibilities"])
+	require.Equal(t, "awsvpc", td.Inputs["networkMode"])
+	require.Equal(t, "1024", td.Inputs["cpu"])
+	require.Equal(t, "2048", td.Inputs["memory"])
+}
+
+func TestIAM6_ContainerGetsDatabaseCredentialsOnlyAsSecrets(t *testing.T) {
+	p, err := run(t, spec())
+	require.NoError(t, err)
+	c := containers(t, p)[0]
+	require.Equal(t, "odoo:18.0", c["image"])
+	require.Equal(t, []any{
+		map[string]any{"name": "USER", "valueFrom": secretArn + ":username::"},
+		map[string]any{"name": "PASSWORD", "valueFrom": secretArn + ":password::"},
+	}, c["secrets"])
+	require.Equal(t, []any{
+		map[string]any{"name": "HOST", "value": "acme-db.eu-west-1.rds.amazonaws.com"},
+		map[string]any{"name": "PORT", "value": "5432"},
+	}, c["environment"])
+	lc := m(c["logConfiguration"])
+	require.Equal(t, "awslogs", lc["logDriver"])
+	require.Equal(t, map[string]any{"awslogs-group": "/odoo-hosting/acme-app", "awslogs-region": "eu-west-1", "awslogs-stream-prefix": "odoo"}, lc["options"])
+	require.Equal(t, []any{map[string]any{"sourceVolume": "filestore", "containerPath": "/var/lib/odoo", "readOnly": false}}, c["mountPoints"])
+}
+
+func TestIAM_RolesLeastPrivilege(t *testing.T) {
+	p, err := run(t, spec())
+	require.NoError(t, err)
+	doc := func(name string) []map[string]any {
+		rp, ok := p.Get("aws:iam/rolePolicy:RolePolicy", name)
+		require.True(t, ok, name)
+		var d struct{ Statement []map[string]any }
+		require.NoError(t, json.Unmarshal([]byte(rp.Inputs["policy"].(string)), &d))
+		return d.Statement
+	}
+	exec := doc("acme-app-execution")
+	require.Len(t, exec, 3)
+	require.Equal(t, []any{"secretsmanager:GetSecretValue"}, exec[1]["Action"])
+	require.Equal(t, secretArn, exec[1]["Resource"])
+	require.Equal(t, []any{"kms:Decrypt"}, exec[2]["Action"])
+	require.Equal(t, dataKey, exec[2]["Resource"])
+	require.Regexp(t, `^arn:aws:cloudwatch:eu-west-1:111111111111:loggroup/acme-app-[0-9a-f]{8}:\*$`, exec[0]["Resource"])
+	task := doc("acme-app-task")
+	require.Len(t, task, 3)
+	require.Equal(t, []any{"elasticfilesystem:ClientMount", "elasticfilesystem:ClientWrite"}, task[0]["Action"])
+	require.Regexp(t, `^arn:aws:efs:eu-west-1:111111111111:filesystem/acme-app-`, task[0]["Resource"])
+	require.Contains(t, m(m(task[0]["Condition"])["StringEquals"]), "elasticfilesystem:AccessPointArn")
+	require.Equal(t, "*", task[1]["Resource"]) // ssmmessages has no resource-level scope
+	for _, s := range append(exec, task...) {
+		for _, a := range s["Action"].([]any) {
+			require.NotContains(t, a, "*", "no wildcard actions")
+		}
+	}
+}
+
+func TestBAK6_FileStoreRetainedAndProtectedInProduction(t *testing.T) {
+	p, err := run(t, spec())
+	require.NoError(t, err)
+	fs := p.ByType("aws:efs/fileSystem:FileSystem")[0]
+	require.True(t, fs.RetainOnDelete)
+	require.True(t, fs.Protect)
+	require.Equal(t, true, p.ByType("aws:lb/loadBalancer:LoadBalancer")[0].Inputs["enableDeletionProtection"])
+}
+
+func TestDAT2_MountTargetPerZone(t *testing.T) {
+	s := spec()
+	s.Tier = runtime.Enterprise
+	p, err := run(t, s)
+	require.NoError(t, err)
+	var subnets []any
+	for _, mt := range p.ByType("aws:efs/mountTarget:MountTarget") {
+		subnets = append(subnets, mt.Inputs["subnetId"])
+	}
+	require.Equal(t, []any{"subnet-app-a", "subnet-app-b", "subnet-app-c"}, subnets)
+	require.Equal(t, 2.0, p.ByType("aws:ecs/service:Service")[0].Inputs["desiredCount"])
+}
+
+func TestInvalidSpecRegistersNothing(t *testing.T) {
+	s := spec()
+	s.Hostnames = nil
+	p, err := run(t, s)
+	require.EqualError(t, err, `runtime acme-app: hostnames [] has 0 entries; allowed: 1 to 5 hostnames`)
+	require.Empty(t, managed(p))
+}

@@ -1,0 +1,281 @@
+// Package config is the stack configuration of odoo-hosting: the keys under the
+// `odoo-hosting:` namespace of Pulumi.<stack>.yaml, their defaults, and one validation
+// pass that reports every problem at once, each naming the field, the value and what
+// is allowed. It imports no Pulumi package: the Pulumi program, the offline planner and
+// the tests all load configuration through it.
+package config
+
+import (
+	"time"
+
+	"github.com/octura/odoo-hosting/internal/jurisdiction"
+)
+
+// Namespace is the Pulumi configuration namespace of every key.
+const Namespace = "odoo-hosting"
+
+// Environment is production or non-production (DAT-1).
+type Environment string
+
+// The environments.
+const (
+	Production    Environment = "production"
+	NonProduction Environment = "non-production"
+)
+
+// Tier is a hosting tier.
+type Tier string
+
+// The hosting tiers.
+const (
+	OdooSH     Tier = "odoo-sh"    // Odoo runs on Odoo.sh; we provide edge, keys, off-site backups
+	Cloud      Tier = "cloud"      // the whole environment on AWS or GCP
+	Enterprise Tier = "enterprise" // cloud plus customer keys, 3 zones, regional edge, Magic Transit, VPN
+	OnPremise  Tier = "on-premise" // Odoo runs at the customer; edge, keys, off-site backups, VPN
+)
+
+// Tiers lists every tier in a stable order.
+func Tiers() []Tier { return []Tier{OdooSH, Cloud, Enterprise, OnPremise} }
+
+// RunsApplication reports whether the tier runs Odoo on our cloud (network,
+// database and runtime).
+func (t Tier) RunsApplication() bool { return t == Cloud || t == Enterprise }
+
+// NeedsNetwork reports whether the tier has a private network: the application
+// tiers, and on-premise for its VPN access path.
+func (t Tier) NeedsNetwork() bool { return t.RunsApplication() || t == OnPremise }
+
+// Config is one stack's validated configuration. Field comments give the key.
+type Config struct {
+	// Stack is the Pulumi stack name (from the file name Pulumi.<stack>.yaml).
+	Stack string `yaml:"-"`
+
+	Customer     string                    `yaml:"customer"`     // customer slug: lowercase letters, digits, dashes
+	Environment  Environment               `yaml:"environment"`  // production | non-production
+	Tier         Tier                      `yaml:"tier"`         // odoo-sh | cloud | enterprise | on-premise
+	Cloud        jurisdiction.Cloud        `yaml:"cloud"`        // aws (gcp: model only, see README)
+	Jurisdiction jurisdiction.Jurisdiction `yaml:"jurisdiction"` // us | ca | eu
+	Region       string                    `yaml:"region"`       // primary region, inside the jurisdiction
+	BackupRegion string                    `yaml:"backupRegion"` // default: the project's pairing (RES-3)
+	Domain       string                    `yaml:"domain"`       // the customer's Odoo hostname, e.g. erp.acme.example
+	Approvals    []Approval                `yaml:"approvals"`    // written approvals for cross-border placement (RES-4)
+
+	AccountID    string        `yaml:"accountId"`    // AWS account the stack deploys to (12 digits)
+	Network      Network       `yaml:"network"`      // address plan, allow-list, VPN peers
+	CustomerKeys *CustomerKeys `yaml:"customerKeys"` // enterprise only (ENC-4)
+	Backup       Backup        `yaml:"backup"`       // retention, GFS, RPO/RTO (on-premise)
+	Cloudflare   Cloudflare    `yaml:"cloudflare"`   // the zone in front of the stack
+	Odoo         Odoo          `yaml:"odoo"`         // image, version, origin
+	BreakGlass   *BreakGlass   `yaml:"breakGlass"`   // a time-bound production grant (IAM-3)
+	MaskedSource string        `yaml:"maskedSource"` // non-production only: the masked copy it restores from (DAT-1)
+
+	// Secrets names the secret keys present (values are never read by validation).
+	Secrets map[string]bool `yaml:"-"`
+}
+
+// Approval is a written approval for placing data across the border (RES-4).
+type Approval struct {
+	ID          string `yaml:"id"`          // the approval's reference, e.g. "APR-2026-014"
+	Covers      string `yaml:"covers"`      // a sub-processor ID (cloudflare, error-monitoring, odoo-sa)
+	Destination string `yaml:"destination"` // us | ca | eu | an ISO country code | global
+	Expires     string `yaml:"expires"`     // YYYY-MM-DD, valid through that day (UTC)
+}
+
+// ExpiresAt is the first instant the approval is no longer valid.
+func (a Approval) ExpiresAt() (time.Time, error) {
+	d, err := time.Parse(time.DateOnly, a.Expires)
+	if err != nil {
+		return time.Time{}, err
+	}
+	return d.AddDate(0, 0, 1), nil
+}
+
+// Network is the address plan and the production-access path (NET-1, NET-5).
+type Network struct {
+	CIDR      string    `yaml:"cidr"`      // VPC range, RFC 1918, /16 to /20; default 10.64.0.0/16
+	Zones     []string  `yaml:"zones"`     // availability zones; default <region>a,b (c on enterprise)
+	AllowList []string  `yaml:"allowList"` // CIDRs allowed to management and admin paths (NET-5)
+	VPNPeers  []VPNPeer `yaml:"vpnPeers"`  // site-to-site VPN peers (NET-5)
+}
+
+// VPNPeer is one customer site of the site-to-site VPN.
+type VPNPeer struct {
+	Name     string   `yaml:"name"`     // slug, unique
+	PublicIP string   `yaml:"publicIp"` // the customer gateway's public IPv4 address
+	CIDRs    []string `yaml:"cidrs"`    // the customer's networks behind it
+	BGPASN   int      `yaml:"bgpAsn"`   // default 65000
+}
+
+// CustomerKeys are the customer-managed keys of an enterprise stack (ENC-4): one in
+// the primary region, one in the backup region (ENC-5).
+type CustomerKeys struct {
+	Primary string `yaml:"primary"` // KMS key ARN in the primary region
+	Backup  string `yaml:"backup"`  // KMS key ARN in the backup region
+}
+
+// Backup is the retention and the recovery objectives (BAK-1, BAK-2, BAK-5).
+type Backup struct {
+	RetentionDays int  `yaml:"retentionDays"` // default 35; 7 to 365
+	GFS           bool `yaml:"gfs"`           // grandfather-father-son: 7 daily, 4 weekly, 3 monthly
+	RPOHours      int  `yaml:"rpoHours"`      // on-premise only, required there: 1 to 24
+	RTOHours      int  `yaml:"rtoHours"`      // on-premise only, required there: 1 to 72
+}
+
+// Cloudflare is the Cloudflare zone in front of the stack.
+type Cloudflare struct {
+	Zone         string        `yaml:"zone"`         // zone name, e.g. acme.example; the domain lies under it
+	ZoneID       string        `yaml:"zoneId"`       // 32 hex digits
+	AccountID    string        `yaml:"accountId"`    // 32 hex digits
+	Plan         string        `yaml:"plan"`         // free | pro | business | enterprise; default pro
+	OriginCSR    string        `yaml:"originCsr"`    // PEM certificate request for the Origin CA certificate (cloud, enterprise)
+	Entitlements []string      `yaml:"entitlements"` // enterprise add-ons bought for the zone: botManagement, advancedRateLimiting, requestBodyFields
+	MagicTransit *MagicTransit `yaml:"magicTransit"` // enterprise only (NET-6)
+}
+
+// Cloudflare Enterprise add-ons a zone may have (cloudflare.entitlements).
+const (
+	EntitlementBotManagement        = "botManagement"
+	EntitlementAdvancedRateLimiting = "advancedRateLimiting"
+	EntitlementRequestBodyFields    = "requestBodyFields"
+)
+
+// Entitlements lists every known Cloudflare add-on.
+func Entitlements() []string {
+	return []string{EntitlementAdvancedRateLimiting, EntitlementBotManagement, EntitlementRequestBodyFields}
+}
+
+// HasEntitlement reports whether the zone has the add-on e.
+func (c Cloudflare) HasEntitlement(e string) bool { return contains(c.Entitlements, e) }
+
+// MagicTransit is the customer's Magic Transit set-up (NET-6).
+type MagicTransit struct {
+	Prefixes []string `yaml:"prefixes"` // the customer's public prefixes Cloudflare announces
+	Tunnels  []Tunnel `yaml:"tunnels"`  // GRE or IPsec tunnels to the customer's routers
+}
+
+// Tunnel is one Magic Transit tunnel.
+type Tunnel struct {
+	Name               string `yaml:"name"`               // slug, unique
+	Kind               string `yaml:"kind"`               // gre | ipsec
+	CustomerEndpoint   string `yaml:"customerEndpoint"`   // the customer router's public IPv4
+	CloudflareEndpoint string `yaml:"cloudflareEndpoint"` // the Cloudflare anycast IPv4 assigned to the account
+	InterfaceAddress   string `yaml:"interfaceAddress"`   // a /31 inside 169.254.0.0/16 or 10.0.0.0/8
+}
+
+// Odoo is the application: the image for the cloud tiers, the origin for the others.
+type Odoo struct {
+	Image   string `yaml:"image"`   // container image; default "odoo"
+	Version string `yaml:"version"` // Odoo version tag; default "18.0"
+	Origin  string `yaml:"origin"`  // odoo-sh: the <name>.odoo.com host; on-premise: the public origin host
+	Tunnel  bool   `yaml:"tunnel"`  // on-premise: reach the server through a Cloudflare Tunnel instead
+}
+
+// BreakGlass is a time-bound production grant (IAM-3).
+type BreakGlass struct {
+	Principal string `yaml:"principal"` // IAM role ARN of the engineer receiving the grant
+	GrantedAt string `yaml:"grantedAt"` // RFC 3339 time the grant starts
+	Hours     int    `yaml:"hours"`     // 1 to 24
+}
+
+// The secret keys a stack may need; set them with `pulumi config set --secret`.
+const (
+	SecretOriginKey    = "originKey"    // PEM private key of the origin certificate request
+	SecretTunnelSecret = "tunnelSecret" // base64 secret of the on-premise Cloudflare Tunnel
+	SecretIPsecPSKs    = "ipsecPsks"    // JSON object: Magic Transit IPsec tunnel name -> pre-shared key
+)
+
+// Defaults.
+const (
+	DefaultCIDR          = "10.64.0.0/16"
+	DefaultRetentionDays = 35
+	DefaultPlan          = "pro"
+	DefaultImage         = "odoo"
+	DefaultVersion       = "18.0"
+	DefaultBGPASN        = 65000
+)
+
+// ApplyDefaults fills every optional field left empty. It runs before Validate and
+// needs a valid cloud and region to derive the backup region and zones; when they
+// are invalid it leaves those fields empty for Validate to report.
+func (c *Config) ApplyDefaults() {
+	if c.Network.CIDR == "" && c.Tier.NeedsNetwork() {
+		c.Network.CIDR = DefaultCIDR
+	}
+	if c.Backup.RetentionDays == 0 {
+		c.Backup.RetentionDays = DefaultRetentionDays
+	}
+	if c.Cloudflare.Plan == "" {
+		c.Cloudflare.Plan = DefaultPlan
+	}
+	if c.Odoo.Image == "" {
+		c.Odoo.Image = DefaultImage
+	}
+	if c.Odoo.Version == "" {
+		c.Odoo.Version = DefaultVersion
+	}
+	for i := range c.Network.VPNPeers {
+		if c.Network.VPNPeers[i].BGPASN == 0 {
+			c.Network.VPNPeers[i].BGPASN = DefaultBGPASN
+		}
+	}
+	r, ok := jurisdiction.Lookup(c.Cloud, c.Region)
+	if !ok || !r.In(c.Jurisdiction) {
+		return
+	}
+	if c.BackupRegion == "" {
+		if b, err := jurisdiction.DefaultBackupRegion(c.Cloud, c.Region); err == nil {
+			c.BackupRegion = b.Name
+		}
+	}
+	if len(c.Network.Zones) == 0 && c.Tier.NeedsNetwork() {
+		n := 2
+		if c.Tier == Enterprise {
+			n = 3
+		}
+		for i := 0; i < n; i++ {
+			c.Network.Zones = append(c.Network.Zones, c.Region+string(rune('a'+i)))
+		}
+	}
+}
+
+// ZoneCount is the number of zones the tier requires (NET-1, DAT-2).
+func (t Tier) ZoneCount() int {
+	if t == Enterprise {
+		return 3
+	}
+	return 2
+}
+
+// RPOHours is the recovery point objective of the stack (BAK-1).
+func (c *Config) RPOHours() int {
+	switch c.Tier {
+	case OdooSH:
+		return 24
+	case Cloud, Enterprise:
+		return 1
+	}
+	return c.Backup.RPOHours
+}
+
+// RTOHours is the recovery time objective of the stack (BAK-1): the upper bound.
+func (c *Config) RTOHours() int {
+	switch c.Tier {
+	case OdooSH:
+		return 8
+	case Cloud, Enterprise:
+		return 4
+	}
+	return c.Backup.RTOHours
+}
+
+// Production reports whether the stack is a production stack.
+func (c *Config) Production() bool { return c.Environment == Production }
+
+// Name is the name of the stack's root component and the stem of every resource
+// name: <customer>-<region>, with "-np" after the customer on non-production.
+func (c *Config) Name() string {
+	if c.Environment == NonProduction {
+		return c.Customer + "-np-" + c.Region
+	}
+	return c.Customer + "-" + c.Region
+}

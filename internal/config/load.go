@@ -1,0 +1,268 @@
+package config
+
+import (
+	"errors"
+	"fmt"
+	"os"
+	"path/filepath"
+	"reflect"
+	"sort"
+	"strings"
+	"time"
+
+	"gopkg.in/yaml.v3"
+)
+
+// secretKeys are the keys that must be set as secrets.
+var secretKeys = map[string]bool{SecretOriginKey: true, SecretTunnelSecret: true, SecretIPsecPSKs: true}
+
+// StackName returns <stack> of a path ending in Pulumi.<stack>.yaml.
+func StackName(path string) (string, error) {
+	base := filepath.Base(path)
+	if !strings.HasPrefix(base, "Pulumi.") || !(strings.HasSuffix(base, ".yaml") || strings.HasSuffix(base, ".yml")) {
+		return "", fmt.Errorf("%s: a stack configuration file is named Pulumi.<stack>.yaml", path)
+	}
+	stack := strings.TrimSuffix(strings.TrimSuffix(strings.TrimPrefix(base, "Pulumi."), ".yaml"), ".yml")
+	if stack == "" {
+		return "", fmt.Errorf("%s: the file name names no stack", path)
+	}
+	return stack, nil
+}
+
+// Load reads the stack configuration file at path (Pulumi.<stack>.yaml) and decodes
+// the keys of the odoo-hosting namespace. It returns an error when the file cannot be
+// read or is not YAML, and Problems when keys are unknown or of the wrong shape.
+// It does not apply defaults or validate; see Parse.
+func Load(path string) (*Config, error) {
+	stack, err := StackName(path)
+	if err != nil {
+		return nil, err
+	}
+	data, err := os.ReadFile(path)
+	if err != nil {
+		return nil, err
+	}
+	return Decode(stack, data)
+}
+
+// Decode decodes the content of a Pulumi.<stack>.yaml file.
+func Decode(stack string, data []byte) (*Config, error) {
+	var doc struct {
+		Config map[string]yaml.Node `yaml:"config"`
+	}
+	if err := yaml.Unmarshal(data, &doc); err != nil {
+		return nil, fmt.Errorf("stack %s: %s", stack, cleanYAMLError(err))
+	}
+	if doc.Config == nil {
+		return nil, Problems{{Field: "config", Reason: "is missing: the file has no config section with odoo-hosting keys"}}
+	}
+	nodes := map[string]*yaml.Node{}
+	for k := range doc.Config {
+		n := doc.Config[k]
+		nodes[k] = &n
+	}
+	return decodeNodes(stack, nodes)
+}
+
+// FromValues builds the configuration from Pulumi's configuration values, as the
+// engine hands them to the program: "odoo-hosting:<key>" to a string, structured
+// values as JSON. secret lists the keys the engine holds as secrets.
+func FromValues(stack string, values map[string]string, secret map[string]bool) (*Config, error) {
+	nodes := map[string]*yaml.Node{}
+	for k, v := range values {
+		var n yaml.Node
+		trimmed := strings.TrimSpace(v)
+		if strings.HasPrefix(trimmed, "{") || strings.HasPrefix(trimmed, "[") {
+			var doc yaml.Node
+			if err := yaml.Unmarshal([]byte(v), &doc); err != nil || len(doc.Content) == 0 {
+				return nil, Problems{{Field: strings.TrimPrefix(k, Namespace+":"), Reason: "is not valid JSON"}}
+			}
+			n = *doc.Content[0]
+		} else {
+			n = yaml.Node{Kind: yaml.ScalarNode, Tag: "!!str", Value: v}
+		}
+		if secret[k] {
+			n = yaml.Node{Kind: yaml.MappingNode, Content: []*yaml.Node{
+				{Kind: yaml.ScalarNode, Value: "secure"}, {Kind: yaml.ScalarNode, Value: "[secret]"},
+			}}
+		}
+		nodes[k] = &n
+	}
+	return decodeNodes(stack, nodes)
+}
+
+// decodeNodes decodes every odoo-hosting key, collecting every problem.
+func decodeNodes(stack string, nodes map[string]*yaml.Node) (*Config, error) {
+	c := &Config{Stack: stack, Secrets: map[string]bool{}}
+	var probs Problems
+	fields := fieldsByKey(reflect.TypeOf(*c))
+
+	keys := make([]string, 0, len(nodes))
+	for k := range nodes {
+		keys = append(keys, k)
+	}
+	sort.Strings(keys)
+
+	for _, full := range keys {
+		ns, key, ok := strings.Cut(full, ":")
+		if !ok || ns != Namespace {
+			continue // other namespaces (aws:, cloudflare:, pulumi:) belong to providers
+		}
+		node := nodes[full]
+		if isSecure(node) {
+			if secretKeys[key] {
+				c.Secrets[key] = true
+			} else if _, known := fields[key]; known {
+				probs.add(key, "", "must not be a secret: it is a plain setting", "")
+			} else {
+				probs.add(key, "", "is not a known key", strings.Join(allowedKeys(fields), ", "))
+			}
+			continue
+		}
+		if secretKeys[key] {
+			probs.add(key, "", "must be set as a secret: pulumi config set --secret "+key, "")
+			continue
+		}
+		idx, known := fields[key]
+		if !known {
+			probs.add(key, "", "is not a known key", strings.Join(allowedKeys(fields), ", "))
+			continue
+		}
+		target := reflect.ValueOf(c).Elem().Field(idx)
+		before := len(probs)
+		checkShape(key, node, target.Type(), &probs)
+		if len(probs) > before {
+			continue
+		}
+		if err := node.Decode(target.Addr().Interface()); err != nil {
+			probs.add(key, "", "cannot be read: "+cleanYAMLError(err), "")
+		}
+	}
+	if len(probs) > 0 {
+		return c, probs
+	}
+	return c, nil
+}
+
+func isSecure(n *yaml.Node) bool {
+	if n.Kind != yaml.MappingNode || len(n.Content) != 2 {
+		return false
+	}
+	return n.Content[0].Value == "secure"
+}
+
+// fieldsByKey maps the yaml keys of a struct type to field indexes.
+func fieldsByKey(t reflect.Type) map[string]int {
+	out := map[string]int{}
+	for i := 0; i < t.NumField(); i++ {
+		tag := strings.Split(t.Field(i).Tag.Get("yaml"), ",")[0]
+		if tag != "" && tag != "-" {
+			out[tag] = i
+		}
+	}
+	return out
+}
+
+func allowedKeys(fields map[string]int) []string {
+	var out []string
+	for k := range fields {
+		out = append(out, k)
+	}
+	for k := range secretKeys {
+		out = append(out, k)
+	}
+	sort.Strings(out)
+	return out
+}
+
+// checkShape compares a YAML node with the Go type it decodes into, reporting
+// unknown keys with their full path and the keys allowed there, and lists or
+// objects where the other is expected.
+func checkShape(path string, n *yaml.Node, t reflect.Type, probs *Problems) {
+	if n.Kind == yaml.AliasNode {
+		n = n.Alias
+	}
+	for t.Kind() == reflect.Pointer {
+		t = t.Elem()
+	}
+	if n.Kind == yaml.ScalarNode && n.Tag == "!!null" {
+		return
+	}
+	switch t.Kind() {
+	case reflect.Struct:
+		if n.Kind != yaml.MappingNode {
+			probs.add(path, "", "must be an object with keys", strings.Join(sortedKeys(fieldsByKey(t)), ", "))
+			return
+		}
+		fields := fieldsByKey(t)
+		for i := 0; i+1 < len(n.Content); i += 2 {
+			k := n.Content[i].Value
+			idx, ok := fields[k]
+			if !ok {
+				probs.add(path+"."+k, "", "is not a known key", strings.Join(sortedKeys(fields), ", "))
+				continue
+			}
+			checkShape(path+"."+k, n.Content[i+1], t.Field(idx).Type, probs)
+		}
+	case reflect.Slice:
+		if n.Kind != yaml.SequenceNode {
+			probs.add(path, "", "must be a list", "")
+			return
+		}
+		for i, e := range n.Content {
+			checkShape(fmt.Sprintf("%s[%d]", path, i), e, t.Elem(), probs)
+		}
+	default:
+		if n.Kind != yaml.ScalarNode {
+			probs.add(path, "", "must be a single value, not a list or object", "")
+			return
+		}
+		var probe = reflect.New(t)
+		if err := n.Decode(probe.Interface()); err != nil {
+			probs.add(path, n.Value, "must be "+kindName(t), "")
+		}
+	}
+}
+
+func kindName(t reflect.Type) string {
+	switch t.Kind() {
+	case reflect.Bool:
+		return "true or false"
+	case reflect.Int, reflect.Int32, reflect.Int64:
+		return "a whole number"
+	}
+	return "text"
+}
+
+func sortedKeys(m map[string]int) []string {
+	out := make([]string, 0, len(m))
+	for k := range m {
+		out = append(out, k)
+	}
+	sort.Strings(out)
+	return out
+}
+
+func cleanYAMLError(err error) string {
+	var te *yaml.TypeError
+	if errors.As(err, &te) {
+		return strings.Join(te.Errors, "; ")
+	}
+	return strings.TrimPrefix(err.Error(), "yaml: ")
+}
+
+// Parse loads, defaults and validates a stack configuration file in one call.
+func Parse(path string, now Clock) (*Config, error) {
+	c, err := Load(path)
+	if err != nil {
+		return c, err
+	}
+	c.ApplyDefaults()
+	if probs := c.Validate(now()); len(probs) > 0 {
+		return c, probs
+	}
+	return c, nil
+}
+
+// Clock returns the current time; tests pass a fixed one.
+type Clock func() time.Time

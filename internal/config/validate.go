@@ -1,0 +1,757 @@
+package config
+
+import (
+	"crypto/x509"
+	"encoding/pem"
+	"fmt"
+	"net/netip"
+	"regexp"
+	"strings"
+	"time"
+
+	"github.com/octura/odoo-hosting/internal/jurisdiction"
+)
+
+var (
+	slugRE       = regexp.MustCompile(`^[a-z][a-z0-9-]{0,22}[a-z0-9]$`)
+	labelRE      = regexp.MustCompile(`^[a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?$`)
+	accountRE    = regexp.MustCompile(`^[0-9]{12}$`)
+	hex32RE      = regexp.MustCompile(`^[0-9a-f]{32}$`)
+	kmsKeyARNRE  = regexp.MustCompile(`^arn:(aws|aws-us-gov|aws-cn|aws-eusc):kms:([a-z0-9-]+):([0-9]{12}):key/[A-Za-z0-9-]+$`)
+	iamRoleRE    = regexp.MustCompile(`^arn:(aws|aws-us-gov|aws-cn|aws-eusc):iam::[0-9]{12}:role/[A-Za-z0-9+=,.@_/-]+$`)
+	s3URIRE      = regexp.MustCompile(`^s3://[a-z0-9][a-z0-9.-]{1,61}[a-z0-9](/.*)?$`)
+	tunnelNameRE = regexp.MustCompile(`^[A-Za-z0-9_]{1,15}$`)
+	versionRE    = regexp.MustCompile(`^[0-9]{2}\.[0-9]$`)
+	imageRE      = regexp.MustCompile(`^[a-z0-9]+([._/-][a-z0-9]+)*(:[0-9]+)?(/[a-z0-9]+([._-][a-z0-9]+)*)*$`)
+)
+
+// Plans are the Cloudflare zone plans, cheapest first.
+var Plans = []string{"free", "pro", "business", "enterprise"}
+
+// SupportedVersions are the Odoo versions the runtime is tested with.
+var SupportedVersions = []string{"16.0", "17.0", "18.0"}
+
+// Validate checks the whole configuration and returns every problem at once, in a
+// stable order. now decides whether approvals have expired. Call ApplyDefaults first.
+func (c *Config) Validate(now time.Time) Problems {
+	var p Problems
+	c.validateIdentity(&p)
+	region, regionOK := c.validatePlacement(&p)
+	c.validateApprovals(&p, now)
+	c.validateAccount(&p)
+	c.validateNetwork(&p)
+	c.validateKeys(&p, region, regionOK)
+	c.validateBackup(&p)
+	c.validateCloudflare(&p)
+	c.validateOdoo(&p)
+	c.validateBreakGlass(&p, now)
+	c.validateEnvironment(&p)
+	return p
+}
+
+func oneOf[T ~string](xs []T) string {
+	parts := make([]string, len(xs))
+	for i, x := range xs {
+		parts[i] = string(x)
+	}
+	return strings.Join(parts, ", ")
+}
+
+func (c *Config) validateIdentity(p *Problems) {
+	switch {
+	case c.Customer == "":
+		p.add("customer", "", "is required", "a slug of 2 to 24 lowercase letters, digits and dashes, starting with a letter")
+	case !slugRE.MatchString(c.Customer) || strings.Contains(c.Customer, "--"):
+		p.add("customer", c.Customer, "is not a valid customer slug", "2 to 24 lowercase letters, digits and dashes, starting with a letter, no double dash")
+	}
+	if c.Environment == "" {
+		p.add("environment", "", "is required", oneOf([]Environment{Production, NonProduction}))
+	} else if c.Environment != Production && c.Environment != NonProduction {
+		p.add("environment", string(c.Environment), "is not an environment", oneOf([]Environment{Production, NonProduction}))
+	}
+	if c.Tier == "" {
+		p.add("tier", "", "is required", oneOf(Tiers()))
+	} else if !validTier(c.Tier) {
+		p.add("tier", string(c.Tier), "is not a tier", oneOf(Tiers()))
+	}
+	switch {
+	case c.Domain == "":
+		p.add("domain", "", "is required", "the customer's Odoo hostname, such as erp.acme.example")
+	case !validHostname(c.Domain):
+		p.add("domain", c.Domain, "is not a valid hostname", "lowercase DNS labels separated by dots, such as erp.acme.example")
+	}
+}
+
+func validTier(t Tier) bool {
+	for _, x := range Tiers() {
+		if x == t {
+			return true
+		}
+	}
+	return false
+}
+
+func validHostname(h string) bool {
+	labels := strings.Split(h, ".")
+	if len(labels) < 2 || len(h) > 253 {
+		return false
+	}
+	for _, l := range labels {
+		if !labelRE.MatchString(l) {
+			return false
+		}
+	}
+	return true
+}
+
+// validatePlacement checks cloud, jurisdiction, region and backup region (RES-1, RES-3).
+func (c *Config) validatePlacement(p *Problems) (jurisdiction.Region, bool) {
+	cloudOK, jurOK := true, true
+	if c.Cloud == "" {
+		p.add("cloud", "", "is required", oneOf(jurisdiction.Clouds()))
+		cloudOK = false
+	} else if _, err := jurisdiction.ParseCloud(string(c.Cloud)); err != nil {
+		p.add("cloud", string(c.Cloud), "is not a cloud", oneOf(jurisdiction.Clouds()))
+		cloudOK = false
+	} else if c.Cloud == jurisdiction.GCP {
+		p.add("cloud", string(c.Cloud), "has no stack components yet: the GCP components are not built, so a GCP stack cannot be deployed", "aws")
+	}
+	if c.Jurisdiction == "" {
+		p.add("jurisdiction", "", "is required", oneOf(jurisdiction.All()))
+		jurOK = false
+	} else if _, err := jurisdiction.Parse(string(c.Jurisdiction)); err != nil {
+		p.add("jurisdiction", string(c.Jurisdiction), "is not a jurisdiction", oneOf(jurisdiction.All()))
+		jurOK = false
+	}
+	allowed := func() string {
+		if !cloudOK || !jurOK {
+			return ""
+		}
+		return strings.Join(jurisdiction.RegionNames(jurisdiction.Regions(c.Cloud, c.Jurisdiction)), ", ")
+	}
+	if c.Region == "" {
+		p.add("region", "", "is required", allowed())
+		return jurisdiction.Region{}, false
+	}
+	if !cloudOK {
+		return jurisdiction.Region{}, false
+	}
+	r, ok := jurisdiction.Lookup(c.Cloud, c.Region)
+	if !ok {
+		p.addf("region", c.Region, allowed(), "is not a known %s region", c.Cloud)
+		return jurisdiction.Region{}, false
+	}
+	if !jurOK {
+		return r, false
+	}
+	if !r.In(c.Jurisdiction) {
+		p.addf("region", c.Region, allowed(), "is in %s (%s), outside jurisdiction %s", r.City, r.Country, c.Jurisdiction)
+		return r, false
+	}
+	if c.BackupRegion == "" {
+		if _, err := jurisdiction.DefaultBackupRegion(c.Cloud, c.Region); err != nil {
+			p.add("backupRegion", "", "cannot be chosen: "+err.Error(), "")
+		}
+		return r, true
+	}
+	if err := jurisdiction.CheckBackupRegion(c.Cloud, c.Region, c.BackupRegion); err != nil {
+		msg := err.Error()
+		allowedPart := ""
+		if i := strings.Index(msg, "; allowed: "); i >= 0 {
+			msg, allowedPart = msg[:i], msg[i+len("; allowed: "):]
+		}
+		msg = strings.TrimPrefix(msg, fmt.Sprintf("%q ", c.BackupRegion))
+		p.add("backupRegion", c.BackupRegion, msg, allowedPart)
+	}
+	return r, true
+}
+
+// destinationPlaces says whether an approval's destination covers a place.
+func destinationCovers(dest string, place jurisdiction.Place) bool {
+	if dest == "global" {
+		return true
+	}
+	if place.Global {
+		return false
+	}
+	for _, country := range place.Countries {
+		if j, ok := jurisdiction.OfCountry(country); ok && string(j) == dest {
+			continue
+		}
+		if country == dest {
+			continue
+		}
+		return false
+	}
+	return true
+}
+
+func validDestination(d string) bool {
+	if d == "global" {
+		return true
+	}
+	if _, err := jurisdiction.Parse(d); err == nil {
+		return true
+	}
+	return len(d) == 2 && strings.ToUpper(d) == d && d[0] >= 'A' && d[0] <= 'Z' && d[1] >= 'A' && d[1] <= 'Z'
+}
+
+// validateApprovals checks each approval and that every cross-border placement of
+// the stack's sub-processors is covered by a valid one (RES-4, RES-5).
+func (c *Config) validateApprovals(p *Problems, now time.Time) {
+	ids := map[string]bool{}
+	known := jurisdiction.SubProcessorIDs()
+	for i, a := range c.Approvals {
+		f := fmt.Sprintf("approvals[%d]", i)
+		if a.ID == "" {
+			p.add(f+".id", "", "is required", "the reference of the written approval, such as APR-2026-014")
+		} else if ids[a.ID] {
+			p.add(f+".id", a.ID, "is used by an earlier approval", "a unique reference")
+		}
+		ids[a.ID] = true
+		if a.Covers == "" {
+			p.add(f+".covers", "", "is required", strings.Join(known, ", "))
+		} else if !contains(known, a.Covers) {
+			p.add(f+".covers", a.Covers, "is not a sub-processor of this project", strings.Join(known, ", "))
+		}
+		if a.Destination == "" {
+			p.add(f+".destination", "", "is required", "us, ca, eu, an ISO 3166 country code such as BE, or global")
+		} else if !validDestination(a.Destination) {
+			p.add(f+".destination", a.Destination, "is not a destination", "us, ca, eu, an ISO 3166 country code such as BE, or global")
+		}
+		if a.Expires == "" {
+			p.add(f+".expires", "", "is required", "a date YYYY-MM-DD")
+		} else if _, err := a.ExpiresAt(); err != nil {
+			p.add(f+".expires", a.Expires, "is not a date", "YYYY-MM-DD")
+		}
+	}
+	if _, err := jurisdiction.Parse(string(c.Jurisdiction)); err != nil || !validTier(c.Tier) {
+		return
+	}
+	for _, s := range jurisdiction.SubProcessors(string(c.Tier), c.Jurisdiction, c.RegionalEdge()) {
+		for _, place := range s.Places {
+			if place.In(c.Jurisdiction) {
+				continue
+			}
+			if a, ok := c.approvalFor(s.ID, place, now); ok {
+				_ = a
+				continue
+			}
+			reason := fmt.Sprintf("is a cross-border placement (RES-4): sub-processor %s keeps data in %s, outside jurisdiction %s, and no valid approval covers it",
+				s.Name, place.Describe(), c.Jurisdiction)
+			if a, expired := c.expiredApprovalFor(s.ID, place, now); expired {
+				reason = fmt.Sprintf("is a cross-border placement (RES-4): sub-processor %s keeps data in %s, outside jurisdiction %s; approval %s expired on %s",
+					s.Name, place.Describe(), c.Jurisdiction, a.ID, a.Expires)
+			}
+			p.add("approvals", s.ID, reason, "an approval with covers: "+s.ID+", a destination that includes "+placeHint(place)+", and an expiry in the future")
+		}
+	}
+}
+
+func placeHint(p jurisdiction.Place) string {
+	if p.Global {
+		return "global"
+	}
+	return strings.Join(p.Countries, ", ")
+}
+
+// Approved returns the valid approval that covers sub-processor id's placement in place.
+func (c *Config) approvalFor(id string, place jurisdiction.Place, now time.Time) (Approval, bool) {
+	for _, a := range c.Approvals {
+		if a.Covers != id || !destinationCovers(a.Destination, place) {
+			continue
+		}
+		end, err := a.ExpiresAt()
+		if err == nil && now.Before(end) {
+			return a, true
+		}
+	}
+	return Approval{}, false
+}
+
+func (c *Config) expiredApprovalFor(id string, place jurisdiction.Place, now time.Time) (Approval, bool) {
+	for _, a := range c.Approvals {
+		if a.Covers != id || !destinationCovers(a.Destination, place) {
+			continue
+		}
+		if end, err := a.ExpiresAt(); err == nil && !now.Before(end) {
+			return a, true
+		}
+	}
+	return Approval{}, false
+}
+
+// CrossBorder is one cross-border placement of the stack and the approval that
+// allows it (RES-4): reported, not blocked.
+type CrossBorder struct {
+	SubProcessor string
+	Place        jurisdiction.Place
+	ApprovalID   string
+	Expires      string
+}
+
+// CrossBorderPlacements lists the stack's approved cross-border placements.
+func (c *Config) CrossBorderPlacements(now time.Time) []CrossBorder {
+	var out []CrossBorder
+	for _, s := range jurisdiction.SubProcessors(string(c.Tier), c.Jurisdiction, c.RegionalEdge()) {
+		for _, place := range s.Places {
+			if place.In(c.Jurisdiction) {
+				continue
+			}
+			if a, ok := c.approvalFor(s.ID, place, now); ok {
+				out = append(out, CrossBorder{SubProcessor: s.ID, Place: place, ApprovalID: a.ID, Expires: a.Expires})
+			}
+		}
+	}
+	return out
+}
+
+// RegionalEdge reports whether the edge terminates TLS only in the jurisdiction
+// (RES-6): on the enterprise tier.
+func (c *Config) RegionalEdge() bool { return c.Tier == Enterprise }
+
+func (c *Config) validateAccount(p *Problems) {
+	if c.Cloud != jurisdiction.AWS {
+		return
+	}
+	switch {
+	case c.AccountID == "":
+		p.add("accountId", "", "is required on aws: the provider refuses to deploy to any other account", "12 digits")
+	case !accountRE.MatchString(c.AccountID):
+		p.add("accountId", c.AccountID, "is not an AWS account ID", "12 digits")
+	}
+}
+
+func parsePrefix(s string) (netip.Prefix, bool) {
+	pfx, err := netip.ParsePrefix(s)
+	if err != nil || pfx.Masked() != pfx {
+		return netip.Prefix{}, false
+	}
+	return pfx, true
+}
+
+var rfc1918 = []netip.Prefix{
+	netip.MustParsePrefix("10.0.0.0/8"),
+	netip.MustParsePrefix("172.16.0.0/12"),
+	netip.MustParsePrefix("192.168.0.0/16"),
+}
+
+func isPrivate(p netip.Prefix) bool {
+	for _, r := range rfc1918 {
+		if r.Contains(p.Addr()) && p.Bits() >= r.Bits() {
+			return true
+		}
+	}
+	return false
+}
+
+func (c *Config) validateNetwork(p *Problems) {
+	n := c.Network
+	if !c.Tier.NeedsNetwork() {
+		if n.CIDR != "" || len(n.Zones) > 0 || len(n.VPNPeers) > 0 {
+			p.add("network", "", "is not used on tier "+string(c.Tier)+": it runs no network of ours", "allowList only")
+		}
+	}
+	var vpc netip.Prefix
+	vpcOK := false
+	if c.Tier.NeedsNetwork() {
+		pfx, ok := parsePrefix(n.CIDR)
+		switch {
+		case !ok:
+			p.add("network.cidr", n.CIDR, "is not a network prefix", "an RFC 1918 range from /16 to /20, such as 10.64.0.0/16")
+		case !isPrivate(pfx) || pfx.Addr().Is6():
+			p.add("network.cidr", n.CIDR, "is not a private IPv4 range", "an RFC 1918 range from /16 to /20, such as 10.64.0.0/16")
+		case pfx.Bits() < 16 || pfx.Bits() > 20:
+			p.add("network.cidr", n.CIDR, "has the wrong size", "a prefix length from /16 to /20")
+		default:
+			vpc, vpcOK = pfx, true
+		}
+		want := c.Tier.ZoneCount()
+		if len(n.Zones) > 0 && len(n.Zones) < want {
+			p.addf("network.zones", strings.Join(n.Zones, ","), fmt.Sprintf("at least %d zones of region %s", want, c.Region), "has %d zones; tier %s needs %d (NET-1, DAT-2)", len(n.Zones), c.Tier, want)
+		}
+		seen := map[string]bool{}
+		for i, z := range n.Zones {
+			f := fmt.Sprintf("network.zones[%d]", i)
+			if !strings.HasPrefix(z, c.Region) || len(z) != len(c.Region)+1 || z[len(z)-1] < 'a' || z[len(z)-1] > 'z' {
+				p.add(f, z, "is not a zone of region "+c.Region, c.Region+"a, "+c.Region+"b, …")
+			} else if seen[z] {
+				p.add(f, z, "is listed twice", "distinct zones")
+			}
+			seen[z] = true
+		}
+	}
+	for i, a := range n.AllowList {
+		f := fmt.Sprintf("network.allowList[%d]", i)
+		pfx, ok := parsePrefix(a)
+		switch {
+		case !ok:
+			p.add(f, a, "is not a network prefix", "a CIDR such as 203.0.113.0/24, with no host bits set")
+		case pfx.Bits() == 0:
+			p.add(f, a, "opens access to the whole internet (NET-3)", "a specific CIDR such as 203.0.113.0/24")
+		case pfx.Addr().Is4() && pfx.Bits() < 8:
+			p.add(f, a, "is wider than /8", "a CIDR of /8 or narrower")
+		}
+	}
+	names := map[string]bool{}
+	for i, peer := range n.VPNPeers {
+		f := fmt.Sprintf("network.vpnPeers[%d]", i)
+		if !slugRE.MatchString(peer.Name) {
+			p.add(f+".name", peer.Name, "is not a valid name", "2 to 24 lowercase letters, digits and dashes")
+		} else if names[peer.Name] {
+			p.add(f+".name", peer.Name, "is used by an earlier peer", "a unique name")
+		}
+		names[peer.Name] = true
+		ip, err := netip.ParseAddr(peer.PublicIP)
+		if err != nil || !ip.Is4() || ip.IsPrivate() || ip.IsLoopback() || ip.IsUnspecified() {
+			p.add(f+".publicIp", peer.PublicIP, "is not a public IPv4 address", "the customer gateway's public IPv4 address")
+		}
+		if len(peer.CIDRs) == 0 {
+			p.add(f+".cidrs", "", "is required", "the customer's networks behind the gateway")
+		}
+		for j, cidr := range peer.CIDRs {
+			pfx, ok := parsePrefix(cidr)
+			switch {
+			case !ok:
+				p.add(fmt.Sprintf("%s.cidrs[%d]", f, j), cidr, "is not a network prefix", "a CIDR such as 192.168.10.0/24")
+			case vpcOK && pfx.Overlaps(vpc):
+				p.add(fmt.Sprintf("%s.cidrs[%d]", f, j), cidr, "overlaps the VPC range "+vpc.String(), "a range outside "+vpc.String())
+			}
+		}
+		if peer.BGPASN < 1 || peer.BGPASN > 4294967294 {
+			p.add(f+".bgpAsn", fmt.Sprint(peer.BGPASN), "is not a BGP AS number", "1 to 4294967294; private 64512 to 65534")
+		}
+	}
+	switch c.Tier {
+	case Enterprise:
+		if len(n.VPNPeers) == 0 {
+			p.add("network.vpnPeers", "", "is required on tier enterprise (NET-5)", "at least one site-to-site VPN peer")
+		}
+		if len(n.AllowList) == 0 {
+			p.add("network.allowList", "", "is required on tier enterprise (NET-5)", "at least one CIDR")
+		}
+	case OnPremise:
+		if len(n.VPNPeers) == 0 {
+			p.add("network.vpnPeers", "", "is required on tier on-premise: it is the production-access path", "at least one site-to-site VPN peer")
+		}
+	}
+}
+
+// validateKeys checks the customer-managed keys of an enterprise stack (ENC-4, ENC-5).
+func (c *Config) validateKeys(p *Problems, region jurisdiction.Region, regionOK bool) {
+	if c.Tier != Enterprise {
+		if c.CustomerKeys != nil {
+			p.add("customerKeys", "", "is only for tier enterprise (ENC-4)", "leave it out; the stack creates its own keys")
+		}
+		return
+	}
+	if c.CustomerKeys == nil || (c.CustomerKeys.Primary == "" && c.CustomerKeys.Backup == "") {
+		p.add("customerKeys", "", "is required on tier enterprise (ENC-4): the stack never falls back to a key of ours", "primary and backup: KMS key ARNs in the primary and backup regions")
+		return
+	}
+	check := func(field, arn, want string) {
+		if arn == "" {
+			p.add(field, "", "is required on tier enterprise (ENC-4)", "a KMS key ARN in region "+want)
+			return
+		}
+		m := kmsKeyARNRE.FindStringSubmatch(arn)
+		if m == nil {
+			p.add(field, arn, "is not a KMS key ARN", "arn:aws:kms:<region>:<account>:key/<key id>")
+			return
+		}
+		if regionOK && want != "" && m[2] != want {
+			p.addf(field, arn, "a KMS key ARN in region "+want, "is in region %s; the key must live in the region of the data it protects (ENC-3)", m[2])
+		}
+	}
+	want := ""
+	if regionOK {
+		want = region.Name
+	}
+	check("customerKeys.primary", c.CustomerKeys.Primary, want)
+	backup := ""
+	if regionOK {
+		backup = c.BackupRegion
+	}
+	check("customerKeys.backup", c.CustomerKeys.Backup, backup)
+}
+
+func (c *Config) validateBackup(p *Problems) {
+	b := c.Backup
+	if b.RetentionDays < 7 || b.RetentionDays > 365 {
+		p.add("backup.retentionDays", fmt.Sprint(b.RetentionDays), "is out of range (BAK-2, BAK-5)", "7 to 365 days; default 35")
+	}
+	if b.GFS && b.RetentionDays < 90 {
+		p.add("backup.gfs", "true", fmt.Sprintf("keeps 3 monthly copies, which needs a retention of at least 90 days, not %d", b.RetentionDays), "backup.retentionDays of 90 or more with gfs")
+	}
+	if c.Tier == OnPremise {
+		if b.RPOHours == 0 {
+			p.add("backup.rpoHours", "", "is required on tier on-premise (BAK-1)", "1 to 24 hours")
+		} else if b.RPOHours < 1 || b.RPOHours > 24 {
+			p.add("backup.rpoHours", fmt.Sprint(b.RPOHours), "is out of range (BAK-1)", "1 to 24 hours")
+		}
+		if b.RTOHours == 0 {
+			p.add("backup.rtoHours", "", "is required on tier on-premise (BAK-1)", "1 to 72 hours")
+		} else if b.RTOHours < 1 || b.RTOHours > 72 {
+			p.add("backup.rtoHours", fmt.Sprint(b.RTOHours), "is out of range (BAK-1)", "1 to 72 hours")
+		}
+		return
+	}
+	if b.RPOHours != 0 {
+		p.add("backup.rpoHours", fmt.Sprint(b.RPOHours), "is set by tier "+string(c.Tier)+" (BAK-1)", "leave it out")
+	}
+	if b.RTOHours != 0 {
+		p.add("backup.rtoHours", fmt.Sprint(b.RTOHours), "is set by tier "+string(c.Tier)+" (BAK-1)", "leave it out")
+	}
+}
+
+func planRank(plan string) int {
+	for i, x := range Plans {
+		if x == plan {
+			return i
+		}
+	}
+	return -1
+}
+
+func (c *Config) validateCloudflare(p *Problems) {
+	cf := c.Cloudflare
+	switch {
+	case cf.Zone == "":
+		p.add("cloudflare.zone", "", "is required", "the Cloudflare zone's name, such as acme.example")
+	case !validHostname(cf.Zone):
+		p.add("cloudflare.zone", cf.Zone, "is not a valid zone name", "a DNS name such as acme.example")
+	case validHostname(c.Domain) && c.Domain != cf.Zone && !strings.HasSuffix(c.Domain, "."+cf.Zone):
+		p.add("domain", c.Domain, "is not in the Cloudflare zone "+cf.Zone, "a hostname ending in ."+cf.Zone)
+	}
+	if !hex32RE.MatchString(cf.ZoneID) {
+		p.add("cloudflare.zoneId", cf.ZoneID, "is not a Cloudflare zone ID", "32 lowercase hex digits")
+	}
+	if !hex32RE.MatchString(cf.AccountID) {
+		p.add("cloudflare.accountId", cf.AccountID, "is not a Cloudflare account ID", "32 lowercase hex digits")
+	}
+	rank := planRank(cf.Plan)
+	switch {
+	case rank < 0:
+		p.add("cloudflare.plan", cf.Plan, "is not a Cloudflare plan", strings.Join(Plans, ", "))
+	case rank < planRank("pro"):
+		p.add("cloudflare.plan", cf.Plan, "has no managed WAF rulesets (NET-4 needs the Cloudflare Managed and OWASP rulesets)", "pro, business, enterprise")
+	case c.Tier == Enterprise && cf.Plan != "enterprise":
+		p.add("cloudflare.plan", cf.Plan, "lacks Regional Services (RES-6), Magic Transit (NET-6) and Bot Management, which tier enterprise needs", "enterprise")
+	}
+	for i, e := range cf.Entitlements {
+		f := fmt.Sprintf("cloudflare.entitlements[%d]", i)
+		switch {
+		case !contains(Entitlements(), e):
+			p.add(f, e, "is not a Cloudflare add-on this project uses", strings.Join(Entitlements(), ", "))
+		case rank >= 0 && cf.Plan != "enterprise":
+			p.add(f, e, "is an Enterprise add-on; plan "+cf.Plan+" cannot have it", "cloudflare.plan: enterprise, or leave it out")
+		}
+	}
+	if c.Tier.RunsApplication() {
+		if cf.OriginCSR == "" {
+			p.add("cloudflare.originCsr", "", "is required on tier "+string(c.Tier)+": the load balancer's Origin CA certificate is issued from it (ENC-1)", "a PEM certificate request for "+c.Domain)
+		} else if err := checkCSR(cf.OriginCSR, c.Domain); err != "" {
+			p.add("cloudflare.originCsr", "", err, "a PEM certificate request naming "+c.Domain)
+		}
+		if !c.Secrets[SecretOriginKey] {
+			p.add(SecretOriginKey, "", "is required on tier "+string(c.Tier)+": the private key of cloudflare.originCsr", "pulumi config set --secret originKey < origin.key")
+		}
+	} else if cf.OriginCSR != "" {
+		p.add("cloudflare.originCsr", "", "is only used on tiers cloud and enterprise", "leave it out")
+	}
+	if c.Tier == Enterprise {
+		c.validateMagicTransit(p)
+	} else if cf.MagicTransit != nil {
+		p.add("cloudflare.magicTransit", "", "is only for tier enterprise (NET-6)", "leave it out")
+	}
+}
+
+func checkCSR(pemText, domain string) string {
+	block, _ := pem.Decode([]byte(pemText))
+	if block == nil || block.Type != "CERTIFICATE REQUEST" {
+		return "is not a PEM certificate request"
+	}
+	csr, err := x509.ParseCertificateRequest(block.Bytes)
+	if err != nil {
+		return "cannot be parsed: " + err.Error()
+	}
+	if err := csr.CheckSignature(); err != nil {
+		return "has a bad signature"
+	}
+	names := append([]string{csr.Subject.CommonName}, csr.DNSNames...)
+	if !contains(names, domain) {
+		return fmt.Sprintf("names %s, not the domain %s", strings.Join(nonEmpty(names), ", "), domain)
+	}
+	return ""
+}
+
+func nonEmpty(xs []string) []string {
+	var out []string
+	for _, x := range xs {
+		if x != "" {
+			out = append(out, x)
+		}
+	}
+	if len(out) == 0 {
+		return []string{"no host"}
+	}
+	return out
+}
+
+func (c *Config) validateMagicTransit(p *Problems) {
+	mt := c.Cloudflare.MagicTransit
+	if mt == nil {
+		p.add("cloudflare.magicTransit", "", "is required on tier enterprise (NET-6)", "prefixes and tunnels")
+		return
+	}
+	ipsec := false
+	for _, t := range mt.Tunnels {
+		ipsec = ipsec || t.Kind == "ipsec"
+	}
+	if ipsec && !c.Secrets[SecretIPsecPSKs] {
+		p.add(SecretIPsecPSKs, "", "is required with an ipsec tunnel: the pre-shared key of each IPsec tunnel", `pulumi config set --secret ipsecPsks '{"<tunnel name>": "<key>"}'`)
+	}
+	if len(mt.Prefixes) == 0 {
+		p.add("cloudflare.magicTransit.prefixes", "", "is required", "the customer's public prefixes, /24 or wider for IPv4")
+	}
+	for i, s := range mt.Prefixes {
+		pfx, ok := parsePrefix(s)
+		f := fmt.Sprintf("cloudflare.magicTransit.prefixes[%d]", i)
+		switch {
+		case !ok:
+			p.add(f, s, "is not a network prefix", "a CIDR such as 198.51.100.0/24")
+		case pfx.Addr().Is4() && (pfx.Bits() > 24 || pfx.Addr().IsPrivate()):
+			p.add(f, s, "cannot be announced by Magic Transit", "a public IPv4 prefix of /24 or wider")
+		}
+	}
+	if len(mt.Tunnels) == 0 {
+		p.add("cloudflare.magicTransit.tunnels", "", "is required", "at least one gre or ipsec tunnel")
+	}
+	names := map[string]bool{}
+	for i, t := range mt.Tunnels {
+		f := fmt.Sprintf("cloudflare.magicTransit.tunnels[%d]", i)
+		switch {
+		case !tunnelNameRE.MatchString(t.Name):
+			p.add(f+".name", t.Name, "is not a Magic Transit tunnel name", "1 to 15 letters, digits and underscores")
+		case names[t.Name]:
+			p.add(f+".name", t.Name, "is used by an earlier tunnel", "a unique name")
+		}
+		names[t.Name] = true
+		if t.Kind != "gre" && t.Kind != "ipsec" {
+			p.add(f+".kind", t.Kind, "is not a tunnel kind", "gre, ipsec")
+		}
+		for _, e := range []struct{ field, value string }{{"customerEndpoint", t.CustomerEndpoint}, {"cloudflareEndpoint", t.CloudflareEndpoint}} {
+			ip, err := netip.ParseAddr(e.value)
+			if err != nil || !ip.Is4() || ip.IsPrivate() {
+				p.add(f+"."+e.field, e.value, "is not a public IPv4 address", "a public IPv4 address")
+			}
+		}
+		pfx, ok := parsePrefix(t.InterfaceAddress)
+		if !ok {
+			// Interface addresses carry the host address, so parse without masking.
+			if q, err := netip.ParsePrefix(t.InterfaceAddress); err == nil {
+				pfx, ok = q, true
+			}
+		}
+		if !ok || pfx.Bits() != 31 || !(netip.MustParsePrefix("169.254.0.0/16").Contains(pfx.Addr()) || netip.MustParsePrefix("10.0.0.0/8").Contains(pfx.Addr())) {
+			p.add(f+".interfaceAddress", t.InterfaceAddress, "is not a tunnel interface address", "a /31 in 169.254.0.0/16 or 10.0.0.0/8, such as 169.254.10.0/31")
+		}
+	}
+}
+
+func (c *Config) validateOdoo(p *Problems) {
+	o := c.Odoo
+	if c.Tier.RunsApplication() {
+		if !imageRE.MatchString(o.Image) {
+			p.add("odoo.image", o.Image, "is not a container image name", "a repository such as odoo or registry.example.com/odoo, without a tag")
+		}
+		if !versionRE.MatchString(o.Version) || !contains(SupportedVersions, o.Version) {
+			p.add("odoo.version", o.Version, "is not a supported Odoo version", strings.Join(SupportedVersions, ", "))
+		}
+	}
+	switch c.Tier {
+	case OdooSH:
+		if o.Origin == "" {
+			p.add("odoo.origin", "", "is required on tier odoo-sh", "the Odoo.sh hostname, such as acme.odoo.com")
+		} else if !validHostname(o.Origin) || !strings.HasSuffix(o.Origin, ".odoo.com") {
+			p.add("odoo.origin", o.Origin, "is not an Odoo.sh hostname", "a hostname ending in .odoo.com")
+		}
+	case OnPremise:
+		if o.Tunnel {
+			if !c.Secrets[SecretTunnelSecret] {
+				p.add(SecretTunnelSecret, "", "is required with odoo.tunnel", "pulumi config set --secret tunnelSecret \"$(openssl rand -base64 32)\"")
+			}
+			switch {
+			case o.Origin == "":
+				p.add("odoo.origin", "", "is required with odoo.tunnel: the service URL the tunnel forwards to", "an https URL on the customer's network, such as https://odoo.internal:8443")
+			case strings.HasPrefix(o.Origin, "https://"), strings.HasPrefix(o.Origin, "http://localhost"):
+			case strings.HasPrefix(o.Origin, "http://"):
+				p.add("odoo.origin", o.Origin, "would carry plain HTTP across the customer's network (ENC-1)", "an https URL, or http://localhost[:port] when cloudflared runs on the Odoo server")
+			default:
+				p.add("odoo.origin", o.Origin, "is not the service URL the tunnel forwards to", "an https URL on the customer's network, such as https://odoo.internal:8443")
+			}
+		} else if o.Origin == "" {
+			p.add("odoo.origin", "", "is required on tier on-premise without a tunnel", "the public hostname of the customer's server, or set odoo.tunnel: true")
+		} else if !validHostname(o.Origin) {
+			p.add("odoo.origin", o.Origin, "is not a hostname", "the public hostname of the customer's server")
+		}
+	default:
+		if o.Origin != "" {
+			p.add("odoo.origin", o.Origin, "is not used on tier "+string(c.Tier)+": the origin is the stack's own load balancer", "leave it out")
+		}
+	}
+	if o.Tunnel && c.Tier != OnPremise {
+		p.add("odoo.tunnel", "true", "is only for tier on-premise", "leave it out")
+	}
+}
+
+func (c *Config) validateBreakGlass(p *Problems, now time.Time) {
+	bg := c.BreakGlass
+	if bg == nil {
+		return
+	}
+	if c.Cloud == jurisdiction.AWS && !iamRoleRE.MatchString(bg.Principal) {
+		p.add("breakGlass.principal", bg.Principal, "is not an IAM role ARN (IAM-1: grants go to roles, never to users)", "arn:aws:iam::<account>:role/<name>")
+	}
+	t, err := time.Parse(time.RFC3339, bg.GrantedAt)
+	if err != nil {
+		p.add("breakGlass.grantedAt", bg.GrantedAt, "is not a time", "RFC 3339, such as 2026-11-23T09:00:00Z")
+	} else if t.After(now.Add(time.Hour)) {
+		p.add("breakGlass.grantedAt", bg.GrantedAt, "is in the future", "the time the grant starts, no later than now")
+	}
+	if bg.Hours < 1 || bg.Hours > 24 {
+		p.add("breakGlass.hours", fmt.Sprint(bg.Hours), "is out of range (IAM-3: break-glass access expires within 24 hours)", "1 to 24")
+	}
+	if c.Environment == NonProduction {
+		p.add("breakGlass", "", "is for production stacks only", "leave it out")
+	}
+}
+
+func (c *Config) validateEnvironment(p *Problems) {
+	switch c.Environment {
+	case Production:
+		if c.MaskedSource != "" {
+			p.add("maskedSource", c.MaskedSource, "is only for non-production stacks (DAT-1)", "leave it out")
+		}
+	case NonProduction:
+		if c.MaskedSource == "" {
+			break
+		}
+		if !s3URIRE.MatchString(c.MaskedSource) {
+			p.add("maskedSource", c.MaskedSource, "is not an S3 location", "s3://<bucket>/<prefix> of a masked copy")
+			break
+		}
+		if !strings.Contains(c.MaskedSource, "masked") {
+			p.add("maskedSource", c.MaskedSource, "does not name a masked copy (DAT-1: non-production restores only masked data)", "a location whose bucket or prefix says masked, such as s3://acme-masked/odoo/")
+		}
+	}
+}
+
+func contains(xs []string, x string) bool {
+	for _, y := range xs {
+		if y == x {
+			return true
+		}
+	}
+	return false
+}

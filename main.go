@@ -1,0 +1,66 @@
+// Command odoo-hosting is the Pulumi program: it loads and validates the stack's
+// configuration (the odoo-hosting: keys of Pulumi.<stack>.yaml), reports every
+// problem at once before any resource is registered, and hands the stack to stacks.
+package main
+
+import (
+	"encoding/json"
+	"os"
+	"time"
+
+	"github.com/pulumi/pulumi/sdk/v3/go/pulumi"
+
+	"github.com/octura/odoo-hosting/internal/config"
+	"github.com/octura/odoo-hosting/stacks"
+)
+
+func main() {
+	pulumi.Run(func(ctx *pulumi.Context) error {
+		cfg, err := loadConfig(ctx)
+		if err != nil {
+			return err
+		}
+		bp, err := stacks.Build(cfg, time.Now())
+		if err != nil {
+			return err
+		}
+		out, err := stacks.Run(ctx, bp, stacks.Secrets{
+			OriginKey:    secret(ctx, config.SecretOriginKey),
+			TunnelSecret: secret(ctx, config.SecretTunnelSecret),
+		})
+		if err != nil {
+			return err
+		}
+		out.Export(ctx)
+		return nil
+	})
+}
+
+// loadConfig reads every key of the odoo-hosting namespace as the engine passed it
+// (the PULUMI_CONFIG map), so that unknown keys are reported too.
+func loadConfig(ctx *pulumi.Context) (*config.Config, error) {
+	values := map[string]string{}
+	if raw := os.Getenv(pulumi.EnvConfig); raw != "" {
+		if err := json.Unmarshal([]byte(raw), &values); err != nil {
+			return nil, err
+		}
+	}
+	secret := map[string]bool{}
+	for k := range values {
+		secret[k] = ctx.IsConfigSecret(k)
+	}
+	cfg, err := config.FromValues(ctx.Stack(), values, secret)
+	if err != nil {
+		return nil, err
+	}
+	cfg.ApplyDefaults()
+	if probs := cfg.Validate(time.Now()); len(probs) > 0 {
+		return nil, probs
+	}
+	return cfg, nil
+}
+
+func secret(ctx *pulumi.Context, key string) pulumi.StringInput {
+	v, _ := ctx.GetConfig(config.Namespace + ":" + key)
+	return pulumi.ToSecret(pulumi.String(v)).(pulumi.StringInput)
+}

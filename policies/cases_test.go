@@ -1,0 +1,277 @@
+package policies_test
+
+import (
+	"fmt"
+	"os"
+	"path/filepath"
+	"sort"
+	"strings"
+	"testing"
+	"time"
+
+	"gopkg.in/yaml.v3"
+
+	"github.com/octura/odoo-hosting/policies"
+)
+
+// caseFile is one YAML file of cases (policies/testdata/cases/*.yaml).
+type caseFile struct {
+	Base  string     `yaml:"base"`
+	Cases []testCase `yaml:"cases"`
+}
+
+type testCase struct {
+	Note      string          `yaml:"note"`
+	Control   string          `yaml:"control"`
+	Also      []string        `yaml:"also"`
+	Base      string          `yaml:"base"`
+	Stack     map[string]any  `yaml:"stack"`
+	Config    *policies.Stack `yaml:"config"`
+	Now       string          `yaml:"now"`
+	Remove    []string        `yaml:"remove"`
+	Resources []yamlResource  `yaml:"resources"`
+	Expect    []expectation   `yaml:"expect"`
+}
+
+type yamlResource struct {
+	Name           string         `yaml:"name"`
+	Type           string         `yaml:"type"`
+	Parent         string         `yaml:"parent"`
+	Provider       string         `yaml:"provider"`
+	Custom         *bool          `yaml:"custom"`
+	Inputs         map[string]any `yaml:"inputs"`
+	Protect        *bool          `yaml:"protect"`
+	RetainOnDelete *bool          `yaml:"retainOnDelete"`
+}
+
+type expectation struct {
+	Control  string `yaml:"control"`
+	Severity string `yaml:"severity"`
+	Name     string `yaml:"name"` // logical name of the resource, or "root"
+	Approval string `yaml:"approval"`
+}
+
+const urnPrefix = "urn:pulumi:test::odoo-hosting::"
+
+func urnOf(typ, name string) string { return urnPrefix + typ + "::" + name }
+
+const rootName = "acme-eu-west-1"
+
+func loadBase(t testing.TB, name string) []yamlResource {
+	if name == "" || name == "none" {
+		return nil
+	}
+	data, err := os.ReadFile(filepath.Join("testdata", "bases", name+".yaml"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	var rs []yamlResource
+	if err := yaml.Unmarshal(data, &rs); err != nil {
+		t.Fatalf("base %s: %v", name, err)
+	}
+	return rs
+}
+
+// build turns YAML resources into the core's view: URNs from type and name,
+// parents default to the root component, providers named by their logical name.
+func build(rs []yamlResource) []policies.Resource {
+	types := map[string]string{}
+	for _, r := range rs {
+		types[r.Name] = r.Type
+	}
+	out := make([]policies.Resource, 0, len(rs))
+	for _, r := range rs {
+		res := policies.Resource{URN: urnOf(r.Type, r.Name), Type: r.Type, Custom: true, Inputs: jsonish(r.Inputs).(map[string]any), Protect: r.Protect, RetainOnDelete: r.RetainOnDelete}
+		if r.Custom != nil {
+			res.Custom = *r.Custom
+		} else if r.Type == policies.RootType {
+			res.Custom = false
+		}
+		if r.Type != policies.RootType && !strings.HasPrefix(r.Type, "pulumi:") {
+			parent := r.Parent
+			if parent == "" {
+				parent = rootName
+			}
+			if t, ok := types[parent]; ok {
+				res.Parent = urnOf(t, parent)
+			}
+			prov := r.Provider
+			if prov == "" {
+				switch strings.SplitN(r.Type, ":", 2)[0] {
+				case "aws":
+					prov = "primary"
+				case "gcp":
+					prov = "gcp"
+				}
+			}
+			if prov != "" && prov != "default" {
+				if t, ok := types[prov]; ok {
+					res.Provider = urnOf(t, prov)
+				} else {
+					res.Provider = urnPrefix + "pulumi:providers:missing::" + prov
+				}
+			}
+		}
+		out = append(out, res)
+	}
+	return out
+}
+
+// jsonish makes YAML values look like decoded JSON (float64 numbers, []any, map[string]any).
+func jsonish(v any) any {
+	switch x := v.(type) {
+	case nil:
+		return map[string]any{}
+	case int:
+		return float64(x)
+	case map[string]any:
+		out := make(map[string]any, len(x))
+		for k, e := range x {
+			if e == nil {
+				out[k] = nil
+				continue
+			}
+			out[k] = jsonish(e)
+		}
+		return out
+	case []any:
+		out := make([]any, len(x))
+		for i, e := range x {
+			out[i] = jsonish(e)
+		}
+		return out
+	}
+	return v
+}
+
+func (c testCase) resources(t testing.TB, fileBase string) []policies.Resource {
+	base := c.Base
+	if base == "" {
+		base = fileBase
+	}
+	rs := loadBase(t, base)
+	removed := map[string]bool{}
+	for _, n := range c.Remove {
+		removed[n] = true
+	}
+	for _, r := range c.Resources {
+		removed[r.Name] = true // a case resource replaces the base one of the same name
+	}
+	var all []yamlResource
+	for _, r := range rs {
+		if removed[r.Name] {
+			continue
+		}
+		if r.Type == policies.RootType && c.Stack != nil {
+			in := map[string]any{}
+			for k, v := range r.Inputs {
+				in[k] = v
+			}
+			for k, v := range c.Stack {
+				in[k] = v
+			}
+			r.Inputs = in
+		}
+		all = append(all, r)
+	}
+	all = append(all, c.Resources...)
+	return build(all)
+}
+
+func key(control, severity, name, approval string) string {
+	return fmt.Sprintf("%s %s %s %s", control, severity, name, approval)
+}
+
+func TestCases(t *testing.T) {
+	files, err := filepath.Glob(filepath.Join("testdata", "cases", "*.yaml"))
+	if err != nil || len(files) == 0 {
+		t.Fatalf("no cases: %v", err)
+	}
+	coverage := map[string][2]int{} // control -> violating, passing
+	for _, f := range files {
+		data, err := os.ReadFile(f)
+		if err != nil {
+			t.Fatal(err)
+		}
+		var cf caseFile
+		if err := yaml.Unmarshal(data, &cf); err != nil {
+			t.Fatalf("%s: %v", f, err)
+		}
+		for _, c := range cf.Cases {
+			name := c.Control + "/" + c.Note
+			t.Run(name, func(t *testing.T) {
+				now := time.Date(2026, 6, 1, 0, 0, 0, 0, time.UTC)
+				if c.Now != "" {
+					now, _ = time.Parse("2006-01-02", c.Now)
+				}
+				rep := policies.Evaluate(c.resources(t, cf.Base), policies.Options{Now: now, Stack: c.Config})
+				checks := map[string]bool{c.Control: true}
+				for _, a := range c.Also {
+					checks[a] = true
+				}
+				var got, want []string
+				for _, v := range rep.Violations {
+					if !checks[v.Control] {
+						continue
+					}
+					n := v.URN
+					if i := strings.LastIndex(n, "::"); i >= 0 {
+						n = n[i+2:]
+					}
+					if n == rootName || v.URN == "configuration" {
+						n = "root"
+					}
+					got = append(got, key(v.Control, string(v.Severity), n, v.ApprovalID))
+				}
+				for _, e := range c.Expect {
+					sev := e.Severity
+					if sev == "" {
+						sev = "mandatory"
+					}
+					want = append(want, key(e.Control, sev, e.Name, e.Approval))
+				}
+				sort.Strings(got)
+				sort.Strings(want)
+				if strings.Join(got, "\n") != strings.Join(want, "\n") {
+					var detail []string
+					for _, v := range rep.Violations {
+						if checks[v.Control] {
+							detail = append(detail, fmt.Sprintf("  %s %s %s: %s (value %s)", v.Control, v.Severity, v.URN, v.Message, v.Value))
+						}
+					}
+					t.Errorf("%s\n got: %q\nwant: %q\n%s", c.Note, got, want, strings.Join(detail, "\n"))
+				}
+			})
+			cv := coverage[c.Control]
+			blocking := false
+			for _, e := range c.Expect {
+				if e.Control == c.Control && (e.Severity == "" || e.Severity == "mandatory") {
+					blocking = true
+				}
+			}
+			if blocking {
+				cv[0]++
+			} else {
+				cv[1]++
+			}
+			coverage[c.Control] = cv
+		}
+	}
+	for _, r := range policies.Rules() {
+		cv := coverage[r.Control]
+		if cv[0] < 3 || cv[1] < 1 {
+			t.Errorf("%s has %d violating and %d passing cases; want at least 3 and 1", r.Control, cv[0], cv[1])
+		}
+	}
+}
+
+func TestBaselinePasses(t *testing.T) {
+	for _, base := range []string{"aws-eu-cloud"} {
+		rep := policies.Evaluate(testCase{}.resources(t, base), policies.Options{Now: time.Date(2026, 6, 1, 0, 0, 0, 0, time.UTC)})
+		for _, v := range rep.Violations {
+			if v.Severity == policies.Mandatory {
+				t.Errorf("%s: %s %s: %s (value %s; allowed %s)", base, v.Control, v.URN, v.Message, v.Value, v.Allowed)
+			}
+		}
+	}
+}

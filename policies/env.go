@@ -1,0 +1,534 @@
+package policies
+
+import (
+	"crypto/sha256"
+	"encoding/hex"
+	"encoding/json"
+	"fmt"
+	"strconv"
+	"strings"
+	"time"
+
+	"github.com/octura/odoo-hosting/internal/jurisdiction"
+)
+
+// env is what every rule sees: the resources indexed, the stack and the clock.
+type env struct {
+	resources     []Resource
+	byURN         map[string]*Resource
+	byType        map[string][]*Resource
+	children      map[string][]*Resource
+	aliases       map[string][]*Resource // physical names, ids and ARNs -> resources
+	stack         Stack
+	stackProblems []Violation
+	now           time.Time
+	places        map[string]resolved
+	refs          map[string]*refIdx
+	ids           map[*Resource][]string
+}
+
+func newEnv(resources []Resource, opts Options, now time.Time) *env {
+	e := &env{
+		resources: resources,
+		byURN:     make(map[string]*Resource, len(resources)),
+		byType:    map[string][]*Resource{},
+		children:  map[string][]*Resource{},
+		now:       now,
+		places:    make(map[string]resolved, len(resources)),
+		refs:      map[string]*refIdx{},
+		ids:       make(map[*Resource][]string, len(resources)),
+	}
+	var roots []*Resource
+	for i := range resources {
+		r := &resources[i]
+		e.byURN[r.URN] = r
+		e.byType[r.Type] = append(e.byType[r.Type], r)
+		if r.Parent != "" {
+			e.children[r.Parent] = append(e.children[r.Parent], r)
+		}
+		if r.Type == RootType {
+			roots = append(roots, r)
+		}
+	}
+	e.stack, e.stackProblems = learnStack(roots, opts.Stack)
+	return e
+}
+
+// identities are the strings other resources may use to refer to r: its URN,
+// logical name, physical name inputs, the offline planner's mock id and its ARN.
+func (e *env) identities(r *Resource) []string {
+	if ids, ok := e.ids[r]; ok {
+		return ids
+	}
+	ids := e.computeIdentities(r)
+	e.ids[r] = ids
+	return ids
+}
+
+func (e *env) computeIdentities(r *Resource) []string {
+	name := r.Name()
+	sum := sha256.Sum256([]byte(r.URN))
+	ids := []string{r.URN, name, name + "-" + hex.EncodeToString(sum[:])[:8]}
+	for _, k := range []string{"bucket", "name", "arn"} {
+		if k == "bucket" && !strings.HasPrefix(r.Type, "aws:s3/bucket:") && !strings.HasPrefix(r.Type, "aws:s3/bucketV2:") {
+			continue
+		}
+		if s, ok := known(r.Inputs[k]); ok && s != "" {
+			ids = append(ids, s)
+		}
+	}
+	return ids
+}
+
+// ---- value helpers -------------------------------------------------------
+
+func text(v any) string {
+	s, _ := v.(string)
+	return s
+}
+
+// known returns v as a string when it is a known string.
+func known(v any) (string, bool) {
+	s, ok := v.(string)
+	if !ok || s == Unknown {
+		return "", false
+	}
+	return s, true
+}
+
+func isUnknown(v any) bool { s, ok := v.(string); return ok && s == Unknown }
+
+func truthy(v any) bool {
+	switch x := v.(type) {
+	case bool:
+		return x
+	case string:
+		return x == "true"
+	}
+	return false
+}
+
+func number(v any) (float64, bool) {
+	switch x := v.(type) {
+	case float64:
+		return x, true
+	case int:
+		return float64(x), true
+	case int64:
+		return float64(x), true
+	case json.Number:
+		f, err := x.Float64()
+		return f, err == nil
+	case string:
+		f, err := strconv.ParseFloat(x, 64)
+		return f, err == nil
+	}
+	return 0, false
+}
+
+func list(v any) []any {
+	switch x := v.(type) {
+	case []any:
+		return x
+	case map[string]any:
+		return []any{x}
+	}
+	return nil
+}
+
+func mapOf(v any) map[string]any {
+	if m, ok := v.(map[string]any); ok {
+		return m
+	}
+	if l, ok := v.([]any); ok && len(l) == 1 {
+		if m, ok := l[0].(map[string]any); ok {
+			return m
+		}
+	}
+	return nil
+}
+
+// get walks a dotted path of map keys; a list on the way takes its first element.
+func get(m map[string]any, path string) any {
+	var cur any = m
+	for _, k := range strings.Split(path, ".") {
+		mm := mapOf(cur)
+		if mm == nil {
+			return nil
+		}
+		cur = mm[k]
+	}
+	return cur
+}
+
+func describe(v any) string {
+	switch {
+	case v == nil:
+		return "missing"
+	case isUnknown(v):
+		return "unknown at preview"
+	}
+	switch x := v.(type) {
+	case string:
+		return strconv.Quote(x)
+	case float64:
+		return strconv.FormatFloat(x, 'f', -1, 64)
+	}
+	b, _ := json.Marshal(v)
+	return string(b)
+}
+
+// raw is v as a string, keeping the unknown sentinel.
+func raw(v any) string {
+	if isUnknown(v) {
+		return Unknown
+	}
+	return show(v)
+}
+
+func show(v any) string {
+	switch {
+	case v == nil:
+		return "missing"
+	case isUnknown(v):
+		return "unknown"
+	}
+	if s, ok := v.(string); ok {
+		return s
+	}
+	return describe(v)
+}
+
+// ---- relations -----------------------------------------------------------
+
+// lookup finds the resources a reference (URN, name, id or ARN) names.
+func (e *env) lookup(ref string) []*Resource {
+	if ref == "" || ref == Unknown {
+		return nil
+	}
+	ref = strings.TrimSuffix(ref, ":*")
+	if e.aliases == nil {
+		e.buildAliases()
+	}
+	if rs, ok := e.aliases[ref]; ok {
+		return rs
+	}
+	// ARNs: arn:aws:s3:::name, arn:aws:backup:r:a:backup-vault:name, .../name
+	if strings.HasPrefix(ref, "arn:") {
+		tail := ref
+		if i := strings.LastIndexAny(ref, ":/"); i >= 0 {
+			tail = ref[i+1:]
+		}
+		return e.aliases[tail]
+	}
+	return nil
+}
+
+// buildAliases indexes every custom resource by its identities, on first use.
+func (e *env) buildAliases() {
+	e.aliases = make(map[string][]*Resource, len(e.resources)*3)
+	for i := range e.resources {
+		r := &e.resources[i]
+		if !r.Custom || strings.HasPrefix(r.Type, "pulumi:") {
+			continue
+		}
+		for _, a := range e.identities(r) {
+			e.aliases[a] = append(e.aliases[a], r)
+		}
+	}
+}
+
+// attached returns the resources of type typ whose field refers to r. A resource
+// whose field is unknown at preview counts as attached when it is r's sibling
+// (same parent), the way components wire one resource to another.
+func (e *env) attached(r *Resource, typ, field string) []*Resource {
+	idx := e.refIndex(typ, field)
+	var out []*Resource
+	seen := map[*Resource]bool{}
+	for _, id := range e.identities(r) {
+		for _, c := range idx.byRef[id] {
+			if !seen[c] {
+				seen[c] = true
+				out = append(out, c)
+			}
+		}
+	}
+	for _, c := range idx.unknownByParent[r.Parent] {
+		if !seen[c] {
+			seen[c] = true
+			out = append(out, c)
+		}
+	}
+	return out
+}
+
+type refIdx struct {
+	byRef           map[string][]*Resource
+	unknownByParent map[string][]*Resource
+}
+
+// refIndex indexes the resources of type typ by the reference in field: the
+// value itself and, for ARNs, its last ":" or "/" part.
+func (e *env) refIndex(typ, field string) *refIdx {
+	k := typ + "|" + field
+	if idx, ok := e.refs[k]; ok {
+		return idx
+	}
+	idx := &refIdx{byRef: map[string][]*Resource{}, unknownByParent: map[string][]*Resource{}}
+	for _, c := range e.byType[typ] {
+		v := get(c.Inputs, field)
+		s, ok := known(v)
+		if !ok {
+			if isUnknown(v) {
+				idx.unknownByParent[c.Parent] = append(idx.unknownByParent[c.Parent], c)
+			}
+			continue
+		}
+		idx.byRef[s] = append(idx.byRef[s], c)
+		if strings.HasPrefix(s, "arn:") {
+			if i := strings.LastIndexAny(s, ":/"); i >= 0 {
+				idx.byRef[s[i+1:]] = append(idx.byRef[s[i+1:]], c)
+			}
+		}
+	}
+	e.refs[k] = idx
+	return idx
+}
+
+// ---- places --------------------------------------------------------------
+
+type placeStatus int
+
+const (
+	placeOK placeStatus = iota
+	placeUnknown
+	placeUnresolvable
+)
+
+type resolved struct {
+	place  jurisdiction.Place
+	status placeStatus
+	value  string // the region or location found, for messages
+	from   string // where it was read ("provider region", "location")
+}
+
+func cloudOf(typ string) string {
+	if i := strings.IndexByte(typ, ':'); i > 0 {
+		return typ[:i]
+	}
+	return ""
+}
+
+// providerOf returns r's provider resource: its explicit provider, or the default
+// provider of its package when the plan holds one.
+func (e *env) providerOf(r *Resource) *Resource {
+	if r.Provider != "" {
+		return e.byURN[r.Provider]
+	}
+	pkg := cloudOf(r.Type)
+	for _, p := range e.byType["pulumi:providers:"+pkg] {
+		if strings.HasPrefix(p.Name(), "default") {
+			return p
+		}
+	}
+	return nil
+}
+
+func resolveName(cloud jurisdiction.Cloud, name, from string) resolved {
+	if name == Unknown {
+		return resolved{status: placeUnknown, value: "unknown", from: from}
+	}
+	if p, ok := jurisdiction.Resolve(cloud, name); ok {
+		return resolved{place: p, value: name, from: from}
+	}
+	// GCP zones: europe-west1-b.
+	if cloud == jurisdiction.GCP {
+		if i := strings.LastIndexByte(name, '-'); i > 0 {
+			if p, ok := jurisdiction.Resolve(cloud, name[:i]); ok {
+				return resolved{place: p, value: name, from: from}
+			}
+		}
+		if p, ok := jurisdiction.Resolve(cloud, strings.ToLower(name)); ok {
+			return resolved{place: p, value: name, from: from}
+		}
+	}
+	if strings.EqualFold(name, "global") {
+		return resolved{place: jurisdiction.Place{Label: string(cloud) + ":global", Global: true}, value: name, from: from}
+	}
+	return resolved{status: placeUnresolvable, value: name, from: from}
+}
+
+// placeOf resolves where r's data sits.
+func (e *env) placeOf(r *Resource) resolved {
+	if p, ok := e.places[r.URN]; ok {
+		return p
+	}
+	p := e.resolvePlace(r)
+	e.places[r.URN] = p
+	return p
+}
+
+func (e *env) resolvePlace(r *Resource) resolved {
+	switch cloudOf(r.Type) {
+	case "aws":
+		if v, ok := r.Inputs["region"]; ok && v != nil {
+			return resolveName(jurisdiction.AWS, raw(v), "region input")
+		}
+		return e.providerRegion(r, jurisdiction.AWS)
+	case "gcp":
+		for _, k := range []string{"location", "region", "zone"} {
+			if v, ok := r.Inputs[k]; ok && v != nil {
+				return resolveName(jurisdiction.GCP, raw(v), k+" input")
+			}
+		}
+		if kr, ok := r.Inputs["keyRing"]; ok {
+			s, ok := known(kr)
+			if !ok {
+				if ring := e.siblingOfType(r, "gcp:kms/keyRing:KeyRing"); ring != nil {
+					return e.placeOf(ring)
+				}
+				return resolved{status: placeUnknown, value: "unknown", from: "keyRing"}
+			}
+			if loc := segment(s, "locations"); loc != "" {
+				return resolveName(jurisdiction.GCP, loc, "keyRing location")
+			}
+			for _, ring := range e.lookup(s) {
+				return e.placeOf(ring)
+			}
+		}
+		return e.providerRegion(r, jurisdiction.GCP)
+	}
+	return resolved{status: placeUnresolvable, value: "none", from: "type " + r.Type}
+}
+
+func (e *env) siblingOfType(r *Resource, typ string) *Resource {
+	for _, c := range e.byType[typ] {
+		if c.Parent == r.Parent {
+			return c
+		}
+	}
+	return nil
+}
+
+func (e *env) providerRegion(r *Resource, cloud jurisdiction.Cloud) resolved {
+	p := e.providerOf(r)
+	if p == nil {
+		what := "its default provider is not in the plan"
+		if r.Provider != "" {
+			what = "its provider " + r.Provider + " is not in the plan"
+		}
+		return resolved{status: placeUnresolvable, value: "none", from: what}
+	}
+	v := p.Inputs["region"]
+	if v == nil {
+		return resolved{status: placeUnresolvable, value: "none", from: "provider " + p.Name() + " has no region"}
+	}
+	return resolveName(cloud, raw(v), "provider "+p.Name()+" region")
+}
+
+// segment returns the path segment after key in a resource path
+// (projects/p/locations/europe-west1/keyRings/k -> europe-west1).
+func segment(path, key string) string {
+	parts := strings.Split(path, "/")
+	for i := 0; i+1 < len(parts); i++ {
+		if parts[i] == key {
+			return parts[i+1]
+		}
+	}
+	return ""
+}
+
+// arnRegion returns the region field of an ARN ("" for global ARNs such as S3's).
+func arnRegion(arn string) (string, bool) {
+	parts := strings.SplitN(arn, ":", 6)
+	if len(parts) < 6 || parts[0] != "arn" {
+		return "", false
+	}
+	return parts[3], true
+}
+
+// refPlace resolves where a referenced thing sits: an ARN's region, else the
+// referenced resource in the plan.
+func (e *env) refPlace(ref any, cloud jurisdiction.Cloud) resolved {
+	s, ok := known(ref)
+	if !ok {
+		if ref == nil {
+			return resolved{status: placeUnresolvable, value: "missing", from: "reference"}
+		}
+		return resolved{status: placeUnknown, value: "unknown", from: "reference"}
+	}
+	if reg, ok := arnRegion(s); ok && reg != "" {
+		return resolveName(cloud, reg, "ARN region")
+	}
+	if loc := segment(s, "locations"); loc != "" {
+		return resolveName(cloud, loc, "resource path location")
+	}
+	if rs := e.lookup(s); len(rs) > 0 {
+		return e.placeOf(rs[0])
+	}
+	return resolved{status: placeUnresolvable, value: s, from: "reference to a resource not in the plan"}
+}
+
+// ---- placements ----------------------------------------------------------
+
+// judgePlacement turns one resolved placement into violations: none when inside
+// the jurisdiction, RES-4 advisory when approved, RES-4 mandatory when an approval
+// matches but is expired or too narrow, and control mandatory otherwise.
+func (e *env) judgePlacement(control string, r *Resource, what string, p resolved, covers ...string) []Violation {
+	j := e.stack.Jurisdiction
+	switch p.status {
+	case placeUnknown:
+		return []Violation{{Control: control, Severity: Mandatory, URN: r.URN, Value: "unknown",
+			Allowed: e.allowedRegions(r), Message: fmt.Sprintf("%s of %s is unknown at preview (%s), so it cannot be shown to lie in jurisdiction %s", what, r.Type, p.from, jOr(j))}}
+	case placeUnresolvable:
+		return []Violation{{Control: control, Severity: Mandatory, URN: r.URN, Value: p.value,
+			Allowed: e.allowedRegions(r), Message: fmt.Sprintf("%s of %s cannot be resolved to a region (%s)", what, r.Type, p.from)}}
+	}
+	if j == "" {
+		return nil // RES-1 reports the missing jurisdiction once per data resource
+	}
+	if p.place.In(j) {
+		return nil
+	}
+	covers = append(covers, r.URN)
+	for _, c := range covers {
+		st, found := e.stack.approve(c, p.place, e.now)
+		if !found {
+			continue
+		}
+		if st.valid {
+			return []Violation{{Control: "RES-4", Severity: Advisory, URN: r.URN, Value: p.place.Describe(), ApprovalID: st.id,
+				Allowed: "approved by " + st.id, Message: fmt.Sprintf("%s (%s) lies outside jurisdiction %s; approved by %s", what, p.place.Describe(), j, st.id)}}
+		}
+		return []Violation{{Control: "RES-4", Severity: Mandatory, URN: r.URN, Value: p.place.Describe(), ApprovalID: st.id,
+			Allowed: e.allowedRegions(r), Message: fmt.Sprintf("%s (%s) lies outside jurisdiction %s and %s", what, p.place.Describe(), j, st.problem)}}
+	}
+	return []Violation{{Control: control, Severity: Mandatory, URN: r.URN, Value: p.value,
+		Allowed: e.allowedRegions(r), Message: fmt.Sprintf("%s %s (%s) lies outside jurisdiction %s and no approval covers it", what, p.value, p.place.Describe(), j)}}
+}
+
+func jOr(j jurisdiction.Jurisdiction) string {
+	if j == "" {
+		return "(none declared)"
+	}
+	return string(j)
+}
+
+func (e *env) allowedRegions(r *Resource) string {
+	j := e.stack.Jurisdiction
+	if j == "" {
+		return "a declared jurisdiction"
+	}
+	c := jurisdiction.Cloud(cloudOf(r.Type))
+	if c != jurisdiction.AWS && c != jurisdiction.GCP {
+		c = jurisdiction.Cloud(e.stack.Cloud)
+	}
+	if c != jurisdiction.AWS && c != jurisdiction.GCP {
+		return "a place in jurisdiction " + string(j)
+	}
+	return "regions of " + string(j) + ": " + strings.Join(jurisdiction.RegionNames(jurisdiction.Regions(c, j)), ", ")
+}
+
+func violation(control string, r *Resource, value any, allowed, format string, args ...any) Violation {
+	return Violation{Control: control, Severity: Mandatory, URN: r.URN, Value: show(value), Allowed: allowed, Message: fmt.Sprintf(format, args...)}
+}

@@ -1,0 +1,81 @@
+package input_test
+
+import (
+	"strings"
+	"testing"
+
+	"github.com/octura/odoo-hosting/policies"
+	"github.com/octura/odoo-hosting/policies/input"
+)
+
+const preview = `{"steps":[
+ {"op":"create","urn":"urn:pulumi:acme::odoo-hosting::pulumi:pulumi:Stack::odoo-hosting-acme","newState":{"type":"pulumi:pulumi:Stack","urn":"urn:pulumi:acme::odoo-hosting::pulumi:pulumi:Stack::odoo-hosting-acme","custom":false}},
+ {"op":"create","urn":"urn:pulumi:acme::odoo-hosting::pulumi:providers:aws::primary","newState":{"type":"pulumi:providers:aws","urn":"urn:pulumi:acme::odoo-hosting::pulumi:providers:aws::primary","custom":true,"inputs":{"region":"eu-west-1"}}},
+ {"op":"create","urn":"urn:pulumi:acme::odoo-hosting::aws:s3/bucketV2:BucketV2::b","provider":"urn:pulumi:acme::odoo-hosting::pulumi:providers:aws::primary::04da6b54-80e4-46f7-96ec-b56ff0331ba9",
+  "newState":{"type":"aws:s3/bucketV2:BucketV2","urn":"urn:pulumi:acme::odoo-hosting::aws:s3/bucketV2:BucketV2::b","custom":true,"provider":"urn:pulumi:acme::odoo-hosting::pulumi:providers:aws::primary::04da6b54-80e4-46f7-96ec-b56ff0331ba9","inputs":{"n":3,"pw":{"4dabf18193072939515e22adb298388d":"1b47061264138c4ac30d75fd1eb44270","plaintext":"\"x\""}},"protect":true,"retainOnDelete":true}},
+ {"op":"delete","urn":"urn:pulumi:acme::odoo-hosting::aws:s3/bucketV2:BucketV2::gone","oldState":{"type":"aws:s3/bucketV2:BucketV2","urn":"urn:pulumi:acme::odoo-hosting::aws:s3/bucketV2:BucketV2::gone"}}
+],"changeSummary":{"create":3}}`
+
+const export = `{"version":3,"deployment":{"manifest":{},"resources":[
+ {"urn":"urn:pulumi:acme::odoo-hosting::pulumi:providers:aws::default_6_83_0","custom":true,"type":"pulumi:providers:aws","inputs":{"region":"eu-west-1"}},
+ {"urn":"urn:pulumi:acme::odoo-hosting::aws:kms/key:Key::k","custom":true,"type":"aws:kms/key:Key","provider":"urn:pulumi:acme::odoo-hosting::pulumi:providers:aws::default_6_83_0::abc","inputs":{"enableKeyRotation":true},"protect":true}
+]}}`
+
+func TestReadPreview(t *testing.T) {
+	rs, f, err := input.Read(strings.NewReader(preview))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if f != input.Preview || len(rs) != 3 {
+		t.Fatalf("format %s, %d resources", f, len(rs))
+	}
+	b := rs[2]
+	if b.Provider != "urn:pulumi:acme::odoo-hosting::pulumi:providers:aws::primary" {
+		t.Errorf("provider %q", b.Provider)
+	}
+	if b.Inputs["n"] != 3.0 || b.Inputs["pw"] != policies.Secret || b.Protect == nil || !*b.Protect {
+		t.Errorf("inputs %#v", b.Inputs)
+	}
+}
+
+func TestReadExport(t *testing.T) {
+	rs, f, err := input.Read(strings.NewReader(export))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if f != input.Export || len(rs) != 2 || rs[1].Provider != "urn:pulumi:acme::odoo-hosting::pulumi:providers:aws::default_6_83_0" {
+		t.Fatalf("%s %#v", f, rs)
+	}
+}
+
+func TestReadErrors(t *testing.T) {
+	for _, c := range []struct{ in, want string }{
+		{"", "input is empty"},
+		{"[1]", "does not start with a JSON object"},
+		{preview[:200], "truncated JSON"},
+		{`{"steps": [}`, "malformed JSON at byte"},
+		{`{"foo": 1}`, "unrecognised JSON"},
+		{`{"steps":[{"op":"create","newState":{"type":"aws:s3/bucketV2:BucketV2"}}]}`, "step 0 has no urn"},
+		{`{"steps":[]} {}`, "trailing data"},
+	} {
+		_, _, err := input.Read(strings.NewReader(c.in))
+		if err == nil || !strings.Contains(err.Error(), c.want) {
+			t.Errorf("%.30q: got %v, want %q", c.in, err, c.want)
+		}
+	}
+}
+
+func FuzzRead(f *testing.F) {
+	f.Add([]byte(preview))
+	f.Add([]byte(export))
+	f.Add([]byte(`{"steps":[{"op":"same","urn":"u"}]}`))
+	f.Add([]byte(`{"deployment":{"resources":[{"urn":"urn:pulumi:s::p::aws:s3/bucketV2:BucketV2::b","inputs":{"region":"04da6b54-80e4-46f7-96ec-b56ff0331ba9"}}]}}`))
+	f.Fuzz(func(t *testing.T, data []byte) {
+		rs, _, err := input.Parse(data)
+		if err != nil {
+			return
+		}
+		// Whatever parses must evaluate without panicking.
+		_ = policies.Evaluate(rs, policies.Options{})
+	})
+}

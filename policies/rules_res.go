@@ -1,0 +1,349 @@
+package policies
+
+import (
+	"fmt"
+	"strings"
+
+	"github.com/octura/odoo-hosting/internal/jurisdiction"
+)
+
+var registry = []Rule{
+	{Control: "RES-1", Title: "The stack names one jurisdiction, cloud and primary region inside it", check: res1},
+	{Control: "RES-2", Title: "Customer data is placed in regions of the stack's jurisdiction", check: res2},
+	{Control: "RES-3", Title: "Backup copies go to a second region of the same jurisdiction", check: res3},
+	{Control: "RES-4", Title: "Cross-border placements need a valid written approval", check: res4},
+	{Control: "RES-5", Title: "Sub-processors are declared with their places", check: res5},
+	{Control: "RES-6", Title: "enterprise: TLS is decrypted at the edge only inside the jurisdiction", check: res6},
+	{Control: "ENC-1", Title: "TLS 1.2 or newer at every endpoint", check: enc1},
+	{Control: "ENC-2", Title: "Encryption at rest with project-managed keys", check: enc2},
+	{Control: "ENC-3", Title: "Keys rotate, wait 30 days before deletion and are single-region", check: enc3},
+	{Control: "ENC-4", Title: "enterprise: customer-managed keys on every data resource", check: enc4},
+	{Control: "ENC-5", Title: "Backup copies are encrypted with a key in the backup region", check: enc5},
+	{Control: "NET-1", Title: "One private network with app, database and management subnets across zones", check: net1},
+	{Control: "NET-2", Title: "No public IPs; database subnets have no internet route", check: net2},
+	{Control: "NET-3", Title: "Least-privilege traffic rules; nothing open to the internet", check: net3},
+	{Control: "NET-4", Title: "Web application firewall at the edge", check: net4},
+	{Control: "NET-5", Title: "Allow-lists and site-to-site VPNs are tight", check: net5},
+	{Control: "NET-6", Title: "enterprise: Magic Transit DDoS protection", check: net6},
+	{Control: "NET-7", Title: "Flow logs go to an encrypted destination in the jurisdiction", check: net7},
+	{Control: "NET-8", Title: "The origin answers only the edge", check: net8},
+	{Control: "IAM-1", Title: "Access through groups or roles, never granted to a single user", check: iam1},
+	{Control: "IAM-2", Title: "MFA is mandatory for engineers", check: iam2},
+	{Control: "IAM-3", Title: "Break-glass access expires within 24 hours", check: iam3},
+	{Control: "IAM-4", Title: "Audit trails, integrity-protected, encrypted, in the jurisdiction", check: iam4},
+	{Control: "IAM-5", Title: "Server access never by password nor from the open internet", check: iam5},
+	{Control: "IAM-6", Title: "No plain-text credentials in configuration or state", check: iam6},
+	{Control: "BAK-1", Title: "Backup schedules meet the tier's RPO", check: bak1},
+	{Control: "BAK-2", Title: "Backup retention 35 days or as configured", check: bak2},
+	{Control: "BAK-3", Title: "Backups encrypted, versioned, immutable, never public", check: bak3},
+	{Control: "BAK-4", Title: "Restores are tested at least quarterly", check: bak4},
+	{Control: "BAK-5", Title: "Backups expire within 12 months", check: bak5},
+	{Control: "BAK-6", Title: "Data resources are protected from deletion", check: bak6},
+	{Control: "DAT-1", Title: "Non-production never reads production data", check: dat1},
+	{Control: "DAT-2", Title: "cloud and enterprise run across zones", check: dat2},
+}
+
+func res1(e *env) []Violation {
+	s := e.stack
+	data := e.dataResources()
+	var out []Violation
+	if s.Jurisdiction == "" {
+		for _, r := range data {
+			out = append(out, violation("RES-1", r, "none", "a jurisdiction (us, ca, eu) declared by the root component "+RootType+" or by configuration",
+				"%s stores customer data but the plan declares no jurisdiction", r.Type))
+		}
+		return out
+	}
+	at := s.Source
+	if strings.HasPrefix(at, "configuration") || at == "" {
+		at = "configuration"
+	}
+	root := &Resource{URN: at}
+	if _, err := jurisdiction.Parse(string(s.Jurisdiction)); err != nil {
+		return append(out, violation("RES-1", root, string(s.Jurisdiction), "us, ca, eu", "jurisdiction %q is unknown", s.Jurisdiction))
+	}
+	c, err := jurisdiction.ParseCloud(s.Cloud)
+	if err != nil {
+		out = append(out, violation("RES-1", root, s.Cloud, "aws, gcp", "the stack names no known cloud (%q)", s.Cloud))
+	}
+	if s.Region == "" {
+		return append(out, violation("RES-1", root, "missing", "a primary region in "+string(s.Jurisdiction), "the stack names no primary region"))
+	}
+	if err == nil {
+		reg, ok := jurisdiction.Lookup(c, s.Region)
+		allowed := "regions of " + string(s.Jurisdiction) + ": " + strings.Join(jurisdiction.RegionNames(jurisdiction.Regions(c, s.Jurisdiction)), ", ")
+		switch {
+		case !ok:
+			out = append(out, violation("RES-1", root, s.Region, allowed, "primary region %q is not a known %s region", s.Region, c))
+		case !reg.In(s.Jurisdiction):
+			out = append(out, violation("RES-1", root, s.Region, allowed, "primary region %q (%s, %s) is outside jurisdiction %s", s.Region, reg.City, reg.Country, s.Jurisdiction))
+		}
+	}
+	return out
+}
+
+func res2(e *env) []Violation {
+	var out []Violation
+	for _, r := range e.dataResources() {
+		out = append(out, e.judgePlacement("RES-2", r, "the region", e.placeOf(r))...)
+		switch r.Type {
+		case "gcp:storage/bucket:Bucket":
+			for _, loc := range list(get(r.Inputs, "customPlacementConfig.dataLocations")) {
+				out = append(out, e.judgePlacement("RES-2", r, "data location", resolveName(jurisdiction.GCP, raw(loc), "customPlacementConfig"))...)
+			}
+		case "gcp:pubsub/topic:Topic":
+			regs := list(get(r.Inputs, "messageStoragePolicy.allowedPersistenceRegions"))
+			if len(regs) == 0 {
+				out = append(out, violation("RES-2", r, "missing", "messageStoragePolicy.allowedPersistenceRegions in "+jOr(e.stack.Jurisdiction),
+					"a Pub/Sub topic without messageStoragePolicy may store messages in any region"))
+			}
+			for _, reg := range regs {
+				out = append(out, e.judgePlacement("RES-2", r, "persistence region", resolveName(jurisdiction.GCP, raw(reg), "messageStoragePolicy"))...)
+			}
+		case "gcp:logging/projectSink:ProjectSink":
+			dest, ok := known(r.Inputs["destination"])
+			if !ok {
+				out = append(out, e.judgePlacement("RES-2", r, "the sink destination", resolved{status: placeUnknown, from: "destination"})...)
+				continue
+			}
+			name := dest
+			if i := strings.LastIndexByte(dest, '/'); i >= 0 {
+				name = dest[i+1:]
+			}
+			if rs := e.lookup(name); len(rs) > 0 {
+				out = append(out, e.judgePlacement("RES-2", r, "the sink destination", e.placeOf(rs[0]))...)
+			} else {
+				out = append(out, e.judgePlacement("RES-2", r, "the sink destination", resolved{status: placeUnresolvable, value: dest, from: "destination not in the plan"})...)
+			}
+		}
+	}
+	return out
+}
+
+// copies lists every backup copy and replication destination in the plan.
+type copyDest struct {
+	r     *Resource
+	what  string
+	place resolved
+	key   any // the key encrypting the copy, when the copy names one
+	keyOK bool
+	vault []*Resource
+}
+
+func (e *env) copies() []copyDest {
+	var out []copyDest
+	for _, r := range e.byType["aws:s3/bucketReplicationConfig:BucketReplicationConfig"] {
+		for _, rule := range list(r.Inputs["rules"]) {
+			m := mapOf(rule)
+			dest := get(m, "destination.bucket")
+			c := copyDest{r: r, what: "replication destination " + show(dest), key: get(m, "destination.encryptionConfiguration.replicaKmsKeyId"), keyOK: true}
+			c.place = e.refPlace(dest, jurisdiction.AWS)
+			out = append(out, c)
+		}
+	}
+	for _, r := range e.byType["aws:backup/plan:Plan"] {
+		for _, rule := range list(r.Inputs["rules"]) {
+			for _, ca := range list(mapOf(rule)["copyActions"]) {
+				dest := mapOf(ca)["destinationVaultArn"]
+				c := copyDest{r: r, what: "copy action destination " + show(dest)}
+				c.place = e.refPlace(dest, jurisdiction.AWS)
+				if s, ok := known(dest); ok {
+					c.vault = e.lookup(s)
+				}
+				out = append(out, c)
+			}
+		}
+	}
+	for _, r := range e.byType["gcp:storagetransfer/transferJob:TransferJob"] {
+		dest := get(r.Inputs, "transferSpec.gcsDataSink.bucketName")
+		out = append(out, copyDest{r: r, what: "transfer sink " + show(dest), place: e.refPlace(dest, jurisdiction.GCP)})
+	}
+	for _, r := range e.byType["gcp:sql/databaseInstance:DatabaseInstance"] {
+		loc := get(r.Inputs, "settings.backupConfiguration.location")
+		if loc != nil {
+			out = append(out, copyDest{r: r, what: "backup location " + show(loc), place: resolveName(jurisdiction.GCP, raw(loc), "backupConfiguration.location")})
+		}
+	}
+	return out
+}
+
+func res3(e *env) []Violation {
+	s := e.stack
+	var out []Violation
+	if s.Source != "" && s.Cloud != "" && s.Region != "" {
+		root := &Resource{URN: s.Source}
+		if c, err := jurisdiction.ParseCloud(s.Cloud); err == nil {
+			if s.BackupRegion == "" {
+				out = append(out, violation("RES-3", root, "missing", "a second region of "+jOr(s.Jurisdiction), "the stack names no backupRegion"))
+			} else if err := jurisdiction.CheckBackupRegion(c, s.Region, s.BackupRegion); err != nil {
+				out = append(out, violation("RES-3", root, s.BackupRegion, "a second region of "+jOr(s.Jurisdiction)+" in the primary's partition", "backupRegion: %v", err))
+			}
+		}
+	}
+	copies := e.copies()
+	if s.Source != "" && s.Source != "configuration" && len(copies) == 0 && len(e.dataResources()) > 0 {
+		out = append(out, violation("RES-3", &Resource{URN: s.Source}, "none", "a replication rule, backup copy action or transfer job to "+show(s.BackupRegion),
+			"the stack keeps customer data but makes no backup copy in a second region"))
+	}
+	for _, c := range copies {
+		v := e.judgePlacement("RES-3", c.r, c.what, c.place)
+		out = append(out, v...)
+		if len(v) > 0 || c.place.status != placeOK {
+			continue
+		}
+		src := e.placeOf(c.r)
+		switch {
+		case src.status == placeOK && src.value == c.place.value && c.r.Type != "gcp:sql/databaseInstance:DatabaseInstance":
+			out = append(out, violation("RES-3", c.r, c.place.value, "a second region: "+show(s.BackupRegion), "%s is the same region as the source; backups need a second region", c.what))
+		case s.BackupRegion != "" && c.place.value != s.BackupRegion && c.place.value != s.Region:
+			out = append(out, violation("RES-3", c.r, c.place.value, s.BackupRegion+" (the stack's backupRegion)", "%s goes to %s, not to the stack's backupRegion %s", c.what, c.place.value, s.BackupRegion))
+		}
+	}
+	return out
+}
+
+func res4(e *env) []Violation {
+	var out []Violation
+	at := &Resource{URN: e.stack.Source}
+	if at.URN == "" {
+		at.URN = "configuration"
+	}
+	seen := map[string]bool{}
+	for _, a := range e.stack.Approvals {
+		var probs []string
+		if a.ID == "" {
+			probs = append(probs, "no id")
+		} else if seen[a.ID] {
+			probs = append(probs, "a duplicate id")
+		}
+		seen[a.ID] = true
+		if a.Covers == "" {
+			probs = append(probs, "no covers")
+		}
+		if a.Destination == "" {
+			probs = append(probs, "no destination")
+		} else if _, err := jurisdiction.Parse(a.Destination); err != nil && a.Destination != "global" && !isCountry(a.Destination) {
+			probs = append(probs, fmt.Sprintf("destination %q is not a jurisdiction, country or \"global\"", a.Destination))
+		}
+		if a.Expires == "" {
+			probs = append(probs, "no expiry")
+		} else if _, err := parseDay(a.Expires); err != nil {
+			probs = append(probs, fmt.Sprintf("expiry %q is not YYYY-MM-DD", a.Expires))
+		}
+		if len(probs) > 0 {
+			out = append(out, Violation{Control: "RES-4", Severity: Mandatory, URN: at.URN, Value: a.ID, ApprovalID: a.ID,
+				Allowed: "an approval with id, covers, destination and expires (YYYY-MM-DD)", Message: "approval " + show(a.ID) + " has " + strings.Join(probs, ", ")})
+		}
+	}
+	return out
+}
+
+func isCountry(s string) bool {
+	if len(s) != 2 {
+		return false
+	}
+	_, ok := jurisdiction.OfCountry(strings.ToUpper(s))
+	return ok || (s[0] >= 'A' && s[0] <= 'Z' && s[1] >= 'A' && s[1] <= 'Z')
+}
+
+func res5(e *env) []Violation {
+	s := e.stack
+	var out []Violation
+	if s.Source == "" {
+		return nil
+	}
+	root := &Resource{URN: s.Source}
+	declared := map[string]bool{}
+	for _, sp := range s.SubProcessors {
+		declared[sp.ID] = true
+		if len(sp.Places) == 0 {
+			out = append(out, violation("RES-5", root, sp.ID, "at least one place with countries or global", "sub-processor %q is declared without the places its data sits", sp.ID))
+			continue
+		}
+		for _, p := range sp.Places {
+			place := jurisdiction.Place{Label: sp.ID + ": " + p.Label, Countries: p.Countries, Global: p.Global}
+			if s.Jurisdiction == "" || place.In(s.Jurisdiction) {
+				continue
+			}
+			st, found := s.approve(sp.ID, place, e.now)
+			switch {
+			case found && st.valid:
+				out = append(out, Violation{Control: "RES-4", Severity: Advisory, URN: root.URN, Value: place.Describe(), ApprovalID: st.id,
+					Allowed: "approved by " + st.id, Message: fmt.Sprintf("sub-processor %s keeps data at %s, outside jurisdiction %s; approved by %s", sp.ID, place.Describe(), s.Jurisdiction, st.id)})
+			case found:
+				out = append(out, Violation{Control: "RES-4", Severity: Mandatory, URN: root.URN, Value: place.Describe(), ApprovalID: st.id,
+					Allowed: "a valid approval covering " + sp.ID, Message: fmt.Sprintf("sub-processor %s keeps data at %s, outside jurisdiction %s, and %s", sp.ID, place.Describe(), s.Jurisdiction, st.problem)})
+			default:
+				out = append(out, violation("RES-5", root, place.Describe(), "places in "+string(s.Jurisdiction)+" or an approval covering "+sp.ID,
+					"sub-processor %s keeps data at %s, outside jurisdiction %s, and no approval covers it", sp.ID, place.Describe(), s.Jurisdiction))
+			}
+		}
+	}
+	usesCloudflare := false
+	for i := range e.resources {
+		if cloudOf(e.resources[i].Type) == "cloudflare" && e.resources[i].Custom {
+			usesCloudflare = true
+			break
+		}
+	}
+	if usesCloudflare && !declared["cloudflare"] {
+		out = append(out, violation("RES-5", root, "undeclared", "a sub-processor \"cloudflare\" with its places", "the stack uses Cloudflare resources but declares no sub-processor \"cloudflare\""))
+	}
+	if s.Tier == "odoo-sh" && !declared["odoo-sa"] {
+		out = append(out, violation("RES-5", root, "undeclared", "a sub-processor \"odoo-sa\" (EU, Belgium)", "an odoo-sh stack hands its data to Odoo S.A. but declares no sub-processor \"odoo-sa\""))
+	}
+	return out
+}
+
+func res6(e *env) []Violation {
+	s := e.stack
+	var out []Violation
+	want := jurisdiction.RegionalServicesKey(s.Jurisdiction)
+	hosts := e.byType["cloudflare:index/regionalHostname:RegionalHostname"]
+	for _, h := range hosts {
+		key := h.Inputs["regionKey"]
+		k, ok := known(key)
+		switch {
+		case !ok:
+			out = append(out, violation("RES-6", h, key, "regionKey "+show(want), "the regional hostname's regionKey is %s", describe(key)))
+		case want != "" && k != want:
+			place := jurisdiction.Place{Label: "Cloudflare regional services: " + k, Global: k == "" || k == "global"}
+			if j, err := jurisdiction.Parse(k); err == nil {
+				place = jurisdiction.RegionalEdge(j)
+			}
+			st, found := s.approve(h.URN, place, e.now)
+			switch {
+			case found && st.valid:
+				out = append(out, Violation{Control: "RES-4", Severity: Advisory, URN: h.URN, Value: k, ApprovalID: st.id, Allowed: "approved by " + st.id,
+					Message: fmt.Sprintf("TLS for %s is decrypted in region %q outside jurisdiction %s; approved by %s", show(h.Inputs["hostname"]), k, s.Jurisdiction, st.id)})
+			case found:
+				out = append(out, Violation{Control: "RES-4", Severity: Mandatory, URN: h.URN, Value: k, ApprovalID: st.id, Allowed: "regionKey " + want,
+					Message: fmt.Sprintf("TLS for %s is decrypted in region %q outside jurisdiction %s and %s", show(h.Inputs["hostname"]), k, s.Jurisdiction, st.problem)})
+			default:
+				out = append(out, violation("RES-6", h, k, "regionKey "+want, "TLS for %s is decrypted in Cloudflare region %q, outside jurisdiction %s", show(h.Inputs["hostname"]), k, s.Jurisdiction))
+			}
+		}
+	}
+	if s.Tier != "enterprise" {
+		return out
+	}
+	for _, rec := range e.byType["cloudflare:index/record:Record"] {
+		if !truthy(rec.Inputs["proxied"]) {
+			continue
+		}
+		name := show(rec.Inputs["name"])
+		covered := false
+		for _, h := range hosts {
+			hn := show(h.Inputs["hostname"])
+			if hn == name || strings.HasPrefix(hn, name+".") || isUnknown(h.Inputs["hostname"]) {
+				covered = true
+				break
+			}
+		}
+		if !covered {
+			out = append(out, violation("RES-6", rec, name, "a cloudflare regional hostname with regionKey "+want,
+				"enterprise: proxied hostname %s has no Cloudflare regional hostname, so TLS may be decrypted anywhere on the global edge", name))
+		}
+	}
+	return out
+}

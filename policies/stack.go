@@ -1,0 +1,271 @@
+package policies
+
+import (
+	"fmt"
+	"strings"
+	"time"
+
+	"github.com/octura/odoo-hosting/internal/jurisdiction"
+)
+
+// Stack is what the rules know about the stack: its jurisdiction, tier and
+// approvals. It is learnt from the inputs of the root component
+// (odoo-hosting:stack:Customer) or, for programs that are not ours, given by
+// configuration. Field names are the root component's input names.
+type Stack struct {
+	// Source says where the facts came from: the root component's URN,
+	// "configuration", or empty when nothing declared them.
+	Source       string                    `json:"source,omitempty" yaml:"-"`
+	Customer     string                    `json:"customer,omitempty" yaml:"customer"`
+	Environment  string                    `json:"environment,omitempty" yaml:"environment"` // production | non-production; empty is treated as production
+	Tier         string                    `json:"tier,omitempty" yaml:"tier"`               // odoo-sh | cloud | enterprise | on-premise
+	Cloud        string                    `json:"cloud,omitempty" yaml:"cloud"`             // aws | gcp
+	Jurisdiction jurisdiction.Jurisdiction `json:"jurisdiction,omitempty" yaml:"jurisdiction"`
+	Region       string                    `json:"region,omitempty" yaml:"region"`
+	BackupRegion string                    `json:"backupRegion,omitempty" yaml:"backupRegion"`
+	Approvals    []Approval                `json:"approvals,omitempty" yaml:"approvals"`
+	// SubProcessors are the declared sub-processors (RES-5).
+	SubProcessors []SubProcessor `json:"subProcessors,omitempty" yaml:"subProcessors"`
+	CustomerKeys  CustomerKeys   `json:"customerKeys,omitempty" yaml:"customerKeys"`
+	Backup        Objectives     `json:"backup,omitempty" yaml:"backup"`
+	MaskedSource  string         `json:"maskedSource,omitempty" yaml:"maskedSource"`
+}
+
+// Approval is a written approval of a cross-border placement (RES-4).
+type Approval struct {
+	ID          string `json:"id" yaml:"id"`
+	Covers      string `json:"covers" yaml:"covers"`           // sub-processor ID, URN or `*` glob over URNs
+	Destination string `json:"destination" yaml:"destination"` // jurisdiction, ISO country or "global"
+	Expires     string `json:"expires" yaml:"expires"`         // YYYY-MM-DD, valid through that day (UTC)
+}
+
+// SubProcessor is a declared sub-processor (RES-5).
+type SubProcessor struct {
+	ID      string  `json:"id" yaml:"id"`
+	Name    string  `json:"name,omitempty" yaml:"name"`
+	Purpose string  `json:"purpose,omitempty" yaml:"purpose"`
+	Places  []Place `json:"places" yaml:"places"`
+}
+
+// Place is where a sub-processor keeps data.
+type Place struct {
+	Label     string   `json:"label" yaml:"label"`
+	Countries []string `json:"countries,omitempty" yaml:"countries"`
+	Global    bool     `json:"global,omitempty" yaml:"global"`
+}
+
+// CustomerKeys are the customer's own keys (ENC-4, enterprise).
+type CustomerKeys struct {
+	Primary string `json:"primary,omitempty" yaml:"primary"`
+	Backup  string `json:"backup,omitempty" yaml:"backup"`
+}
+
+// Objectives are the tier's recovery objectives (BAK-1, BAK-2). Zero means not given.
+type Objectives struct {
+	RPOHours      float64 `json:"rpoHours,omitempty" yaml:"rpoHours"`
+	RTOHours      float64 `json:"rtoHours,omitempty" yaml:"rtoHours"`
+	RetentionDays float64 `json:"retentionDays,omitempty" yaml:"retentionDays"`
+	GFS           bool    `json:"gfs,omitempty" yaml:"gfs"`
+}
+
+// Production reports whether the stack is production (an undeclared environment
+// is judged as production, the stricter reading).
+func (s Stack) Production() bool { return s.Environment != "non-production" }
+
+// StackFromInputs reads a Stack from root component inputs (or from pack
+// configuration, which uses the same names). Problems are returned as RES-1
+// violations against urn; unknown values are reported, never guessed.
+func StackFromInputs(urn string, in map[string]any) (Stack, []Violation) {
+	var s Stack
+	var probs []Violation
+	str := func(key string) string {
+		v, ok := in[key]
+		if !ok || v == nil {
+			return ""
+		}
+		x, ok := v.(string)
+		if !ok || x == Unknown {
+			probs = append(probs, Violation{Control: "RES-1", Severity: Mandatory, URN: urn, Value: fmt.Sprint(v),
+				Allowed: "a known string", Message: fmt.Sprintf("stack input %q is %s; the policy pack needs it known at preview", key, describe(v))})
+			return ""
+		}
+		return x
+	}
+	s.Customer = str("customer")
+	s.Environment = str("environment")
+	s.Tier = str("tier")
+	s.Cloud = str("cloud")
+	s.Jurisdiction = jurisdiction.Jurisdiction(str("jurisdiction"))
+	s.Region = str("region")
+	s.BackupRegion = str("backupRegion")
+	s.MaskedSource = str("maskedSource")
+	for _, a := range list(in["approvals"]) {
+		m, _ := a.(map[string]any)
+		s.Approvals = append(s.Approvals, Approval{ID: text(m["id"]), Covers: text(m["covers"]), Destination: text(m["destination"]), Expires: text(m["expires"])})
+	}
+	for _, p := range list(in["subProcessors"]) {
+		m, _ := p.(map[string]any)
+		sp := SubProcessor{ID: text(m["id"]), Name: text(m["name"]), Purpose: text(m["purpose"])}
+		for _, pl := range list(m["places"]) {
+			pm, _ := pl.(map[string]any)
+			place := Place{Label: text(pm["label"]), Global: truthy(pm["global"])}
+			for _, c := range list(pm["countries"]) {
+				place.Countries = append(place.Countries, strings.ToUpper(text(c)))
+			}
+			sp.Places = append(sp.Places, place)
+		}
+		s.SubProcessors = append(s.SubProcessors, sp)
+	}
+	if ck, ok := in["customerKeys"].(map[string]any); ok {
+		s.CustomerKeys = CustomerKeys{Primary: text(ck["primary"]), Backup: text(ck["backup"])}
+	}
+	if b, ok := in["backup"].(map[string]any); ok {
+		s.Backup.RPOHours, _ = number(b["rpoHours"])
+		s.Backup.RTOHours, _ = number(b["rtoHours"])
+		s.Backup.RetentionDays, _ = number(b["retentionDays"])
+		s.Backup.GFS = truthy(b["gfs"])
+	}
+	return s, probs
+}
+
+// learnStack finds the root component(s) and merges the configured stack.
+func learnStack(roots []*Resource, cfg *Stack) (Stack, []Violation) {
+	var s Stack
+	var probs []Violation
+	for i, r := range roots {
+		got, p := StackFromInputs(r.URN, r.Inputs)
+		probs = append(probs, p...)
+		got.Source = r.URN
+		if i == 0 {
+			s = got
+			continue
+		}
+		if got.Jurisdiction != s.Jurisdiction || got.Region != s.Region || got.Cloud != s.Cloud {
+			probs = append(probs, Violation{Control: "RES-1", Severity: Mandatory, URN: r.URN,
+				Value:   fmt.Sprintf("%s/%s/%s", got.Jurisdiction, got.Cloud, got.Region),
+				Allowed: fmt.Sprintf("%s/%s/%s (one jurisdiction, cloud and primary region per stack)", s.Jurisdiction, s.Cloud, s.Region),
+				Message: fmt.Sprintf("a second root component %s declares another jurisdiction, cloud or region than %s", r.URN, s.Source)})
+		}
+	}
+	if cfg == nil {
+		return s, probs
+	}
+	if s.Source == "" {
+		c := *cfg
+		c.Source = "configuration"
+		return c, probs
+	}
+	if cfg.Jurisdiction != "" && s.Jurisdiction != "" && cfg.Jurisdiction != s.Jurisdiction {
+		probs = append(probs, Violation{Control: "RES-1", Severity: Mandatory, URN: s.Source, Value: string(s.Jurisdiction),
+			Allowed: string(cfg.Jurisdiction) + " (the configured jurisdiction)",
+			Message: fmt.Sprintf("the root component declares jurisdiction %q but the configuration says %q", s.Jurisdiction, cfg.Jurisdiction)})
+	}
+	fill := func(dst *string, src string) {
+		if *dst == "" {
+			*dst = src
+		}
+	}
+	fill(&s.Customer, cfg.Customer)
+	fill(&s.Environment, cfg.Environment)
+	fill(&s.Tier, cfg.Tier)
+	fill(&s.Cloud, cfg.Cloud)
+	fill(&s.Region, cfg.Region)
+	fill(&s.BackupRegion, cfg.BackupRegion)
+	fill(&s.MaskedSource, cfg.MaskedSource)
+	if s.Jurisdiction == "" {
+		s.Jurisdiction = cfg.Jurisdiction
+	}
+	s.Approvals = append(s.Approvals, cfg.Approvals...)
+	if len(s.SubProcessors) == 0 {
+		s.SubProcessors = cfg.SubProcessors
+	}
+	if s.CustomerKeys == (CustomerKeys{}) {
+		s.CustomerKeys = cfg.CustomerKeys
+	}
+	if s.Backup == (Objectives{}) {
+		s.Backup = cfg.Backup
+	}
+	return s, probs
+}
+
+// approvalState is the outcome of matching approvals to one placement.
+type approvalState struct {
+	id      string
+	valid   bool
+	problem string // why a matching approval does not cover the placement
+}
+
+// approve finds the approval for a placement of what (a sub-processor ID or URN) in place.
+func (s Stack) approve(what string, place jurisdiction.Place, now time.Time) (approvalState, bool) {
+	var best approvalState
+	found := false
+	for _, a := range s.Approvals {
+		if a.ID == "" || !coversMatch(a.Covers, what) {
+			continue
+		}
+		found = true
+		exp, err := time.Parse("2006-01-02", a.Expires)
+		switch {
+		case err != nil:
+			best = approvalState{id: a.ID, problem: fmt.Sprintf("approval %s has no valid expiry date (%q)", a.ID, a.Expires)}
+		case !now.Before(exp.Add(24 * time.Hour)):
+			best = approvalState{id: a.ID, problem: fmt.Sprintf("approval %s expired on %s", a.ID, a.Expires)}
+		case !destinationCovers(a.Destination, place):
+			best = approvalState{id: a.ID, problem: fmt.Sprintf("approval %s allows destination %q, not %s", a.ID, a.Destination, place.Describe())}
+		default:
+			return approvalState{id: a.ID, valid: true}, true
+		}
+	}
+	return best, found
+}
+
+func coversMatch(pattern, what string) bool {
+	if pattern == what {
+		return true
+	}
+	if !strings.Contains(pattern, "*") {
+		return false
+	}
+	return glob(pattern, what)
+}
+
+// glob matches s against a pattern where `*` matches any run of characters.
+func glob(pattern, s string) bool {
+	parts := strings.Split(pattern, "*")
+	if !strings.HasPrefix(s, parts[0]) {
+		return false
+	}
+	s = s[len(parts[0]):]
+	for i, p := range parts[1:] {
+		if i == len(parts)-2 {
+			return strings.HasSuffix(s, p)
+		}
+		k := strings.Index(s, p)
+		if k < 0 {
+			return false
+		}
+		s = s[k+len(p):]
+	}
+	return true
+}
+
+func destinationCovers(dest string, p jurisdiction.Place) bool {
+	switch {
+	case dest == "global":
+		return true
+	case p.Global:
+		return false
+	}
+	if j, err := jurisdiction.Parse(dest); err == nil {
+		return p.In(j)
+	}
+	if len(p.Countries) == 0 {
+		return false
+	}
+	for _, c := range p.Countries {
+		if !strings.EqualFold(c, dest) {
+			return false
+		}
+	}
+	return true
+}

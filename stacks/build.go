@@ -1,0 +1,172 @@
+package stacks
+
+import (
+	"fmt"
+	"strings"
+	"time"
+
+	"github.com/octura/odoo-hosting/components/access"
+	"github.com/octura/odoo-hosting/components/backup"
+	"github.com/octura/odoo-hosting/components/database"
+	"github.com/octura/odoo-hosting/components/edge"
+	"github.com/octura/odoo-hosting/components/keys"
+	"github.com/octura/odoo-hosting/components/network"
+	"github.com/octura/odoo-hosting/components/runtime"
+	"github.com/octura/odoo-hosting/internal/config"
+)
+
+// Blueprint is a stack decided in plain Go values: the validated configuration and
+// the spec of every component the tier calls for. Nil specs are not built.
+type Blueprint struct {
+	Config *config.Config
+	Now    time.Time
+
+	Keys       keys.Spec // primary region: data, backup, logs
+	BackupKeys keys.Spec // backup region: backup (ENC-5)
+	Network    *network.Spec
+	Access     access.Spec
+	Backup     backup.Spec
+	Database   *database.Spec
+	Runtime    *runtime.Spec
+	Edge       edge.Spec
+}
+
+// Build validates cfg (ApplyDefaults must have run) and derives every component's
+// spec, then validates those too. It returns config.Problems listing every problem at
+// once; nothing is registered by Build.
+func Build(cfg *config.Config, now time.Time) (*Blueprint, error) {
+	if probs := cfg.Validate(now); len(probs) > 0 {
+		return nil, probs
+	}
+	bp := blueprint(cfg, now)
+	var probs config.Problems
+	check := func(component string, err error) {
+		if err == nil {
+			return
+		}
+		for _, line := range strings.Split(err.Error(), "\n") {
+			if line = strings.TrimSpace(line); line != "" {
+				probs = append(probs, config.Problem{Field: component + " component:", Reason: line})
+			}
+		}
+	}
+	check("keys", bp.Keys.Validate())
+	check("backup keys", bp.BackupKeys.Validate())
+	if bp.Network != nil {
+		check("network", bp.Network.Validate())
+	}
+	check("access", bp.Access.ValidateAt(now))
+	check("backup", bp.Backup.Validate())
+	if bp.Database != nil {
+		check("database", bp.Database.Validate())
+	}
+	if bp.Runtime != nil {
+		check("runtime", bp.Runtime.Validate())
+	}
+	check("edge", bp.Edge.Validate())
+	if len(probs) > 0 {
+		return nil, probs
+	}
+	return bp, nil
+}
+
+// blueprint maps the configuration to component specs: the tier decides what is built.
+func blueprint(cfg *config.Config, now time.Time) *Blueprint {
+	prod := cfg.Production()
+	bp := &Blueprint{Config: cfg, Now: now}
+
+	bp.Keys = keys.Spec{
+		Customer: cfg.Customer, Cloud: cfg.Cloud, Region: cfg.Region, Jurisdiction: cfg.Jurisdiction,
+		AccountID: cfg.AccountID, Purposes: []keys.Purpose{keys.Data, keys.Backup, keys.Logs}, Protect: prod,
+	}
+	bp.BackupKeys = keys.Spec{
+		Customer: cfg.Customer, Cloud: cfg.Cloud, Region: cfg.BackupRegion, Jurisdiction: cfg.Jurisdiction,
+		AccountID: cfg.AccountID, Purposes: []keys.Purpose{keys.Backup}, Protect: prod,
+	}
+	if cfg.CustomerKeys != nil { // ENC-4: the customer's keys, never ours
+		bp.Keys.CustomerKeyARN = cfg.CustomerKeys.Primary
+		bp.BackupKeys.CustomerKeyARN = cfg.CustomerKeys.Backup
+	}
+
+	if cfg.Tier.NeedsNetwork() {
+		peers := make([]network.VPNPeer, len(cfg.Network.VPNPeers))
+		for i, p := range cfg.Network.VPNPeers {
+			peers[i] = network.VPNPeer{Name: p.Name, PublicIP: p.PublicIP, CIDRs: p.CIDRs, BGPASN: p.BGPASN}
+		}
+		bp.Network = &network.Spec{
+			Customer: cfg.Customer, CIDR: cfg.Network.CIDR, Zones: cfg.Network.Zones,
+			NATPerZone: prod && cfg.Tier.RunsApplication(),
+			AllowList:  cfg.Network.AllowList, VPNPeers: peers,
+			EdgeRanges: edge.OriginRanges(),
+		}
+	}
+
+	bp.Access = access.Spec{
+		Customer: cfg.Customer, AccountID: cfg.AccountID, Cloud: cfg.Cloud, Region: cfg.Region,
+		Jurisdiction: cfg.Jurisdiction, Production: prod,
+	}
+	if bg := cfg.BreakGlass; bg != nil {
+		granted, _ := time.Parse(time.RFC3339, bg.GrantedAt) // validated above
+		bp.Access.BreakGlass = &access.Grant{Principal: bg.Principal, GrantedAt: granted, Hours: bg.Hours,
+			Reason: "breakGlass in stack configuration " + cfg.Stack}
+	}
+
+	bp.Backup = backup.Spec{
+		Customer: cfg.Customer, Cloud: cfg.Cloud, AccountID: cfg.AccountID, Tier: backup.Tier(cfg.Tier),
+		PrimaryRegion: cfg.Region, BackupRegion: cfg.BackupRegion,
+		RetentionDays: cfg.Backup.RetentionDays, GFS: cfg.Backup.GFS, Production: prod,
+	}
+	if cfg.Tier == config.OnPremise {
+		bp.Backup.RPOHours, bp.Backup.RTOHours = cfg.Backup.RPOHours, cfg.Backup.RTOHours
+	}
+
+	if cfg.Tier.RunsApplication() {
+		bp.Database = &database.Spec{Customer: cfg.Customer, Tier: database.Tier(cfg.Tier), Production: prod}
+		bp.Runtime = &runtime.Spec{
+			Customer: cfg.Customer, Tier: runtime.Tier(cfg.Tier), Production: prod,
+			Image: cfg.Odoo.Image, Version: cfg.Odoo.Version, Zones: len(cfg.Network.Zones),
+			Hostnames: []string{cfg.Domain},
+		}
+	}
+
+	bp.Edge = edge.Spec{
+		Customer: cfg.Customer, Tier: string(cfg.Tier), Jurisdiction: cfg.Jurisdiction,
+		Zone: cfg.Cloudflare.Zone, ZoneID: cfg.Cloudflare.ZoneID, AccountID: cfg.Cloudflare.AccountID,
+		Plan: cfg.Cloudflare.Plan, Hostnames: []string{cfg.Domain},
+		AllowList: cfg.Network.AllowList, RegionalServices: cfg.RegionalEdge(),
+		OriginCSR: cfg.Cloudflare.OriginCSR,
+		Entitlements: edge.Entitlements{
+			BotManagement:        cfg.Cloudflare.HasEntitlement(config.EntitlementBotManagement),
+			AdvancedRateLimiting: cfg.Cloudflare.HasEntitlement(config.EntitlementAdvancedRateLimiting),
+			RequestBodyFields:    cfg.Cloudflare.HasEntitlement(config.EntitlementRequestBodyFields),
+		},
+	}
+	switch cfg.Tier {
+	case config.OdooSH:
+		bp.Edge.Origin = edge.Origin{Kind: edge.OriginOdooSh, Hostname: cfg.Odoo.Origin}
+	case config.OnPremise:
+		if cfg.Odoo.Tunnel {
+			bp.Edge.Origin = edge.Origin{Kind: edge.OriginTunnel, Service: cfg.Odoo.Origin}
+		} else {
+			bp.Edge.Origin = edge.Origin{Kind: edge.OriginServer, Hostname: cfg.Odoo.Origin}
+		}
+	default:
+		bp.Edge.Origin = edge.Origin{Kind: edge.OriginLoadBalancer}
+	}
+	if mt := cfg.Cloudflare.MagicTransit; mt != nil {
+		tunnels := make([]edge.Tunnel, len(mt.Tunnels))
+		for i, t := range mt.Tunnels {
+			tunnels[i] = edge.Tunnel{Name: t.Name, Kind: t.Kind, CustomerEndpoint: t.CustomerEndpoint,
+				CloudflareEndpoint: t.CloudflareEndpoint, InterfaceAddress: t.InterfaceAddress}
+		}
+		bp.Edge.MagicTransit = &edge.MagicTransit{Prefixes: mt.Prefixes, Tunnels: tunnels}
+	}
+	return bp
+}
+
+// String summarises the blueprint for logs.
+func (bp *Blueprint) String() string {
+	c := bp.Config
+	return fmt.Sprintf("%s: %s %s stack of %s in %s (backups in %s), jurisdiction %s",
+		c.Stack, c.Environment, c.Tier, c.Customer, c.Region, c.BackupRegion, c.Jurisdiction)
+}

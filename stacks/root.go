@@ -1,0 +1,148 @@
+// Package stacks composes the components into the four hosting tiers. One Pulumi
+// stack is one customer in one region; the tier in its configuration chooses what is
+// built. Build turns a validated configuration into component specs and checks them
+// all before anything is registered; Run registers the stack.
+package stacks
+
+import (
+	"sort"
+	"time"
+
+	"github.com/pulumi/pulumi-aws/sdk/v6/go/aws"
+	"github.com/pulumi/pulumi-cloudflare/sdk/v5/go/cloudflare"
+	"github.com/pulumi/pulumi/sdk/v3/go/pulumi"
+
+	"github.com/octura/odoo-hosting/internal/config"
+	"github.com/octura/odoo-hosting/internal/jurisdiction"
+)
+
+// RootType is the type token of every stack's root component; the policy pack reads
+// the stack's jurisdiction, tier and approvals from its inputs (docs/contracts.md).
+const RootType = "odoo-hosting:stack:Customer"
+
+// Customer is the root component: every resource of the stack descends from it.
+type Customer struct {
+	pulumi.ResourceState
+}
+
+// rootInputs are the residency facts the policy pack reads (docs/contracts.md).
+func rootInputs(cfg *config.Config) pulumi.Map {
+	approvals := pulumi.Array{}
+	for _, a := range cfg.Approvals {
+		approvals = append(approvals, pulumi.Map{
+			"id": pulumi.String(a.ID), "covers": pulumi.String(a.Covers),
+			"destination": pulumi.String(a.Destination), "expires": pulumi.String(a.Expires),
+		})
+	}
+	subs := pulumi.Array{}
+	for _, s := range jurisdiction.SubProcessors(string(cfg.Tier), cfg.Jurisdiction, cfg.RegionalEdge()) {
+		places := pulumi.Array{}
+		for _, p := range s.Places {
+			places = append(places, pulumi.Map{
+				"label": pulumi.String(p.Label), "countries": pulumi.ToStringArray(p.Countries), "global": pulumi.Bool(p.Global),
+			})
+		}
+		subs = append(subs, pulumi.Map{
+			"id": pulumi.String(s.ID), "name": pulumi.String(s.Name), "purpose": pulumi.String(s.Purpose), "places": places,
+		})
+	}
+	in := pulumi.Map{
+		"customer":      pulumi.String(cfg.Customer),
+		"environment":   pulumi.String(string(cfg.Environment)),
+		"tier":          pulumi.String(string(cfg.Tier)),
+		"cloud":         pulumi.String(string(cfg.Cloud)),
+		"jurisdiction":  pulumi.String(string(cfg.Jurisdiction)),
+		"region":        pulumi.String(cfg.Region),
+		"backupRegion":  pulumi.String(cfg.BackupRegion),
+		"approvals":     approvals,
+		"subProcessors": subs,
+		"backup": pulumi.Map{
+			"rpoHours":      pulumi.Int(cfg.RPOHours()),
+			"rtoHours":      pulumi.Int(cfg.RTOHours()),
+			"retentionDays": pulumi.Int(cfg.Backup.RetentionDays),
+			"gfs":           pulumi.Bool(cfg.Backup.GFS),
+		},
+	}
+	if cfg.CustomerKeys != nil {
+		in["customerKeys"] = pulumi.Map{"primary": pulumi.String(cfg.CustomerKeys.Primary), "backup": pulumi.String(cfg.CustomerKeys.Backup)}
+	}
+	if cfg.MaskedSource != "" {
+		in["maskedSource"] = pulumi.String(cfg.MaskedSource)
+	}
+	return in
+}
+
+// providers are the explicit providers of a stack: no resource falls back to an
+// ambient default region or account.
+type providers struct {
+	primary, backup *aws.Provider
+	cloudflare      *cloudflare.Provider
+}
+
+func newProviders(ctx *pulumi.Context, name string, cfg *config.Config, parent pulumi.Resource) (providers, error) {
+	tags := pulumi.StringMap{
+		"odoo-hosting:customer":     pulumi.String(cfg.Customer),
+		"odoo-hosting:environment":  pulumi.String(string(cfg.Environment)),
+		"odoo-hosting:tier":         pulumi.String(string(cfg.Tier)),
+		"odoo-hosting:jurisdiction": pulumi.String(string(cfg.Jurisdiction)),
+		"odoo-hosting:stack":        pulumi.String(cfg.Stack),
+	}
+	awsProvider := func(suffix, region string) (*aws.Provider, error) {
+		return aws.NewProvider(ctx, name+"-"+suffix, &aws.ProviderArgs{
+			Region:            pulumi.String(region),
+			AllowedAccountIds: pulumi.ToStringArray([]string{cfg.AccountID}),
+			DefaultTags:       &aws.ProviderDefaultTagsArgs{Tags: tags},
+		}, pulumi.Parent(parent))
+	}
+	var p providers
+	var err error
+	if p.primary, err = awsProvider("primary", cfg.Region); err != nil {
+		return p, err
+	}
+	if p.backup, err = awsProvider("backup", cfg.BackupRegion); err != nil {
+		return p, err
+	}
+	// The Cloudflare API token comes from CLOUDFLARE_API_TOKEN, never from the stack's
+	// configuration (README: deploying for real).
+	p.cloudflare, err = cloudflare.NewProvider(ctx, name+"-cloudflare", &cloudflare.ProviderArgs{}, pulumi.Parent(parent))
+	return p, err
+}
+
+// Controls lists the control IDs the stack of cfg implements, sorted: what the
+// stack's `controls` output and the README's summary report.
+func Controls(cfg *config.Config) []string {
+	ids := []string{
+		"RES-1", "RES-2", "RES-3", "RES-4", "RES-5",
+		"ENC-1", "ENC-2", "ENC-3", "ENC-5",
+		"NET-4", "NET-8",
+		"IAM-1", "IAM-2", "IAM-3", "IAM-4",
+		"BAK-1", "BAK-2", "BAK-3", "BAK-4", "BAK-5", "BAK-6",
+	}
+	if cfg.Tier.NeedsNetwork() {
+		ids = append(ids, "NET-1", "NET-2", "NET-3", "NET-5", "NET-7", "IAM-5")
+	}
+	if cfg.Tier.RunsApplication() {
+		ids = append(ids, "IAM-6", "DAT-2")
+	}
+	if cfg.Tier == config.Enterprise {
+		ids = append(ids, "ENC-4", "RES-6", "NET-6")
+	}
+	if cfg.Environment == config.NonProduction {
+		ids = append(ids, "DAT-1")
+	}
+	sort.Strings(ids)
+	return dedupe(ids)
+}
+
+func dedupe(xs []string) []string {
+	var out []string
+	for i, x := range xs {
+		if i == 0 || xs[i-1] != x {
+			out = append(out, x)
+		}
+	}
+	return out
+}
+
+// Clock is the time validation judges approvals and grants against.
+type Clock = func() time.Time

@@ -1,0 +1,500 @@
+// Tests of the stack configuration (internal/config) through the path the program
+// takes: config.Decode on the bytes of a Pulumi.<stack>.yaml file, ApplyDefaults,
+// then Validate with a fixed clock. The invalid corpus lives in testdata/invalid: one
+// <case>.yaml (a complete stack file whose header comment says what is broken) and
+// its <case>.messages (the exact problem lines, in order).
+//
+// To see what the validator says today for every case, run
+//
+//	go test ./tests/ -run TestConfigCorpus -update
+//
+// which rewrites the .messages files; read every diff before keeping it.
+package tests
+
+import (
+	"encoding/json"
+	"errors"
+	"flag"
+	"os"
+	"path/filepath"
+	"sort"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+	"gopkg.in/yaml.v3"
+
+	"github.com/octura/odoo-hosting/internal/config"
+)
+
+var update = flag.Bool("update", false, "rewrite testdata/invalid/*.messages with the validator's current output")
+
+// fixedNow is the clock of every configuration test.
+var fixedNow = time.Date(2026, 11, 23, 12, 0, 0, 0, time.UTC)
+
+func fixedClock() time.Time { return fixedNow }
+
+const (
+	invalidDir  = "testdata/invalid"
+	examplePath = "../examples/acme-eu/Pulumi.acme-eu.yaml"
+	minCases    = 40
+)
+
+// problemsOf runs the program's path over one stack file and returns every message:
+// the decode problems when the file cannot be decoded (the program stops there), else
+// the validation problems.
+func problemsOf(stack string, data []byte, now time.Time) []string {
+	c, err := config.Decode(stack, data)
+	if err != nil {
+		var ps config.Problems
+		if errors.As(err, &ps) {
+			return ps.Strings()
+		}
+		return []string{err.Error()}
+	}
+	c.ApplyDefaults()
+	return c.Validate(now).Strings()
+}
+
+type corpusCase struct {
+	name string // the stack name: the file name without .yaml
+	path string
+	data []byte
+	want []string
+}
+
+func loadCorpus(tb testing.TB) []corpusCase {
+	tb.Helper()
+	paths, err := filepath.Glob(filepath.Join(invalidDir, "*.yaml"))
+	require.NoError(tb, err)
+	var out []corpusCase
+	for _, p := range paths {
+		data, err := os.ReadFile(p)
+		require.NoError(tb, err)
+		name := strings.TrimSuffix(filepath.Base(p), ".yaml")
+		c := corpusCase{name: name, path: p, data: data}
+		msgs, err := os.ReadFile(strings.TrimSuffix(p, ".yaml") + ".messages")
+		if err == nil {
+			for _, l := range strings.Split(strings.TrimRight(string(msgs), "\n"), "\n") {
+				if l != "" {
+					c.want = append(c.want, l)
+				}
+			}
+		} else if !*update {
+			require.NoError(tb, err, "every corpus case has a .messages file")
+		}
+		out = append(out, c)
+	}
+	return out
+}
+
+// TestConfigCorpus checks every invalid configuration reports exactly its expected
+// problems, in order.
+func TestConfigCorpus(t *testing.T) {
+	cases := loadCorpus(t)
+	require.GreaterOrEqual(t, len(cases), minCases, "the invalid corpus holds at least %d cases", minCases)
+	for _, tc := range cases {
+		t.Run(tc.name, func(t *testing.T) {
+			require.True(t, strings.HasPrefix(string(tc.data), "# "+tc.name+": "),
+				"%s starts with a header comment \"# %s: <what is broken>\"", tc.path, tc.name)
+			got := problemsOf(tc.name, tc.data, fixedNow)
+			if *update {
+				text := strings.Join(got, "\n") + "\n"
+				require.NoError(t, os.WriteFile(strings.TrimSuffix(tc.path, ".yaml")+".messages", []byte(text), 0o644))
+				return
+			}
+			require.NotEmpty(t, tc.want, "an invalid case expects at least one message")
+			assert.Equal(t, tc.want, got)
+			// A second run over a fresh decode gives the same answer.
+			assert.Equal(t, got, problemsOf(tc.name, tc.data, fixedNow))
+		})
+	}
+}
+
+// TestConfigCorpusHasNoOrphans: every .messages file belongs to a case.
+func TestConfigCorpusHasNoOrphans(t *testing.T) {
+	msgs, err := filepath.Glob(filepath.Join(invalidDir, "*.messages"))
+	require.NoError(t, err)
+	for _, m := range msgs {
+		_, err := os.Stat(strings.TrimSuffix(m, ".messages") + ".yaml")
+		assert.NoError(t, err, "%s has no .yaml case", m)
+	}
+}
+
+// validConfigs are configurations of every tier that must produce no problem; the
+// cloud tier is examples/acme-eu itself.
+var validConfigs = []struct{ name, yaml string }{
+	{name: "enterprise-eu", yaml: `# enterprise-eu: Globex, enterprise on AWS Frankfurt, customer keys, regional edge (no approval needed), Magic Transit, VPN, GFS, a break-glass grant.
+config:
+  odoo-hosting:customer: globex
+  odoo-hosting:environment: production
+  odoo-hosting:tier: enterprise
+  odoo-hosting:cloud: aws
+  odoo-hosting:jurisdiction: eu
+  odoo-hosting:region: eu-central-1
+  odoo-hosting:domain: erp.globex.example
+  odoo-hosting:accountId: "345678901234"
+  odoo-hosting:network:
+    cidr: 10.80.0.0/16
+    allowList:
+      - 198.51.100.0/24
+    vpnPeers:
+      - name: frankfurt-hq
+        publicIp: 198.51.100.10
+        cidrs:
+          - 192.168.10.0/24
+  odoo-hosting:customerKeys:
+    primary: arn:aws:kms:eu-central-1:345678901234:key/1f0e2d3c-4b5a-6978-8a9b-0c1d2e3f4a5b
+    backup: arn:aws:kms:eu-west-1:345678901234:key/5b4a3f2e-1d0c-9b8a-7968-5a4b3c2d1e0f
+  odoo-hosting:cloudflare:
+    zone: globex.example
+    zoneId: 1123456789abcdef0123456789abcdef
+    accountId: efcba9876543210fedcba9876543210f
+    plan: enterprise
+    originCsr: |
+      -----BEGIN CERTIFICATE REQUEST-----
+      MIHYMH8CAQAwHTEbMBkGA1UEAwwSZXJwLmdsb2JleC5leGFtcGxlMFkwEwYHKoZI
+      zj0CAQYIKoZIzj0DAQcDQgAEfKegDgvmfP9OYgyCLeXj0h7o3uUDRXaOLAcDef/G
+      oLn+jR+gKTtWnrV3iQP1H6KWjEYlEbzSH68zJm8ZEfpkvaAAMAoGCCqGSM49BAMC
+      A0kAMEYCIQDzxESiSgFdlK+Xavm7+HkIGh1aRAsgLtUwlGWuGUJE1gIhAPY/T7i4
+      3JL+Gtr3JQxNqSHKBSGHVAk3W2J+onm8i4PJ
+      -----END CERTIFICATE REQUEST-----
+    magicTransit:
+      prefixes:
+        - 198.51.100.0/24
+      tunnels:
+        - name: fra-gre-1
+          kind: gre
+          customerEndpoint: 198.51.100.1
+          cloudflareEndpoint: 162.159.64.1
+          interfaceAddress: 169.254.10.0/31
+  odoo-hosting:odoo:
+    image: registry.example.com/odoo
+    version: "17.0"
+  odoo-hosting:backup:
+    retentionDays: 120
+    gfs: true
+  odoo-hosting:breakGlass:
+    principal: arn:aws:iam::345678901234:role/break-glass-operator
+    grantedAt: "2026-11-23T09:00:00Z"
+    hours: 4
+  odoo-hosting:originKey:
+    secure: v1:placeholder-set-with-pulumi-config-set-secret
+`},
+	{name: "odoo-sh-eu", yaml: `# odoo-sh-eu: Nordlys, odoo-sh with off-site backups in Stockholm; Odoo S.A. (Belgium) is in the EU.
+config:
+  odoo-hosting:customer: nordlys
+  odoo-hosting:environment: production
+  odoo-hosting:tier: odoo-sh
+  odoo-hosting:cloud: aws
+  odoo-hosting:jurisdiction: eu
+  odoo-hosting:region: eu-north-1
+  odoo-hosting:domain: erp.nordlys.example
+  odoo-hosting:accountId: "456789012345"
+  odoo-hosting:network:
+    allowList:
+      - 203.0.113.64/26
+  odoo-hosting:cloudflare:
+    zone: nordlys.example
+    zoneId: 2123456789abcdef0123456789abcdef
+    accountId: dfcba9876543210fedcba9876543210f
+    plan: pro
+  odoo-hosting:odoo:
+    origin: nordlys.odoo.com
+  odoo-hosting:approvals:
+    - id: APR-2026-040
+      covers: cloudflare
+      destination: global
+      expires: "2027-12-31"
+`},
+	{name: "on-premise-ca", yaml: `# on-premise-ca: Erable, non-production on-premise in Canada restoring a masked copy; Cloudflare and error monitoring approved.
+config:
+  odoo-hosting:customer: erable
+  odoo-hosting:environment: non-production
+  odoo-hosting:tier: on-premise
+  odoo-hosting:cloud: aws
+  odoo-hosting:jurisdiction: ca
+  odoo-hosting:region: ca-central-1
+  odoo-hosting:domain: odoo-test.erable.example
+  odoo-hosting:accountId: "567890123456"
+  odoo-hosting:network:
+    cidr: 10.96.0.0/20
+    vpnPeers:
+      - name: montreal-office
+        publicIp: 192.0.2.44
+        cidrs:
+          - 172.20.0.0/16
+        bgpAsn: 64600
+  odoo-hosting:cloudflare:
+    zone: erable.example
+    zoneId: 3123456789abcdef0123456789abcdef
+    accountId: cfcba9876543210fedcba9876543210f
+    plan: business
+  odoo-hosting:odoo:
+    origin: odoo.erable.example
+  odoo-hosting:backup:
+    retentionDays: 30
+    rpoHours: 4
+    rtoHours: 24
+  odoo-hosting:maskedSource: s3://erable-masked/odoo/
+  odoo-hosting:approvals:
+    - id: CA-APR-7
+      covers: cloudflare
+      destination: global
+      expires: "2027-03-31"
+    - id: CA-APR-8
+      covers: error-monitoring
+      destination: DE
+      expires: "2027-03-31"
+`},
+}
+
+func exampleBytes(tb testing.TB) []byte {
+	tb.Helper()
+	data, err := os.ReadFile(examplePath)
+	require.NoError(tb, err)
+	return data
+}
+
+// allValid returns every valid configuration, the example first.
+func allValid(tb testing.TB) map[string][]byte {
+	out := map[string][]byte{"acme-eu": exampleBytes(tb)}
+	for _, v := range validConfigs {
+		out[v.name] = []byte(v.yaml)
+	}
+	return out
+}
+
+func TestConfigValid(t *testing.T) {
+	require.GreaterOrEqual(t, len(validConfigs), 3)
+	tiers := map[config.Tier]bool{}
+	for name, data := range allValid(t) {
+		t.Run(name, func(t *testing.T) {
+			assert.Empty(t, problemsOf(name, data, fixedNow))
+			c, err := config.Decode(name, data)
+			require.NoError(t, err)
+			c.ApplyDefaults()
+			tiers[c.Tier] = true
+			assert.NotEmpty(t, c.BackupRegion, "the default backup region is filled in")
+			assert.NotEqual(t, c.Region, c.BackupRegion)
+		})
+	}
+	for _, tier := range config.Tiers() {
+		assert.True(t, tiers[tier], "a valid configuration of tier %s", tier)
+	}
+}
+
+// TestConfigParseExample runs config.Parse, the one-call path, over the example file.
+func TestConfigParseExample(t *testing.T) {
+	c, err := config.Parse(examplePath, fixedClock)
+	require.NoError(t, err)
+	assert.Equal(t, "acme-eu", c.Stack)
+	assert.Equal(t, "eu-central-1", c.BackupRegion)
+	assert.Equal(t, []string{"eu-west-1a", "eu-west-1b"}, c.Network.Zones)
+	assert.Equal(t, 35, c.Backup.RetentionDays)
+	assert.True(t, c.Secrets[config.SecretOriginKey])
+	assert.Equal(t, "acme-eu-west-1", c.Name())
+	// The approval is reported as a cross-border placement, not blocked (RES-4).
+	xb := c.CrossBorderPlacements(fixedNow)
+	require.Len(t, xb, 1)
+	assert.Equal(t, "cloudflare", xb[0].SubProcessor)
+	assert.Equal(t, "APR-2026-031", xb[0].ApprovalID)
+	assert.True(t, xb[0].Place.Global)
+}
+
+// TestConfigExpiryIsInclusive: an approval is valid through its expiry day (UTC).
+func TestConfigExpiryIsInclusive(t *testing.T) {
+	data := strings.Replace(string(exampleBytes(t)), `expires: "2028-06-30"`, `expires: "2026-11-23"`, 1)
+	require.NotEqual(t, string(exampleBytes(t)), data)
+	assert.Empty(t, problemsOf("acme-eu", []byte(data), fixedNow))
+	assert.Empty(t, problemsOf("acme-eu", []byte(data), time.Date(2026, 11, 23, 23, 59, 59, 0, time.UTC)))
+	assert.Equal(t, []string{
+		`approvals "cloudflare" is a cross-border placement (RES-4): sub-processor Cloudflare, Inc. keeps data in global edge (anywhere), outside jurisdiction eu; approval APR-2026-031 expired on 2026-11-23; allowed: an approval with covers: cloudflare, a destination that includes global, and an expiry in the future`,
+	}, problemsOf("acme-eu", []byte(data), time.Date(2026, 11, 24, 0, 0, 0, 0, time.UTC)))
+}
+
+// pulumiValues turns a stack file into what the Pulumi engine hands the program:
+// "odoo-hosting:<key>" to a string, structured values as JSON, secrets decrypted and
+// listed in the secret set.
+func pulumiValues(tb testing.TB, data []byte) (map[string]string, map[string]bool) {
+	tb.Helper()
+	var doc struct {
+		Config map[string]yaml.Node `yaml:"config"`
+	}
+	require.NoError(tb, yaml.Unmarshal(data, &doc))
+	values, secret := map[string]string{}, map[string]bool{}
+	for k, n := range doc.Config {
+		switch {
+		case n.Kind == yaml.ScalarNode:
+			values[k] = n.Value
+		case n.Kind == yaml.MappingNode && len(n.Content) == 2 && n.Content[0].Value == "secure":
+			values[k] = "decrypted value of " + k
+			secret[k] = true
+		default:
+			var v any
+			require.NoError(tb, n.Decode(&v))
+			j, err := json.Marshal(v)
+			require.NoError(tb, err, k)
+			values[k] = string(j)
+		}
+	}
+	return values, secret
+}
+
+// TestConfigFromValuesMatchesDecode: the engine's path (FromValues) and the file's
+// path (Decode) yield the same configuration and the same problems.
+func TestConfigFromValuesMatchesDecode(t *testing.T) {
+	for name, data := range allValid(t) {
+		t.Run(name, func(t *testing.T) {
+			fromFile, err := config.Decode(name, data)
+			require.NoError(t, err)
+			values, secret := pulumiValues(t, data)
+			fromEngine, err := config.FromValues(name, values, secret)
+			require.NoError(t, err)
+			assert.Equal(t, fromFile, fromEngine)
+			fromFile.ApplyDefaults()
+			fromEngine.ApplyDefaults()
+			assert.Equal(t, fromFile, fromEngine)
+			assert.Empty(t, fromEngine.Validate(fixedNow))
+		})
+	}
+}
+
+// TestConfigFromValuesMatchesDecodeOnCorpus: over the invalid corpus, both paths
+// report the same problems for every case the engine can represent.
+func TestConfigFromValuesMatchesDecodeOnCorpus(t *testing.T) {
+	// Cases whose YAML the engine's JSON cannot carry unchanged.
+	differs := map[string]string{
+		"not-yaml":            "not YAML: the engine never sees it",
+		"empty-config":        "no odoo-hosting key: FromValues gets an empty map",
+		"odoo-version-number": "a YAML float 18.0 reaches the program as the JSON number 18",
+	}
+	for _, tc := range loadCorpus(t) {
+		if _, skip := differs[tc.name]; skip {
+			continue
+		}
+		t.Run(tc.name, func(t *testing.T) {
+			values, secret := pulumiValues(t, tc.data)
+			fromEngine, err := config.FromValues(tc.name, values, secret)
+			var got []string
+			if err != nil {
+				var ps config.Problems
+				require.ErrorAs(t, err, &ps)
+				got = ps.Strings()
+			} else {
+				fromEngine.ApplyDefaults()
+				got = fromEngine.Validate(fixedNow).Strings()
+			}
+			assert.Equal(t, problemsOf(tc.name, tc.data, fixedNow), got)
+		})
+	}
+}
+
+// TestConfigFromValuesErrors: values the engine can hand over that the file cannot.
+func TestConfigFromValuesErrors(t *testing.T) {
+	values, secret := pulumiValues(t, exampleBytes(t))
+	values["odoo-hosting:network"] = `{"cidr": "10.64.0.0/16",`
+	_, err := config.FromValues("acme-eu", values, secret)
+	assert.EqualError(t, err, "network is not valid JSON")
+
+	values, secret = pulumiValues(t, exampleBytes(t))
+	delete(secret, "odoo-hosting:originKey")
+	_, err = config.FromValues("acme-eu", values, secret)
+	assert.EqualError(t, err, "originKey must be set as a secret: pulumi config set --secret originKey")
+
+	values, secret = pulumiValues(t, exampleBytes(t))
+	secret["odoo-hosting:region"] = true
+	_, err = config.FromValues("acme-eu", values, secret)
+	assert.EqualError(t, err, "region must not be a secret: it is a plain setting")
+
+	// Keys of other namespaces belong to providers and are ignored.
+	values, secret = pulumiValues(t, exampleBytes(t))
+	values["aws:region"] = "eu-west-1"
+	values["pulumi:template"] = "odoo"
+	c, err := config.FromValues("acme-eu", values, secret)
+	require.NoError(t, err)
+	c.ApplyDefaults()
+	assert.Empty(t, c.Validate(fixedNow))
+}
+
+// TestConfigSortedKeysInMessages: messages that list allowed keys list them sorted,
+// so they are stable.
+func TestConfigSortedKeysInMessages(t *testing.T) {
+	for _, tc := range loadCorpus(t) {
+		for _, m := range tc.want {
+			i := strings.Index(m, "is not a known key; allowed: ")
+			if i < 0 {
+				continue
+			}
+			keys := strings.Split(m[i+len("is not a known key; allowed: "):], ", ")
+			assert.True(t, sort.StringsAreSorted(keys), "%s: %s", tc.name, m)
+		}
+	}
+}
+
+// TestConfigKnownGaps pins behaviour reported to the owner of internal/config as wrong
+// or inconsistent. Each assertion states what the validator does today; when one is
+// fixed this test fails on purpose: move the case into testdata/invalid with its
+// message and delete it here.
+func TestConfigKnownGaps(t *testing.T) {
+	example := string(exampleBytes(t))
+	onPrem := ""
+	for _, v := range validConfigs {
+		if v.name == "on-premise-ca" {
+			onPrem = v.yaml
+		}
+	}
+	require.NotEmpty(t, onPrem)
+
+	t.Run("odoo version as a YAML number", func(t *testing.T) {
+		// version: 18.0 unquoted is a YAML float. The file path keeps its text
+		// "18.0" and accepts it; the engine hands the program JSON, where it is the
+		// number 18, and the program rejects it. The same stack passes the offline
+		// planner and fails in `pulumi up`.
+		data := []byte(strings.Replace(example, `version: "18.0"`, `version: 18.0`, 1))
+		assert.Empty(t, problemsOf("acme-eu", data, fixedNow), "GAP: Decode accepts version 18.0 (a float)")
+		values, secret := pulumiValues(t, data)
+		c, err := config.FromValues("acme-eu", values, secret)
+		require.NoError(t, err)
+		c.ApplyDefaults()
+		assert.Equal(t, []string{`odoo.version "18" is not a supported Odoo version; allowed: 16.0, 17.0, 18.0`},
+			c.Validate(fixedNow).Strings(), "GAP: FromValues sees 18")
+	})
+
+	t.Run("maskedSource containing unmasked", func(t *testing.T) {
+		// DAT-1: the check is strings.Contains(source, "masked"), which "unmasked" passes.
+		data := []byte(strings.Replace(onPrem, "s3://erable-masked/odoo/", "s3://erable-prod/unmasked/", 1))
+		assert.Empty(t, problemsOf("on-premise-ca", data, fixedNow), "GAP: an unmasked source is accepted")
+	})
+
+	t.Run("VPN peer on a non-public address", func(t *testing.T) {
+		// The peer's publicIp check rejects RFC 1918, loopback and 0.0.0.0 only:
+		// link-local, shared (CGNAT), multicast and broadcast addresses pass.
+		for _, ip := range []string{"169.254.1.1", "100.64.0.1", "224.0.0.1", "255.255.255.255"} {
+			data := []byte(strings.Replace(onPrem, "publicIp: 192.0.2.44", "publicIp: "+ip, 1))
+			assert.Empty(t, problemsOf("on-premise-ca", data, fixedNow), "GAP: publicIp %s is accepted", ip)
+		}
+	})
+
+	t.Run("originCsr parse error leaks ASN.1 internals", func(t *testing.T) {
+		// Found by FuzzDecodeAndValidate (testdata/fuzz/FuzzDecodeAndValidate/
+		// 40c92a45ac48bb1c): a PEM block whose DER is not a CSR gives a message with
+		// the raw asn1 error, including a Go pointer ("tag:0xc000...") that changes
+		// from run to run, so the problem list is not deterministic.
+		data := []byte(strings.Replace(example, "MIIBBDCBqwIBADAbMRkwFwYDVQQDDBBlcnAuYWNtZS5leGFtcGxlMFkwEwYHKoZI",
+			"MIIBAzCB2wIB000b000000000000000000000000000000000000MF0wEwYH0000", 1))
+		got := problemsOf("acme-eu", data, fixedNow)
+		require.Len(t, got, 1)
+		assert.Regexp(t, `^cloudflare\.originCsr cannot be parsed: asn1: structure error: .*tag:0x[0-9a-f]+`, got[0], "GAP: raw asn1 error with a pointer")
+	})
+
+	t.Run("approval destination that is no country", func(t *testing.T) {
+		// Any two capital letters pass as "an ISO 3166 country code".
+		data := []byte(strings.Replace(onPrem, "destination: DE", "destination: ZZ", 1))
+		got := problemsOf("on-premise-ca", data, fixedNow)
+		require.Len(t, got, 1)
+		assert.True(t, strings.HasPrefix(got[0], `approvals "error-monitoring" is a cross-border placement`), "GAP: ZZ is not reported as a bad destination: %s", got[0])
+	})
+}
