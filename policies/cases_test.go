@@ -42,6 +42,9 @@ type yamlResource struct {
 	Inputs         map[string]any `yaml:"inputs"`
 	Protect        *bool          `yaml:"protect"`
 	RetainOnDelete *bool          `yaml:"retainOnDelete"`
+	// PropertyDependencies names, per top-level input, the resources (by
+	// logical name, or a full URN) its value came from.
+	PropertyDependencies map[string][]string `yaml:"propertyDependencies"`
 }
 
 type expectation struct {
@@ -49,6 +52,8 @@ type expectation struct {
 	Severity string `yaml:"severity"`
 	Name     string `yaml:"name"` // logical name of the resource, or "root"
 	Approval string `yaml:"approval"`
+	// Value, when set, is the violation's value ("us-east-1", "unknown").
+	Value string `yaml:"value"`
 }
 
 const urnPrefix = "urn:pulumi:test::odoo-hosting::"
@@ -82,6 +87,17 @@ func build(rs []yamlResource) []policies.Resource {
 	out := make([]policies.Resource, 0, len(rs))
 	for _, r := range rs {
 		res := policies.Resource{URN: urnOf(r.Type, r.Name), Type: r.Type, Custom: true, Inputs: jsonish(r.Inputs).(map[string]any), Protect: r.Protect, RetainOnDelete: r.RetainOnDelete}
+		for in, deps := range r.PropertyDependencies {
+			if res.PropertyDependencies == nil {
+				res.PropertyDependencies = map[string][]string{}
+			}
+			for _, d := range deps {
+				if t, ok := types[d]; ok {
+					d = urnOf(t, d)
+				}
+				res.PropertyDependencies[in] = append(res.PropertyDependencies[in], d)
+			}
+		}
 		if r.Custom != nil {
 			res.Custom = *r.Custom
 		} else if r.Type == policies.RootType {
@@ -229,6 +245,18 @@ func TestCases(t *testing.T) {
 						sev = "mandatory"
 					}
 					want = append(want, key(e.Control, sev, e.Name, e.Approval))
+				}
+				for _, e := range c.Expect {
+					if e.Value == "" {
+						continue
+					}
+					found := false
+					for _, v := range rep.Violations {
+						found = found || v.Control == e.Control && strings.HasSuffix(v.URN, "::"+e.Name) && v.Value == e.Value
+					}
+					if !found {
+						t.Errorf("%s: no %s violation of %s with value %q", c.Note, e.Control, e.Name, e.Value)
+					}
 				}
 				sort.Strings(got)
 				sort.Strings(want)

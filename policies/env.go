@@ -239,8 +239,10 @@ func (e *env) buildAliases() {
 }
 
 // attached returns the resources of type typ whose field refers to r. A resource
-// whose field is unknown at preview counts as attached when it is r's sibling
-// (same parent), the way components wire one resource to another.
+// whose field is unknown at preview counts as attached when the property
+// dependencies of that input name r or, for sources without property
+// dependencies, when it is r's sibling (same parent), the way components wire
+// one resource to another.
 func (e *env) attached(r *Resource, typ, field string) []*Resource {
 	idx := e.refIndex(typ, field)
 	var out []*Resource
@@ -279,7 +281,16 @@ func (e *env) refIndex(typ, field string) *refIdx {
 		v := get(c.Inputs, field)
 		s, ok := known(v)
 		if !ok {
-			if isUnknown(v) {
+			if !isUnknown(v) {
+				continue
+			}
+			// An unknown link points at the resources its input depends on; a
+			// source without property dependencies falls back to the sibling.
+			if ds := c.PropertyDependencies[topInput(field)]; len(ds) > 0 {
+				for _, u := range ds {
+					idx.byRef[u] = append(idx.byRef[u], c)
+				}
+			} else {
 				idx.unknownByParent[c.Parent] = append(idx.unknownByParent[c.Parent], c)
 			}
 			continue
@@ -384,7 +395,7 @@ func (e *env) resolvePlace(r *Resource) resolved {
 		if kr, ok := r.Inputs["keyRing"]; ok {
 			s, ok := known(kr)
 			if !ok {
-				if ring := e.siblingOfType(r, "gcp:kms/keyRing:KeyRing"); ring != nil {
+				if ring := e.linked(r, "keyRing", "gcp:kms/keyRing:KeyRing"); ring != nil {
 					return e.placeOf(ring)
 				}
 				return resolved{status: placeUnknown, value: "unknown", from: "keyRing"}
@@ -531,4 +542,180 @@ func (e *env) allowedRegions(r *Resource) string {
 
 func violation(control string, r *Resource, value any, allowed, format string, args ...any) Violation {
 	return Violation{Control: control, Severity: Mandatory, URN: r.URN, Value: show(value), Allowed: allowed, Message: fmt.Sprintf(format, args...)}
+}
+
+// ---- property dependencies -------------------------------------------------
+
+// The kinds of resource a reference must point to, for resolving references that
+// are unknown at preview through property dependencies.
+var (
+	vaultTypes     = []string{"aws:backup/vault:Vault"}
+	awsBucketTypes = []string{"aws:s3/bucketV2:BucketV2", "aws:s3/bucket:Bucket"}
+	gcpBucketTypes = []string{"gcp:storage/bucket:Bucket"}
+	awsKeyTypes    = []string{"aws:kms/key:Key", "aws:kms/replicaKey:ReplicaKey", "aws:kms/alias:Alias"}
+	gcpKeyTypes    = []string{"gcp:kms/cryptoKey:CryptoKey"}
+)
+
+func keyTypes(cloud jurisdiction.Cloud) []string {
+	if cloud == jurisdiction.GCP {
+		return gcpKeyTypes
+	}
+	return awsKeyTypes
+}
+
+// topInput is the top-level input of a dotted input path ("rules.destination.bucket" -> "rules").
+func topInput(path string) string {
+	if i := strings.IndexByte(path, '.'); i >= 0 {
+		return path[:i]
+	}
+	return path
+}
+
+// depsOf returns the resources of the given types that r's top-level input
+// depends on, in the order the dependencies list them.
+func (e *env) depsOf(r *Resource, input string, types []string) []*Resource {
+	var out []*Resource
+	for _, u := range r.PropertyDependencies[input] {
+		d := e.byURN[u]
+		if d == nil || d == r {
+			continue
+		}
+		dup := false
+		for _, o := range out {
+			dup = dup || o == d
+		}
+		if dup {
+			continue
+		}
+		for _, t := range types {
+			if d.Type == t {
+				out = append(out, d)
+				break
+			}
+		}
+	}
+	return out
+}
+
+// linked returns the resource of type typ that r's input refers to when that
+// reference is unknown at preview: the one its property dependencies name, else
+// (for sources without property dependencies) r's sibling of that type.
+func (e *env) linked(r *Resource, input, typ string) *Resource {
+	if ds := e.depsOf(r, topInput(input), []string{typ}); len(ds) > 0 {
+		return ds[0]
+	}
+	if len(r.PropertyDependencies[topInput(input)]) > 0 {
+		return nil // the dependencies are recorded and name no such resource
+	}
+	return e.siblingOfType(r, typ)
+}
+
+// refTo resolves a reference held under r's top-level input: a known reference by
+// its value (refPlace, lookup); an unknown one through the property dependencies
+// of that input. It returns the resources the reference names (when in the plan)
+// and where the referenced thing sits.
+func (e *env) refTo(r *Resource, input string, ref any, cloud jurisdiction.Cloud, kind string, types []string) ([]*Resource, resolved) {
+	if isUnknown(ref) {
+		return e.resolveUnknown(r, input, kind, types)
+	}
+	var targets []*Resource
+	if s, ok := known(ref); ok {
+		targets = e.lookup(s)
+	}
+	return targets, e.refPlace(ref, cloud)
+}
+
+// resolveUnknown resolves a reference that is unknown at preview through the
+// property dependencies of the top-level input that holds it. The candidates are
+// the dependencies of the kind the reference must point to. When there are
+// several, those a known value of the same input already names (a backup rule's
+// targetVaultName next to its unknown copy destination) are set aside, if others
+// remain. The reference resolves when every remaining candidate sits in the same
+// place; otherwise (no candidate, or candidates in different places) it stays
+// unknown, which the rules report as mandatory "unknown at preview".
+func (e *env) resolveUnknown(r *Resource, input, kind string, types []string) ([]*Resource, resolved) {
+	cands := e.depsOf(r, input, types)
+	if len(cands) == 0 {
+		from := "input " + input + " records no property dependencies"
+		if len(r.PropertyDependencies[input]) > 0 {
+			from = "the property dependencies of input " + input + " name no " + kind
+		}
+		return nil, resolved{status: placeUnknown, value: "unknown", from: from}
+	}
+	if len(cands) > 1 {
+		named := knownStrings(r.Inputs[input], nil)
+		var rest []*Resource
+		for _, c := range cands {
+			if !e.namedBy(c, named) {
+				rest = append(rest, c)
+			}
+		}
+		if len(rest) > 0 {
+			cands = rest
+		}
+	}
+	first := e.placeOf(cands[0])
+	same := true
+	var where []string
+	for _, c := range cands {
+		p := e.placeOf(c)
+		where = append(where, c.Name()+" in "+p.value)
+		if p.status != first.status || p.value != first.value {
+			same = false
+		}
+	}
+	if !same {
+		return nil, resolved{status: placeUnknown, value: "unknown",
+			from: fmt.Sprintf("the property dependencies of input %s name %d %ss in different places: %s", input, len(cands), kind, strings.Join(where, ", "))}
+	}
+	if first.status == placeOK {
+		first.from = "property dependency " + strings.Join(where, ", ") + ", " + first.from
+	}
+	return cands, first
+}
+
+// knownStrings collects the known strings of a value, and the last ":" or "/"
+// part of ARNs among them.
+func knownStrings(v any, into map[string]bool) map[string]bool {
+	if into == nil {
+		into = map[string]bool{}
+	}
+	switch x := v.(type) {
+	case string:
+		if x == Unknown || x == "" {
+			break
+		}
+		into[x] = true
+		if strings.HasPrefix(x, "arn:") {
+			if i := strings.LastIndexAny(x, ":/"); i >= 0 {
+				into[x[i+1:]] = true
+			}
+		}
+	case map[string]any:
+		for _, e := range x {
+			knownStrings(e, into)
+		}
+	case []any:
+		for _, e := range x {
+			knownStrings(e, into)
+		}
+	}
+	return into
+}
+
+func (e *env) namedBy(r *Resource, names map[string]bool) bool {
+	for _, id := range e.identities(r) {
+		if names[id] {
+			return true
+		}
+	}
+	return false
+}
+
+func names(rs []*Resource) string {
+	var out []string
+	for _, r := range rs {
+		out = append(out, r.Name())
+	}
+	return strings.Join(out, ", ")
 }

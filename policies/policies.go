@@ -47,6 +47,12 @@ type Resource struct {
 	// does not carry them (the analyzer protocol has no retainOnDelete).
 	Protect        *bool `yaml:"protect" json:"protect,omitempty"`
 	RetainOnDelete *bool `yaml:"retainOnDelete" json:"retainOnDelete,omitempty"`
+	// PropertyDependencies maps a top-level input to the URNs of the resources
+	// its value came from (preview JSON newState.propertyDependencies, stack
+	// export propertyDependencies, the Analyzer's propertyDependencies). Rules use
+	// it to resolve references that are unknown at preview; nil when the source
+	// does not carry it.
+	PropertyDependencies map[string][]string `yaml:"propertyDependencies" json:"propertyDependencies,omitempty"`
 }
 
 // Name is the resource's logical name: the last "::" part of its URN.

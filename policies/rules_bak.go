@@ -155,10 +155,48 @@ func (e *env) retentionDays() float64 {
 	return 35
 }
 
+// gfsClasses are the classes of a grandfather-father-son plan, shortest first, and
+// gfsKeep the days each class keeps at least (BAK-2: 7 daily, 4 weekly, 3 monthly).
+var (
+	gfsClasses = []string{"daily", "weekly", "monthly"}
+	gfsKeep    = map[string]float64{"daily": 7, "weekly": 28, "monthly": 90}
+)
+
+// gfsClass is the GFS class of a backup rule, from its name (containing "daily",
+// "weekly" or "monthly") and from its schedule (at most a day apart: daily; at most
+// a week: weekly; longer: monthly). When the two disagree the longer class wins;
+// a rule that names no class and has no readable schedule is judged as daily.
+func gfsClass(name, schedule string) string {
+	rank := 0
+	n := strings.ToLower(name)
+	for i, c := range gfsClasses {
+		if strings.Contains(n, c) && i > rank {
+			rank = i
+		}
+	}
+	if h, ok := cronHours(schedule); ok {
+		byCron := 0
+		switch {
+		case h > 168:
+			byCron = 2
+		case h > 24:
+			byCron = 1
+		}
+		if byCron > rank {
+			rank = byCron
+		}
+	}
+	return gfsClasses[rank]
+}
+
 func bak2(e *env) []Violation {
 	var out []Violation
 	want := e.retentionDays()
 	for _, p := range e.byType["aws:backup/plan:Plan"] {
+		if e.stack.Backup.GFS {
+			out = append(out, bak2GFS(p)...)
+			continue
+		}
 		longest := 0.0
 		for _, rule := range list(p.Inputs["rules"]) {
 			m := mapOf(rule)
@@ -178,28 +216,6 @@ func bak2(e *env) []Violation {
 		if longest > 0 && longest < want {
 			out = append(out, violation("BAK-2", p, longest, fmt.Sprintf("at least %v days", want), "backups are kept %v days at most", longest))
 		}
-		if e.stack.Backup.GFS {
-			need := map[string]float64{"daily": 7, "weekly": 28, "monthly": 90}
-			have := map[string]bool{}
-			for _, rule := range list(p.Inputs["rules"]) {
-				m := mapOf(rule)
-				h, _ := cronHours(show(m["schedule"]))
-				d, _ := number(get(m, "lifecycle.deleteAfter"))
-				switch {
-				case h > 0 && h <= 24 && d >= need["daily"]:
-					have["daily"] = true
-				case h > 24 && h <= 168 && d >= need["weekly"]:
-					have["weekly"] = true
-				case h > 168 && d >= need["monthly"]:
-					have["monthly"] = true
-				}
-			}
-			for _, k := range []string{"daily", "weekly", "monthly"} {
-				if !have[k] {
-					out = append(out, violation("BAK-2", p, "no "+k+" rule", fmt.Sprintf("a %s rule kept %v days (7 daily, 4 weekly, 3 monthly)", k, need[k]), "grandfather-father-son is configured but the plan has no %s rule", k))
-				}
-			}
-		}
 	}
 	for _, db := range e.byType["aws:rds/instance:Instance"] {
 		if n, ok := number(db.Inputs["backupRetentionPeriod"]); ok && n >= 1 && n < minF(want, 35) {
@@ -207,6 +223,46 @@ func bak2(e *env) []Violation {
 		}
 	}
 	return out
+}
+
+// bak2GFS judges a backup plan of a grandfather-father-son stack per class: it has a
+// daily, a weekly and a monthly rule, and every rule and every copy keeps at least
+// its class's days (7, 28, 90). backup.retentionDays (the longest class) is not
+// demanded of every rule; the upper bound is BAK-5's.
+func bak2GFS(p *Resource) []Violation {
+	var out []Violation
+	have := map[string]bool{}
+	for _, rule := range list(p.Inputs["rules"]) {
+		m := mapOf(rule)
+		name := show(m["ruleName"])
+		class := gfsClass(name, show(m["schedule"]))
+		have[class] = true
+		need := gfsKeep[class]
+		if d, ok := number(get(m, "lifecycle.deleteAfter")); ok && d < need {
+			out = append(out, violation("BAK-2", p, d, fmt.Sprintf("at least %v days (%s GFS copies)", need, class), "%s rule %s keeps backups %v days; grandfather-father-son keeps %s copies at least %v days", class, name, d, class, need))
+		}
+		for _, ca := range list(m["copyActions"]) {
+			if cd, ok := number(get(mapOf(ca), "lifecycle.deleteAfter")); ok && cd < need {
+				out = append(out, violation("BAK-2", p, cd, fmt.Sprintf("at least %v days (%s GFS copies)", need, class), "copies of %s rule %s are deleted after %v days; grandfather-father-son keeps %s copies at least %v days", class, name, cd, class, need))
+			}
+		}
+	}
+	for _, k := range gfsClasses {
+		if !have[k] {
+			out = append(out, violation("BAK-2", p, "no "+k+" rule", fmt.Sprintf("a %s rule kept %v days (7 daily, 4 weekly, 3 monthly)", k, gfsKeep[k]), "grandfather-father-son is configured but the plan has no %s rule", k))
+		}
+	}
+	return out
+}
+
+// lockDays is how long a backup bucket's default object lock must keep every copy
+// immutable (BAK-3): the retention, or under GFS the shortest class (daily, 7 days),
+// since the writer locks weekly and monthly copies per object for their class.
+func (e *env) lockDays() (float64, string) {
+	if e.stack.Backup.GFS {
+		return gfsKeep["daily"], "the shortest grandfather-father-son class (daily)"
+	}
+	return e.retentionDays(), "their retention"
 }
 
 func minF(a, b float64) float64 {
@@ -279,8 +335,8 @@ func bak3(e *env) []Violation {
 			days, _ := number(get(l.Inputs, "rule.defaultRetention.days"))
 			if mode == "COMPLIANCE" || mode == "GOVERNANCE" {
 				locked = locked && true
-				if days > 0 && days < e.retentionDays() {
-					out = append(out, violation("BAK-3", l, days, fmt.Sprintf("at least %v days", e.retentionDays()), "object lock keeps backups immutable %v days, shorter than their retention", days))
+				if need, what := e.lockDays(); days > 0 && days < need {
+					out = append(out, violation("BAK-3", l, days, fmt.Sprintf("at least %v days", need), "object lock keeps backups immutable %v days, shorter than %s", days, what))
 				}
 			}
 		}

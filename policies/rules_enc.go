@@ -82,7 +82,7 @@ func (e *env) dbTLS(db *Resource) []Violation {
 	}
 	groups := e.lookup(text(pg))
 	if isUnknown(pg) {
-		if g := e.siblingOfType(db, "aws:rds/parameterGroup:ParameterGroup"); g != nil {
+		if g := e.linked(db, "parameterGroupName", "aws:rds/parameterGroup:ParameterGroup"); g != nil {
 			groups = []*Resource{g}
 		}
 	}
@@ -169,6 +169,22 @@ func (e *env) bucketDeniesPlainHTTP(b *Resource) bool {
 // keyRef returns the key a data resource names, and whether the resource is
 // encrypted at all. S3 buckets are encrypted by a separate resource.
 func (e *env) keyRef(r *Resource) (key any, encrypted bool, how string) {
+	k := e.keyOf(r)
+	return k.key, k.encrypted, k.how
+}
+
+// keyInfo is the key a data resource names and where the reference is held: the
+// resource (the data resource or its encryption configuration) and its
+// top-level input, whose property dependencies resolve an unknown key.
+type keyInfo struct {
+	key       any
+	encrypted bool
+	how       string
+	holder    *Resource
+	input     string
+}
+
+func (e *env) keyOf(r *Resource) keyInfo {
 	dt := dataTypes[r.Type]
 	if r.Type == "aws:s3/bucketV2:BucketV2" || (r.Type == "aws:s3/bucket:Bucket" && get(r.Inputs, dt.keyPath) == nil) {
 		for _, c := range e.attached(r, "aws:s3/bucketServerSideEncryptionConfigurationV2:BucketServerSideEncryptionConfigurationV2", "bucket") {
@@ -176,23 +192,29 @@ func (e *env) keyRef(r *Resource) (key any, encrypted bool, how string) {
 				d := mapOf(mapOf(rule)["applyServerSideEncryptionByDefault"])
 				alg := text(d["sseAlgorithm"])
 				if strings.HasPrefix(alg, "aws:kms") {
-					return d["kmsMasterKeyId"], true, "SSE-KMS"
+					return keyInfo{key: d["kmsMasterKeyId"], encrypted: true, how: "SSE-KMS", holder: c, input: "rules"}
 				}
-				return nil, true, "sseAlgorithm " + show(d["sseAlgorithm"])
+				return keyInfo{encrypted: true, how: "sseAlgorithm " + show(d["sseAlgorithm"]), holder: c, input: "rules"}
 			}
 		}
-		return nil, false, "no server-side encryption configuration"
+		return keyInfo{how: "no server-side encryption configuration", holder: r}
 	}
 	if dt.keyPath == "" {
-		return nil, true, ""
+		return keyInfo{encrypted: true, holder: r}
 	}
 	if dt.flag != "" {
 		f := get(r.Inputs, dt.flag)
 		if !truthy(f) && !isUnknown(f) {
-			return nil, false, dt.flag + " is " + describe(f)
+			return keyInfo{how: dt.flag + " is " + describe(f), holder: r}
 		}
 	}
-	return get(r.Inputs, dt.keyPath), true, dt.keyPath
+	return keyInfo{key: get(r.Inputs, dt.keyPath), encrypted: true, how: dt.keyPath, holder: r, input: topInput(dt.keyPath)}
+}
+
+// keyPlace resolves where the key a reference names sits; an unknown reference
+// through the property dependencies of the input holding it.
+func (e *env) keyPlace(holder *Resource, input string, key any, cloud jurisdiction.Cloud) ([]*Resource, resolved) {
+	return e.refTo(holder, input, key, cloud, "KMS key", keyTypes(cloud))
 }
 
 func enc2(e *env) []Violation {
@@ -249,14 +271,23 @@ func enc3(e *env) []Violation {
 	}
 	// Each key lives in the region of the data it protects.
 	for _, r := range e.dataResources() {
-		key, enc, _ := e.keyRef(r)
-		if !enc || key == nil || isUnknown(key) {
+		k := e.keyOf(r)
+		if !k.encrypted || k.key == nil {
 			continue
 		}
-		kp := e.refPlace(key, jurisdiction.Cloud(cloudOf(r.Type)))
+		keys, kp := e.keyPlace(k.holder, k.input, k.key, jurisdiction.Cloud(cloudOf(r.Type)))
 		rp := e.placeOf(r)
+		if kp.status == placeUnknown {
+			out = append(out, violation("ENC-3", r, "unknown", "a key in "+rp.value+" (the data's region)",
+				"the key of %s is unknown at preview (%s), so it cannot be shown to live in the data's region", r.Name(), kp.from))
+			continue
+		}
+		what := "a key"
+		if isUnknown(k.key) && len(keys) > 0 {
+			what = "key " + names(keys)
+		}
 		if kp.status == placeOK && rp.status == placeOK && kp.value != rp.value {
-			out = append(out, violation("ENC-3", r, kp.value, rp.value+" (the data's region)", "%s in %s is encrypted with a key in %s", r.Name(), rp.value, kp.value))
+			out = append(out, violation("ENC-3", r, kp.value, rp.value+" (the data's region)", "%s in %s is encrypted with %s in %s", r.Name(), rp.value, what, kp.value))
 		}
 	}
 	return out
@@ -307,9 +338,17 @@ func enc5(e *env) []Violation {
 				out = append(out, violation("ENC-5", c.r, "missing", "destination.encryptionConfiguration.replicaKmsKeyId in the backup region", "%s names no key to encrypt the replicas", c.what))
 				continue
 			}
-			kp := e.refPlace(c.key, jurisdiction.AWS)
-			if kp.status == placeOK && c.place.status == placeOK && kp.value != c.place.value {
-				out = append(out, violation("ENC-5", c.r, kp.value, c.place.value, "%s is encrypted with a key in %s, not in the destination region %s", c.what, kp.value, c.place.value))
+			keys, kp := e.keyPlace(c.r, "rules", c.key, jurisdiction.AWS)
+			switch {
+			case kp.status == placeUnknown:
+				out = append(out, violation("ENC-5", c.r, "unknown", "a replica key in the destination region "+show(c.place.value),
+					"the replica key of %s is unknown at preview (%s), so it cannot be shown to be in the backup region", c.what, kp.from))
+			case kp.status == placeOK && c.place.status == placeOK && kp.value != c.place.value:
+				what := "a key"
+				if isUnknown(c.key) && len(keys) > 0 {
+					what = "key " + names(keys)
+				}
+				out = append(out, violation("ENC-5", c.r, kp.value, c.place.value, "%s is encrypted with %s in %s, not in the destination region %s", c.what, what, kp.value, c.place.value))
 			}
 		case "aws:backup/plan:Plan":
 			if len(c.vault) == 0 {
@@ -318,14 +357,22 @@ func enc5(e *env) []Violation {
 				}
 				continue
 			}
-			v := c.vault[0]
-			kp := e.refPlace(v.Inputs["kmsKeyArn"], jurisdiction.AWS)
-			vp := e.placeOf(v)
-			switch {
-			case v.Inputs["kmsKeyArn"] == nil:
-				out = append(out, violation("ENC-5", v, "missing", "kmsKeyArn of a key in "+vp.value, "backup vault %s, a copy destination, names no key", v.Name()))
-			case kp.status == placeOK && vp.status == placeOK && kp.value != vp.value:
-				out = append(out, violation("ENC-5", v, kp.value, vp.value, "backup vault %s in %s is encrypted with a key in %s", v.Name(), vp.value, kp.value))
+			for _, v := range c.vault {
+				keys, kp := e.keyPlace(v, "kmsKeyArn", v.Inputs["kmsKeyArn"], jurisdiction.AWS)
+				vp := e.placeOf(v)
+				what := "a key"
+				if isUnknown(v.Inputs["kmsKeyArn"]) && len(keys) > 0 {
+					what = "key " + names(keys)
+				}
+				switch {
+				case v.Inputs["kmsKeyArn"] == nil:
+					out = append(out, violation("ENC-5", v, "missing", "kmsKeyArn of a key in "+vp.value, "backup vault %s, a copy destination, names no key", v.Name()))
+				case kp.status == placeUnknown:
+					out = append(out, violation("ENC-5", v, "unknown", "kmsKeyArn of a key in "+vp.value,
+						"the key of backup vault %s, a copy destination, is unknown at preview (%s), so it cannot be shown to be in the backup region", v.Name(), kp.from))
+				case kp.status == placeOK && vp.status == placeOK && kp.value != vp.value:
+					out = append(out, violation("ENC-5", v, kp.value, vp.value, "backup vault %s in %s is encrypted with %s in %s", v.Name(), vp.value, what, kp.value))
+				}
 			}
 		}
 	}

@@ -3,6 +3,8 @@ package policies
 import (
 	"strings"
 	"time"
+
+	"github.com/octura/odoo-hosting/internal/jurisdiction"
 )
 
 func iam1(e *env) []Violation {
@@ -149,7 +151,11 @@ func iam4(e *env) []Violation {
 			out = append(out, violation("IAM-4", t, "missing", "kmsKeyId", "trail %s does not encrypt its logs with a managed key", t.Name()))
 		}
 		b := t.Inputs["s3BucketName"]
-		if s, ok := known(b); ok {
+		if isUnknown(b) {
+			// First preview: the bucket its property dependencies name, or mandatory "unknown at preview".
+			bs, p := e.refTo(t, "s3BucketName", b, jurisdiction.AWS, "bucket", awsBucketTypes)
+			out = append(out, e.judgePlacement("IAM-4", t, "trail bucket "+names(bs), p)...)
+		} else if s, ok := known(b); ok {
 			if bs := e.lookup(s); len(bs) > 0 {
 				out = append(out, e.judgePlacement("IAM-4", t, "trail bucket "+s, e.placeOf(bs[0]))...)
 			} else {

@@ -390,9 +390,9 @@ func net7(e *env) []Violation {
 		}
 	}
 	for _, f := range logs {
-		dest := f.Inputs["logDestination"]
+		dest, destInput := f.Inputs["logDestination"], "logDestination"
 		if dest == nil {
-			dest = f.Inputs["logGroupName"]
+			dest, destInput = f.Inputs["logGroupName"], "logGroupName"
 		}
 		var target []*Resource
 		if s, ok := known(dest); ok {
@@ -402,7 +402,7 @@ func net7(e *env) []Violation {
 			if text(f.Inputs["logDestinationType"]) == "s3" {
 				typ = "aws:s3/bucketV2:BucketV2"
 			}
-			if t := e.siblingOfType(f, typ); t != nil {
+			if t := e.linked(f, destInput, typ); t != nil {
 				target = []*Resource{t}
 			}
 		}

@@ -136,8 +136,9 @@ func (e *env) copies() []copyDest {
 		for _, rule := range list(r.Inputs["rules"]) {
 			m := mapOf(rule)
 			dest := get(m, "destination.bucket")
-			c := copyDest{r: r, what: "replication destination " + show(dest), key: get(m, "destination.encryptionConfiguration.replicaKmsKeyId"), keyOK: true}
-			c.place = e.refPlace(dest, jurisdiction.AWS)
+			c := copyDest{r: r, key: get(m, "destination.encryptionConfiguration.replicaKmsKeyId"), keyOK: true}
+			targets, place := e.refTo(r, "rules", dest, jurisdiction.AWS, "bucket", awsBucketTypes)
+			c.what, c.place = destWhat("replication destination", dest, targets), place
 			out = append(out, c)
 		}
 	}
@@ -145,18 +146,15 @@ func (e *env) copies() []copyDest {
 		for _, rule := range list(r.Inputs["rules"]) {
 			for _, ca := range list(mapOf(rule)["copyActions"]) {
 				dest := mapOf(ca)["destinationVaultArn"]
-				c := copyDest{r: r, what: "copy action destination " + show(dest)}
-				c.place = e.refPlace(dest, jurisdiction.AWS)
-				if s, ok := known(dest); ok {
-					c.vault = e.lookup(s)
-				}
-				out = append(out, c)
+				targets, place := e.refTo(r, "rules", dest, jurisdiction.AWS, "backup vault", vaultTypes)
+				out = append(out, copyDest{r: r, what: destWhat("copy action destination", dest, targets), place: place, vault: targets})
 			}
 		}
 	}
 	for _, r := range e.byType["gcp:storagetransfer/transferJob:TransferJob"] {
 		dest := get(r.Inputs, "transferSpec.gcsDataSink.bucketName")
-		out = append(out, copyDest{r: r, what: "transfer sink " + show(dest), place: e.refPlace(dest, jurisdiction.GCP)})
+		targets, place := e.refTo(r, "transferSpec", dest, jurisdiction.GCP, "bucket", gcpBucketTypes)
+		out = append(out, copyDest{r: r, what: destWhat("transfer sink", dest, targets), place: place})
 	}
 	for _, r := range e.byType["gcp:sql/databaseInstance:DatabaseInstance"] {
 		loc := get(r.Inputs, "settings.backupConfiguration.location")
@@ -165,6 +163,15 @@ func (e *env) copies() []copyDest {
 		}
 	}
 	return out
+}
+
+// destWhat names a copy destination for messages; an unknown one resolved
+// through property dependencies by the resources it resolved to.
+func destWhat(what string, dest any, targets []*Resource) string {
+	if isUnknown(dest) && len(targets) > 0 {
+		return what + " " + names(targets) + " (unknown at preview, resolved through property dependencies)"
+	}
+	return what + " " + show(dest)
 }
 
 func res3(e *env) []Violation {

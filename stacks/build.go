@@ -96,7 +96,9 @@ func blueprint(cfg *config.Config, now time.Time) *Blueprint {
 		bp.Network = &network.Spec{
 			Customer: cfg.Customer, CIDR: cfg.Network.CIDR, Zones: cfg.Network.Zones,
 			NATPerZone: prod && cfg.Tier.RunsApplication(),
-			AllowList:  cfg.Network.AllowList, VPNPeers: peers,
+			// Staff reach servers through the VPN or the cloud's session service only
+			// (IAM-5); the allow-list confines the admin paths at the edge (NET-5).
+			VPNPeers:   peers,
 			EdgeRanges: edge.OriginRanges(),
 		}
 	}

@@ -227,15 +227,18 @@ func OfflineSecrets(bp *Blueprint) Secrets {
 }
 
 // Plan plans bp offline under the deterministic mocks of internal/plan.
-func Plan(bp *Blueprint) (*plan.Plan, error) {
-	return plan.Run(Project, bp.Config.Stack, func(ctx *pulumi.Context) error {
+func Plan(bp *Blueprint) (*plan.Plan, error) { return PlanWith(bp, plan.Options{}) }
+
+// PlanWith is Plan with planner options (FirstPreview: as a new stack's preview).
+func PlanWith(bp *Blueprint, opts plan.Options) (*plan.Plan, error) {
+	return plan.RunWith(Project, bp.Config.Stack, func(ctx *pulumi.Context) error {
 		out, err := Run(ctx, bp, OfflineSecrets(bp))
 		if err != nil {
 			return err
 		}
 		out.Export(ctx)
 		return nil
-	})
+	}, opts)
 }
 
 // ExampleConfigs lists the example stacks' configuration files under dir.

@@ -21,12 +21,13 @@ import (
 	"time"
 
 	"github.com/octura/odoo-hosting/internal/config"
+	"github.com/octura/odoo-hosting/internal/plan"
 	"github.com/octura/odoo-hosting/policies/check"
 	"github.com/octura/odoo-hosting/stacks"
 )
 
 const usage = `usage:
-  odoo-hosting plan --config <path to Pulumi.<stack>.yaml> [--now YYYY-MM-DD]
+  odoo-hosting plan --config <path to Pulumi.<stack>.yaml> [--now YYYY-MM-DD] [--first-preview]
   odoo-hosting check [flags] <file | ->   (odoo-hosting check --help)
 `
 
@@ -57,6 +58,7 @@ func planCmd(args []string, stdout, stderr io.Writer) int {
 	fs.SetOutput(stderr)
 	path := fs.String("config", "", "path to the stack's Pulumi.<stack>.yaml")
 	nowFlag := fs.String("now", "", "judge approvals and grants at this date (YYYY-MM-DD); default today")
+	first := fs.Bool("first-preview", false, "plan as the first preview of a new stack sees it: computed values (ids, ARNs) unknown")
 	if err := fs.Parse(args); err != nil {
 		return 2
 	}
@@ -86,7 +88,7 @@ func planCmd(args []string, stdout, stderr io.Writer) int {
 		fmt.Fprintf(stderr, "odoo-hosting plan: %v\n", err)
 		return 2
 	}
-	out, err := stacks.Plan(bp)
+	out, err := stacks.PlanWith(bp, plan.Options{FirstPreview: *first})
 	if err != nil {
 		fmt.Fprintf(stderr, "odoo-hosting plan: %v\n", err)
 		return 1

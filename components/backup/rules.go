@@ -110,7 +110,9 @@ func (r StoreRule) KeepDays() int { return r.ExpireAfterDays + r.NoncurrentExpir
 // Expiry is how long copies live, derived from the rules.
 type Expiry struct {
 	// MinRetentionDays is how long every copy is immutable: the object lock and the
-	// vault lock minimum (BAK-3). It never exceeds the shortest keep period.
+	// vault lock minimum (BAK-3). It never exceeds the shortest keep period: under
+	// GFS that is the daily class (7 days); weekly and monthly files are locked
+	// longer per object by their writer, recovery points by their own lifecycle.
 	MinRetentionDays int
 	// MaxRetentionDays is the longest any copy is kept, in any store: the vault lock
 	// maximum. Never more than 365, nor than OffboardingExpiryDays (BAK-5).
@@ -161,16 +163,41 @@ func Lifecycle(s Spec) Expiry {
 	return l
 }
 
+// Restore targets: the kinds of protected resource a scheduled restore test
+// restores (BAK-4).
+const (
+	// RestoreDatabase is the customer's database (cloud and enterprise).
+	RestoreDatabase = "database"
+	// RestoreFilestore is the customer's file store (cloud and enterprise).
+	RestoreFilestore = "filestore"
+	// RestoreObjectStore is the primary object store of backup files (odoo-sh and
+	// on-premise, whose stacks hold no database: the backups are its objects).
+	RestoreObjectStore = "objectstore"
+)
+
 // RestoreTargets are the kinds of protected resource the scheduled restore tests
 // restore (BAK-4): the database and the file store on cloud and enterprise, where
-// this project runs them; none elsewhere, where the restore procedure is manual
-// and documented per stack.
+// this project runs them; on odoo-sh and on-premise, whose stacks have neither, the
+// primary object store of backup files, which the backup service then protects too.
 func RestoreTargets(s Spec) []string {
 	switch s.Tier {
 	case Cloud, Enterprise:
-		return []string{"database", "filestore"}
+		return []string{RestoreDatabase, RestoreFilestore}
+	case OdooSH, OnPremise:
+		return []string{RestoreObjectStore}
 	}
 	return nil
+}
+
+// ProtectsObjectStore reports whether the backup service protects (and restore-
+// tests) the primary object store itself: on the tiers without a database (BAK-4).
+func ProtectsObjectStore(s Spec) bool {
+	for _, t := range RestoreTargets(s) {
+		if t == RestoreObjectStore {
+			return true
+		}
+	}
+	return false
 }
 
 var bucketNameRE = regexp.MustCompile(`^[a-z0-9][a-z0-9-]{1,61}[a-z0-9]$`)

@@ -212,3 +212,18 @@ func TestBucketNames(t *testing.T) {
 	_, _, err = backup.BucketNames("a-very-long-component-name-that-goes-on", base(backup.Cloud))
 	require.EqualError(t, err, `bucket name "a-very-long-component-name-that-goes-on-111111111111-eu-central-1" from component name "a-very-long-component-name-that-goes-on" is not a valid bucket name; allowed: 3 to 63 of a-z, 0-9 and -; shorten the component name`)
 }
+
+// BAK-4: every tier restore-tests something: the database and file store where the
+// stack runs them, the primary object store of backup files where it does not.
+func TestBAK4_RestoreTargetsOnEveryTier(t *testing.T) {
+	for tier, want := range map[backup.Tier][]string{
+		backup.Cloud:      {backup.RestoreDatabase, backup.RestoreFilestore},
+		backup.Enterprise: {backup.RestoreDatabase, backup.RestoreFilestore},
+		backup.OdooSH:     {backup.RestoreObjectStore},
+		backup.OnPremise:  {backup.RestoreObjectStore},
+	} {
+		s := backup.Spec{Tier: tier}
+		require.Equal(t, want, backup.RestoreTargets(s), tier)
+		require.Equal(t, tier == backup.OdooSH || tier == backup.OnPremise, backup.ProtectsObjectStore(s), tier)
+	}
+}

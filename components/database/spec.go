@@ -47,8 +47,10 @@ type Spec struct {
 	Customer string
 	// Tier is cloud or enterprise. Required.
 	Tier Tier
-	// Production marks a production database: protected from deletion (BAK-6) and
-	// sized for production. Default false.
+	// Production marks a production database: protected by the engine (Pulumi
+	// protect) against deletion and replacement (BAK-6) and sized for production.
+	// Every database, production or not, has deletion protection on and keeps a
+	// final snapshot (BAK-6). Default false.
 	Production bool
 	// EngineVersion is the PostgreSQL major version. Default "16".
 	EngineVersion string

@@ -115,7 +115,7 @@ type CustomerKeys struct {
 
 // Backup is the retention and the recovery objectives (BAK-1, BAK-2, BAK-5).
 type Backup struct {
-	RetentionDays int  `yaml:"retentionDays"` // default 35; 7 to 365
+	RetentionDays int  `yaml:"retentionDays"` // default 35; 7 to 365; set to 93 by gfs
 	GFS           bool `yaml:"gfs"`           // grandfather-father-son: 7 daily, 4 weekly, 3 monthly
 	RPOHours      int  `yaml:"rpoHours"`      // on-premise only, required there: 1 to 24
 	RTOHours      int  `yaml:"rtoHours"`      // on-premise only, required there: 1 to 72
@@ -188,6 +188,7 @@ const (
 const (
 	DefaultCIDR          = "10.64.0.0/16"
 	DefaultRetentionDays = 35
+	GFSRetentionDays     = 93 // 3 monthly copies
 	DefaultPlan          = "pro"
 	DefaultImage         = "odoo"
 	DefaultVersion       = "18.0"
@@ -203,6 +204,9 @@ func (c *Config) ApplyDefaults() {
 	}
 	if c.Backup.RetentionDays == 0 {
 		c.Backup.RetentionDays = DefaultRetentionDays
+		if c.Backup.GFS {
+			c.Backup.RetentionDays = GFSRetentionDays
+		}
 	}
 	if c.Cloudflare.Plan == "" {
 		c.Cloudflare.Plan = DefaultPlan

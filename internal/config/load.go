@@ -130,7 +130,7 @@ func decodeNodes(stack string, nodes map[string]*yaml.Node) (*Config, error) {
 		}
 		target := reflect.ValueOf(c).Elem().Field(idx)
 		before := len(probs)
-		checkShape(key, node, target.Type(), &probs)
+		checkShape(key, node, target.Type(), &probs, true)
 		if len(probs) > before {
 			continue
 		}
@@ -178,7 +178,11 @@ func allowedKeys(fields map[string]int) []string {
 // checkShape compares a YAML node with the Go type it decodes into, reporting
 // unknown keys with their full path and the keys allowed there, and lists or
 // objects where the other is expected.
-func checkShape(path string, n *yaml.Node, t reflect.Type, probs *Problems) {
+//
+// A nested text value must be written as text: Pulumi hands structured values to the
+// program as JSON, where an unquoted 18.0 becomes the number 18, so the file and the
+// engine would disagree. Top-level values reach the program as text either way.
+func checkShape(path string, n *yaml.Node, t reflect.Type, probs *Problems, top bool) {
 	if n.Kind == yaml.AliasNode {
 		n = n.Alias
 	}
@@ -202,7 +206,7 @@ func checkShape(path string, n *yaml.Node, t reflect.Type, probs *Problems) {
 				probs.add(path+"."+k, "", "is not a known key", strings.Join(sortedKeys(fields), ", "))
 				continue
 			}
-			checkShape(path+"."+k, n.Content[i+1], t.Field(idx).Type, probs)
+			checkShape(path+"."+k, n.Content[i+1], t.Field(idx).Type, probs, false)
 		}
 	case reflect.Slice:
 		if n.Kind != yaml.SequenceNode {
@@ -210,11 +214,15 @@ func checkShape(path string, n *yaml.Node, t reflect.Type, probs *Problems) {
 			return
 		}
 		for i, e := range n.Content {
-			checkShape(fmt.Sprintf("%s[%d]", path, i), e, t.Elem(), probs)
+			checkShape(fmt.Sprintf("%s[%d]", path, i), e, t.Elem(), probs, false)
 		}
 	default:
 		if n.Kind != yaml.ScalarNode {
 			probs.add(path, "", "must be a single value, not a list or object", "")
+			return
+		}
+		if t.Kind() == reflect.String && !top && n.Tag != "!!str" {
+			probs.add(path, n.Value, "must be text, not a "+strings.TrimPrefix(n.Tag, "!!"), fmt.Sprintf("quote it: %q", n.Value))
 			return
 		}
 		var probe = reflect.New(t)

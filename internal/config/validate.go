@@ -3,6 +3,7 @@ package config
 import (
 	"crypto/x509"
 	"encoding/pem"
+	"errors"
 	"fmt"
 	"net/netip"
 	"regexp"
@@ -39,11 +40,14 @@ func (c *Config) Validate(now time.Time) Problems {
 	region, regionOK := c.validatePlacement(&p)
 	c.validateApprovals(&p, now)
 	c.validateAccount(&p)
-	c.validateNetwork(&p)
-	c.validateKeys(&p, region, regionOK)
-	c.validateBackup(&p)
 	c.validateCloudflare(&p)
-	c.validateOdoo(&p)
+	if validTier(c.Tier) { // the rest depends on the tier: report it once, above
+		c.validateNetwork(&p)
+		c.validateKeys(&p, region, regionOK)
+		c.validateBackup(&p)
+		c.validateOrigin(&p)
+		c.validateOdoo(&p)
+	}
 	c.validateBreakGlass(&p, now)
 	c.validateEnvironment(&p)
 	return p
@@ -127,7 +131,8 @@ func (c *Config) validatePlacement(p *Problems) (jurisdiction.Region, bool) {
 		if !cloudOK || !jurOK {
 			return ""
 		}
-		return strings.Join(jurisdiction.RegionNames(jurisdiction.Regions(c.Cloud, c.Jurisdiction)), ", ")
+		// the regions a stack can use: in the jurisdiction, with a backup partner (RES-3)
+		return strings.Join(jurisdiction.PairedRegions(c.Cloud, c.Jurisdiction), ", ")
 	}
 	if c.Region == "" {
 		p.add("region", "", "is required", allowed())
@@ -150,18 +155,16 @@ func (c *Config) validatePlacement(p *Problems) (jurisdiction.Region, bool) {
 	}
 	if c.BackupRegion == "" {
 		if _, err := jurisdiction.DefaultBackupRegion(c.Cloud, c.Region); err != nil {
-			p.add("backupRegion", "", "cannot be chosen: "+err.Error(), "")
+			p.add("backupRegion", "", "cannot be chosen: "+err.Error(),
+				"a primary region with a partner: "+strings.Join(jurisdiction.PairedRegions(c.Cloud, c.Jurisdiction), ", "))
 		}
 		return r, true
 	}
-	if err := jurisdiction.CheckBackupRegion(c.Cloud, c.Region, c.BackupRegion); err != nil {
-		msg := err.Error()
-		allowedPart := ""
-		if i := strings.Index(msg, "; allowed: "); i >= 0 {
-			msg, allowedPart = msg[:i], msg[i+len("; allowed: "):]
-		}
-		msg = strings.TrimPrefix(msg, fmt.Sprintf("%q ", c.BackupRegion))
-		p.add("backupRegion", c.BackupRegion, msg, allowedPart)
+	var refused *jurisdiction.BackupRegionError
+	if err := jurisdiction.CheckBackupRegion(c.Cloud, c.Region, c.BackupRegion); errors.As(err, &refused) {
+		p.add("backupRegion", c.BackupRegion, refused.Reason, strings.Join(refused.Allowed, ", "))
+	} else if err != nil {
+		p.add("backupRegion", c.BackupRegion, err.Error(), "")
 	}
 	return r, true
 }
@@ -193,7 +196,7 @@ func validDestination(d string) bool {
 	if _, err := jurisdiction.Parse(d); err == nil {
 		return true
 	}
-	return len(d) == 2 && strings.ToUpper(d) == d && d[0] >= 'A' && d[0] <= 'Z' && d[1] >= 'A' && d[1] <= 'Z'
+	return jurisdiction.KnownCountry(d)
 }
 
 // validateApprovals checks each approval and that every cross-border placement of
@@ -233,26 +236,52 @@ func (c *Config) validateApprovals(p *Problems, now time.Time) {
 			if place.In(c.Jurisdiction) {
 				continue
 			}
-			if a, ok := c.approvalFor(s.ID, place, now); ok {
-				_ = a
+			if _, ok := c.approvalFor(s.ID, place, now); ok {
 				continue
 			}
-			reason := fmt.Sprintf("is a cross-border placement (RES-4): sub-processor %s keeps data in %s, outside jurisdiction %s, and no valid approval covers it",
-				s.Name, place.Describe(), c.Jurisdiction)
+			what := fmt.Sprintf("sub-processor %s (%s) keeps data in %s, outside jurisdiction %s", s.ID, s.Name, place.Describe(), c.Jurisdiction)
+			reason := what + ", and no valid approval covers it (RES-4)"
 			if a, expired := c.expiredApprovalFor(s.ID, place, now); expired {
-				reason = fmt.Sprintf("is a cross-border placement (RES-4): sub-processor %s keeps data in %s, outside jurisdiction %s; approval %s expired on %s",
-					s.Name, place.Describe(), c.Jurisdiction, a.ID, a.Expires)
+				reason = fmt.Sprintf("%s; approval %s expired on %s (RES-4)", what, a.ID, a.Expires)
+			} else if a, narrow := c.narrowApprovalFor(s.ID, place); narrow {
+				reason = fmt.Sprintf("%s; approval %s covers %s but its destination %s does not include %s (RES-4)", what, a.ID, s.ID, a.Destination, place.Label)
 			}
-			p.add("approvals", s.ID, reason, "an approval with covers: "+s.ID+", a destination that includes "+placeHint(place)+", and an expiry in the future")
+			p.add("approvals:", "", reason, fmt.Sprintf("an approval with covers: %s, destination: %s, expires after %s",
+				s.ID, strings.Join(destinationsFor(place), " or "), now.Format(time.DateOnly)))
 		}
 	}
 }
 
-func placeHint(p jurisdiction.Place) string {
-	if p.Global {
-		return "global"
+// destinationsFor lists the approval destinations that cover place, narrowest first.
+func destinationsFor(place jurisdiction.Place) []string {
+	if place.Global || len(place.Countries) == 0 {
+		return []string{"global"}
 	}
-	return strings.Join(p.Countries, ", ")
+	j, ok := jurisdiction.OfCountry(place.Countries[0])
+	for _, c := range place.Countries[1:] {
+		if other, isIn := jurisdiction.OfCountry(c); !isIn || other != j {
+			ok = false
+		}
+	}
+	var out []string
+	if len(place.Countries) == 1 {
+		out = append(out, place.Countries[0])
+	}
+	if ok {
+		out = append(out, string(j))
+	}
+	return append(out, "global")
+}
+
+// narrowApprovalFor returns an approval of sub-processor id whose destination does
+// not include place.
+func (c *Config) narrowApprovalFor(id string, place jurisdiction.Place) (Approval, bool) {
+	for _, a := range c.Approvals {
+		if a.Covers == id && validDestination(a.Destination) && !destinationCovers(a.Destination, place) {
+			return a, true
+		}
+	}
+	return Approval{}, false
 }
 
 // Approved returns the valid approval that covers sub-processor id's placement in place.
@@ -330,6 +359,45 @@ func parsePrefix(s string) (netip.Prefix, bool) {
 	return pfx, true
 }
 
+// badPrefix reports a value that is not a network prefix: "has host bits set" with
+// the masked prefix when that is the only fault.
+func badPrefix(p *Problems, field, value, example string) {
+	if pfx, err := netip.ParsePrefix(value); err == nil && pfx.Masked() != pfx {
+		p.add(field, value, "has host bits set", pfx.Masked().String())
+		return
+	}
+	p.add(field, value, "is not a network prefix", "a CIDR such as "+example)
+}
+
+func plural(n int, word string) string {
+	if n == 1 {
+		return "1 " + word
+	}
+	return fmt.Sprintf("%d %ss", n, word)
+}
+
+var nonPublic = []netip.Prefix{
+	netip.MustParsePrefix("0.0.0.0/8"),
+	netip.MustParsePrefix("100.64.0.0/10"),
+	netip.MustParsePrefix("169.254.0.0/16"),
+	netip.MustParsePrefix("224.0.0.0/4"),
+	netip.MustParsePrefix("240.0.0.0/4"),
+}
+
+// isPublicIPv4 reports whether ip is a unicast IPv4 address routable on the internet.
+func isPublicIPv4(s string) bool {
+	ip, err := netip.ParseAddr(s)
+	if err != nil || !ip.Is4() || ip.IsPrivate() || ip.IsLoopback() {
+		return false
+	}
+	for _, r := range nonPublic {
+		if r.Contains(ip) {
+			return false
+		}
+	}
+	return true
+}
+
 var rfc1918 = []netip.Prefix{
 	netip.MustParsePrefix("10.0.0.0/8"),
 	netip.MustParsePrefix("172.16.0.0/12"),
@@ -348,8 +416,17 @@ func isPrivate(p netip.Prefix) bool {
 func (c *Config) validateNetwork(p *Problems) {
 	n := c.Network
 	if !c.Tier.NeedsNetwork() {
-		if n.CIDR != "" || len(n.Zones) > 0 || len(n.VPNPeers) > 0 {
-			p.add("network", "", "is not used on tier "+string(c.Tier)+": it runs no network of ours", "allowList only")
+		unused := func(field, value string) {
+			p.add(field, value, "is not used on tier "+string(c.Tier)+": it runs no network of ours", "leave it out (network.allowList still applies at the edge)")
+		}
+		if n.CIDR != "" {
+			unused("network.cidr", n.CIDR)
+		}
+		if len(n.Zones) > 0 {
+			unused("network.zones", strings.Join(n.Zones, ","))
+		}
+		if len(n.VPNPeers) > 0 {
+			unused("network.vpnPeers", "")
 		}
 	}
 	var vpc netip.Prefix
@@ -358,7 +435,7 @@ func (c *Config) validateNetwork(p *Problems) {
 		pfx, ok := parsePrefix(n.CIDR)
 		switch {
 		case !ok:
-			p.add("network.cidr", n.CIDR, "is not a network prefix", "an RFC 1918 range from /16 to /20, such as 10.64.0.0/16")
+			badPrefix(p, "network.cidr", n.CIDR, "10.64.0.0/16, RFC 1918, /16 to /20")
 		case !isPrivate(pfx) || pfx.Addr().Is6():
 			p.add("network.cidr", n.CIDR, "is not a private IPv4 range", "an RFC 1918 range from /16 to /20, such as 10.64.0.0/16")
 		case pfx.Bits() < 16 || pfx.Bits() > 20:
@@ -368,7 +445,7 @@ func (c *Config) validateNetwork(p *Problems) {
 		}
 		want := c.Tier.ZoneCount()
 		if len(n.Zones) > 0 && len(n.Zones) < want {
-			p.addf("network.zones", strings.Join(n.Zones, ","), fmt.Sprintf("at least %d zones of region %s", want, c.Region), "has %d zones; tier %s needs %d (NET-1, DAT-2)", len(n.Zones), c.Tier, want)
+			p.addf("network.zones", strings.Join(n.Zones, ","), fmt.Sprintf("at least %d zones of region %s", want, c.Region), "has %s; tier %s needs %d (NET-1, DAT-2)", plural(len(n.Zones), "zone"), c.Tier, want)
 		}
 		seen := map[string]bool{}
 		for i, z := range n.Zones {
@@ -386,7 +463,7 @@ func (c *Config) validateNetwork(p *Problems) {
 		pfx, ok := parsePrefix(a)
 		switch {
 		case !ok:
-			p.add(f, a, "is not a network prefix", "a CIDR such as 203.0.113.0/24, with no host bits set")
+			badPrefix(p, f, a, "203.0.113.0/24")
 		case pfx.Bits() == 0:
 			p.add(f, a, "opens access to the whole internet (NET-3)", "a specific CIDR such as 203.0.113.0/24")
 		case pfx.Addr().Is4() && pfx.Bits() < 8:
@@ -402,8 +479,7 @@ func (c *Config) validateNetwork(p *Problems) {
 			p.add(f+".name", peer.Name, "is used by an earlier peer", "a unique name")
 		}
 		names[peer.Name] = true
-		ip, err := netip.ParseAddr(peer.PublicIP)
-		if err != nil || !ip.Is4() || ip.IsPrivate() || ip.IsLoopback() || ip.IsUnspecified() {
+		if !isPublicIPv4(peer.PublicIP) {
 			p.add(f+".publicIp", peer.PublicIP, "is not a public IPv4 address", "the customer gateway's public IPv4 address")
 		}
 		if len(peer.CIDRs) == 0 {
@@ -413,7 +489,7 @@ func (c *Config) validateNetwork(p *Problems) {
 			pfx, ok := parsePrefix(cidr)
 			switch {
 			case !ok:
-				p.add(fmt.Sprintf("%s.cidrs[%d]", f, j), cidr, "is not a network prefix", "a CIDR such as 192.168.10.0/24")
+				badPrefix(p, fmt.Sprintf("%s.cidrs[%d]", f, j), cidr, "192.168.10.0/24")
 			case vpcOK && pfx.Overlaps(vpc):
 				p.add(fmt.Sprintf("%s.cidrs[%d]", f, j), cidr, "overlaps the VPC range "+vpc.String(), "a range outside "+vpc.String())
 			}
@@ -477,11 +553,11 @@ func (c *Config) validateKeys(p *Problems, region jurisdiction.Region, regionOK 
 
 func (c *Config) validateBackup(p *Problems) {
 	b := c.Backup
-	if b.RetentionDays < 7 || b.RetentionDays > 365 {
+	if !b.GFS && (b.RetentionDays < 7 || b.RetentionDays > 365) {
 		p.add("backup.retentionDays", fmt.Sprint(b.RetentionDays), "is out of range (BAK-2, BAK-5)", "7 to 365 days; default 35")
 	}
-	if b.GFS && b.RetentionDays < 90 {
-		p.add("backup.gfs", "true", fmt.Sprintf("keeps 3 monthly copies, which needs a retention of at least 90 days, not %d", b.RetentionDays), "backup.retentionDays of 90 or more with gfs")
+	if b.GFS && b.RetentionDays != GFSRetentionDays {
+		p.add("backup.retentionDays", fmt.Sprint(b.RetentionDays), fmt.Sprintf("is set by backup.gfs: 7 daily, 4 weekly and 3 monthly copies, the longest kept %d days (BAK-2)", GFSRetentionDays), "leave it out with gfs")
 	}
 	if c.Tier == OnPremise {
 		if b.RPOHours == 0 {
@@ -523,11 +599,15 @@ func (c *Config) validateCloudflare(p *Problems) {
 	case validHostname(c.Domain) && c.Domain != cf.Zone && !strings.HasSuffix(c.Domain, "."+cf.Zone):
 		p.add("domain", c.Domain, "is not in the Cloudflare zone "+cf.Zone, "a hostname ending in ."+cf.Zone)
 	}
-	if !hex32RE.MatchString(cf.ZoneID) {
-		p.add("cloudflare.zoneId", cf.ZoneID, "is not a Cloudflare zone ID", "32 lowercase hex digits")
-	}
-	if !hex32RE.MatchString(cf.AccountID) {
-		p.add("cloudflare.accountId", cf.AccountID, "is not a Cloudflare account ID", "32 lowercase hex digits")
+	for _, id := range []struct{ field, value, what string }{
+		{"cloudflare.zoneId", cf.ZoneID, "zone ID"}, {"cloudflare.accountId", cf.AccountID, "account ID"},
+	} {
+		switch {
+		case id.value == "":
+			p.add(id.field, "", "is required", "32 lowercase hex digits")
+		case !hex32RE.MatchString(id.value):
+			p.add(id.field, id.value, "is not a Cloudflare "+id.what, "32 lowercase hex digits")
+		}
 	}
 	rank := planRank(cf.Plan)
 	switch {
@@ -547,11 +627,17 @@ func (c *Config) validateCloudflare(p *Problems) {
 			p.add(f, e, "is an Enterprise add-on; plan "+cf.Plan+" cannot have it", "cloudflare.plan: enterprise, or leave it out")
 		}
 	}
+}
+
+// validateOrigin checks the origin certificate request and Magic Transit, which the
+// tier calls for.
+func (c *Config) validateOrigin(p *Problems) {
+	cf := c.Cloudflare
 	if c.Tier.RunsApplication() {
 		if cf.OriginCSR == "" {
 			p.add("cloudflare.originCsr", "", "is required on tier "+string(c.Tier)+": the load balancer's Origin CA certificate is issued from it (ENC-1)", "a PEM certificate request for "+c.Domain)
 		} else if err := checkCSR(cf.OriginCSR, c.Domain); err != "" {
-			p.add("cloudflare.originCsr", "", err, "a PEM certificate request naming "+c.Domain)
+			p.add("cloudflare.originCsr", "", err, "a PEM certificate request for "+c.Domain)
 		}
 		if !c.Secrets[SecretOriginKey] {
 			p.add(SecretOriginKey, "", "is required on tier "+string(c.Tier)+": the private key of cloudflare.originCsr", "pulumi config set --secret originKey < origin.key")
@@ -573,22 +659,26 @@ func checkCSR(pemText, domain string) string {
 	}
 	csr, err := x509.ParseCertificateRequest(block.Bytes)
 	if err != nil {
-		return "cannot be parsed: " + err.Error()
+		return "is not a valid certificate request"
 	}
 	if err := csr.CheckSignature(); err != nil {
 		return "has a bad signature"
 	}
-	names := append([]string{csr.Subject.CommonName}, csr.DNSNames...)
+	if !validHostname(domain) {
+		return "" // the domain's own problem is reported under domain
+	}
+	names := nonEmpty(append([]string{csr.Subject.CommonName}, csr.DNSNames...))
 	if !contains(names, domain) {
-		return fmt.Sprintf("names %s, not the domain %s", strings.Join(nonEmpty(names), ", "), domain)
+		return fmt.Sprintf("names %s, not the domain %s", strings.Join(names, ", "), domain)
 	}
 	return ""
 }
 
+// nonEmpty drops empty and repeated names, keeping the first order.
 func nonEmpty(xs []string) []string {
 	var out []string
 	for _, x := range xs {
-		if x != "" {
+		if x != "" && !contains(out, x) {
 			out = append(out, x)
 		}
 	}
@@ -619,7 +709,7 @@ func (c *Config) validateMagicTransit(p *Problems) {
 		f := fmt.Sprintf("cloudflare.magicTransit.prefixes[%d]", i)
 		switch {
 		case !ok:
-			p.add(f, s, "is not a network prefix", "a CIDR such as 198.51.100.0/24")
+			badPrefix(p, f, s, "198.51.100.0/24")
 		case pfx.Addr().Is4() && (pfx.Bits() > 24 || pfx.Addr().IsPrivate()):
 			p.add(f, s, "cannot be announced by Magic Transit", "a public IPv4 prefix of /24 or wider")
 		}
@@ -641,8 +731,7 @@ func (c *Config) validateMagicTransit(p *Problems) {
 			p.add(f+".kind", t.Kind, "is not a tunnel kind", "gre, ipsec")
 		}
 		for _, e := range []struct{ field, value string }{{"customerEndpoint", t.CustomerEndpoint}, {"cloudflareEndpoint", t.CloudflareEndpoint}} {
-			ip, err := netip.ParseAddr(e.value)
-			if err != nil || !ip.Is4() || ip.IsPrivate() {
+			if !isPublicIPv4(e.value) {
 				p.add(f+"."+e.field, e.value, "is not a public IPv4 address", "a public IPv4 address")
 			}
 		}
@@ -719,7 +808,9 @@ func (c *Config) validateBreakGlass(p *Problems, now time.Time) {
 	} else if t.After(now.Add(time.Hour)) {
 		p.add("breakGlass.grantedAt", bg.GrantedAt, "is in the future", "the time the grant starts, no later than now")
 	}
-	if bg.Hours < 1 || bg.Hours > 24 {
+	if bg.Hours == 0 {
+		p.add("breakGlass.hours", "", "is required (IAM-3: break-glass access expires within 24 hours)", "1 to 24")
+	} else if bg.Hours < 1 || bg.Hours > 24 {
 		p.add("breakGlass.hours", fmt.Sprint(bg.Hours), "is out of range (IAM-3: break-glass access expires within 24 hours)", "1 to 24")
 	}
 	if c.Environment == NonProduction {
@@ -741,10 +832,25 @@ func (c *Config) validateEnvironment(p *Problems) {
 			p.add("maskedSource", c.MaskedSource, "is not an S3 location", "s3://<bucket>/<prefix> of a masked copy")
 			break
 		}
-		if !strings.Contains(c.MaskedSource, "masked") {
-			p.add("maskedSource", c.MaskedSource, "does not name a masked copy (DAT-1: non-production restores only masked data)", "a location whose bucket or prefix says masked, such as s3://acme-masked/odoo/")
+		tokens := strings.FieldsFunc(strings.TrimPrefix(c.MaskedSource, "s3://"), func(r rune) bool {
+			return r == '/' || r == '.' || r == '-' || r == '_'
+		})
+		switch {
+		case containsAny(tokens, "prod", "production", "unmasked", "raw"):
+			p.add("maskedSource", c.MaskedSource, "names production or unmasked data (DAT-1: non-production never reads production data)", "a masked copy, such as s3://acme-masked-exports/odoo/")
+		case !contains(tokens, "masked"):
+			p.add("maskedSource", c.MaskedSource, "does not name a masked copy (DAT-1: non-production restores only masked data)", "a location with a bucket or prefix word masked, such as s3://acme-masked-exports/odoo/")
 		}
 	}
+}
+
+func containsAny(xs []string, ys ...string) bool {
+	for _, y := range ys {
+		if contains(xs, y) {
+			return true
+		}
+	}
+	return false
 }
 
 func contains(xs []string, x string) bool {

@@ -174,8 +174,20 @@ func DefaultBackupRegion(c Cloud, primary string) (Region, error) {
 	return regionIndex[c][name], nil
 }
 
+// BackupRegionError says why a region cannot hold a primary region's backup copies.
+type BackupRegionError struct {
+	Backup  string   // the refused region
+	Reason  string   // what is wrong, without the region's name
+	Allowed []string // the regions that would do; ["none"] when there is none
+}
+
+func (e *BackupRegionError) Error() string {
+	return fmt.Sprintf("%q %s; allowed: %s", e.Backup, e.Reason, strings.Join(e.Allowed, ", "))
+}
+
 // CheckBackupRegion reports whether backup may hold the backup copies of primary:
-// both known, different, in the same jurisdiction and partition (RES-3).
+// both known, different, in the same jurisdiction and partition (RES-3). A refusal
+// of backup is a *BackupRegionError; an unusable primary is a plain error.
 func CheckBackupRegion(c Cloud, primary, backup string) error {
 	p, ok := Lookup(c, primary)
 	if !ok {
@@ -185,18 +197,49 @@ func CheckBackupRegion(c Cloud, primary, backup string) error {
 	if !ok {
 		return fmt.Errorf("%s region %q lies in no supported jurisdiction", c, primary)
 	}
+	refuse := func(format string, args ...any) error {
+		return &BackupRegionError{Backup: backup, Reason: fmt.Sprintf(format, args...), Allowed: backupCandidates(p, j)}
+	}
 	b, ok := Lookup(c, backup)
 	switch {
 	case !ok:
-		return fmt.Errorf("unknown %s region %q; allowed: %s", c, backup, strings.Join(backupCandidates(p, j), ", "))
+		return refuse("is not a known %s region", c)
 	case b.Name == p.Name:
-		return fmt.Errorf("%q is the primary region; backups need a second region; allowed: %s", backup, strings.Join(backupCandidates(p, j), ", "))
+		return refuse("is the primary region; backups need a second region")
 	case !b.In(j):
-		return fmt.Errorf("%q (%s, %s) is outside jurisdiction %s; allowed: %s", backup, b.City, b.Country, j, strings.Join(backupCandidates(p, j), ", "))
+		return refuse("(%s, %s) is outside jurisdiction %s", b.City, b.Country, j)
 	case b.Partition != p.Partition:
-		return fmt.Errorf("%q is in partition %s, the primary region in %s; allowed: %s", backup, b.Partition, p.Partition, strings.Join(backupCandidates(p, j), ", "))
+		return refuse("is in partition %s, the primary region in %s", b.Partition, p.Partition)
 	}
 	return nil
+}
+
+// PairedRegions lists the regions of cloud c in jurisdiction j that have a default
+// backup region: the primary regions a stack of j can use.
+func PairedRegions(c Cloud, j Jurisdiction) []string {
+	var out []string
+	for _, r := range Regions(c, j) {
+		if _, ok := backupPairs[c][r.Name]; ok {
+			out = append(out, r.Name)
+		}
+	}
+	return out
+}
+
+// KnownCountry reports whether cc is a country the model knows: a country of some
+// region, or an EU member state.
+func KnownCountry(cc string) bool {
+	if euMembers[cc] || cc == "US" || cc == "CA" {
+		return true
+	}
+	for _, rs := range regionTable {
+		for _, r := range rs {
+			if r.Country == cc {
+				return true
+			}
+		}
+	}
+	return false
 }
 
 func backupCandidates(p Region, j Jurisdiction) []string {

@@ -362,7 +362,7 @@ func TestRES3_CheckBackupRegionMessages(t *testing.T) {
 		{"same as primary, ca", GCP, "northamerica-northeast1", "northamerica-northeast1",
 			`"northamerica-northeast1" is the primary region; backups need a second region; allowed: northamerica-northeast2`},
 		{"unknown backup", AWS, "eu-west-1", "eu-west-7",
-			`unknown aws region "eu-west-7"; allowed: ` + euAWS},
+			`"eu-west-7" is not a known aws region; allowed: ` + euAWS},
 		{"unknown primary", AWS, "eu-west-7", "eu-west-1", `unknown aws region "eu-west-7"`},
 		{"primary outside", AWS, "eu-west-2", "eu-west-1", `aws region "eu-west-2" lies in no supported jurisdiction`},
 		{"other partition: commercial to gov", AWS, "us-east-1", "us-gov-west-1",

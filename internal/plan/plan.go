@@ -14,6 +14,7 @@ import (
 	"sync"
 
 	"github.com/pulumi/pulumi/sdk/v3/go/common/resource"
+	"github.com/pulumi/pulumi/sdk/v3/go/common/resource/plugin"
 	"github.com/pulumi/pulumi/sdk/v3/go/pulumi"
 )
 
@@ -55,6 +56,9 @@ type State struct {
 	Protect        bool           `json:"protect,omitempty"`
 	RetainOnDelete bool           `json:"retainOnDelete,omitempty"`
 	Dependencies   []string       `json:"dependencies,omitempty"`
+	// PropertyDependencies names, per input, the resources its value came from: how a
+	// reader resolves an input that a real preview would show as unknown.
+	PropertyDependencies map[string][]string `json:"propertyDependencies,omitempty"`
 }
 
 // Name is the logical name, the last part of the URN.
@@ -66,14 +70,28 @@ func (s State) Name() string {
 }
 
 // Run executes program as stack of project under the mocks and returns its plan.
-// The program's error, or a registration error, is returned as is.
+// The program's error, or a registration error, is returned as is, together with
+// the plan of whatever was registered before it.
 func Run(project, stack string, program pulumi.RunFunc) (*Plan, error) {
+	return RunWith(project, stack, program, Options{})
+}
+
+// Options tune a run.
+type Options struct {
+	// FirstPreview plans as `pulumi preview` of a new stack sees it: the program runs
+	// as a dry run and no resource exists yet, so every value a provider would compute
+	// (ids, ARNs, endpoints) is unknown and prints as Unknown.
+	FirstPreview bool
+}
+
+// RunWith is Run with options.
+func RunWith(project, stack string, program pulumi.RunFunc, opts Options) (*Plan, error) {
 	m := newMocks(project, stack)
-	err := pulumi.RunErr(program, pulumi.WithMocks(project, stack, m))
-	if err != nil {
-		return nil, err
-	}
-	return m.plan(), nil
+	m.firstPreview = opts.FirstPreview
+	err := pulumi.RunErr(program, pulumi.WithMocks(project, stack, m), func(info *pulumi.RunInfo) {
+		info.DryRun = opts.FirstPreview
+	})
+	return m.plan(), err
 }
 
 // JSON renders the plan with two-space indentation and a final newline; the same
@@ -151,6 +169,8 @@ func ProviderURN(ref string) string {
 type mocks struct {
 	project, stack string
 
+	firstPreview bool
+
 	mu        sync.Mutex
 	byMockURN map[string]string // the mock monitor's URN -> the engine's URN
 	regions   map[string]string // provider engine URN -> region
@@ -202,11 +222,15 @@ func (m *mocks) NewResource(args pulumi.MockResourceArgs) (string, resource.Prop
 	var parentMock string
 	var protect, retain bool
 	var deps []string
+	propDeps := map[string][]string{}
 	if rpc != nil {
 		parentMock = rpc.GetParent()
 		protect = rpc.GetProtect()
 		retain = rpc.GetRetainOnDelete()
 		deps = rpc.GetDependencies()
+		for k, v := range rpc.GetPropertyDependencies() {
+			propDeps[k] = v.GetUrns()
+		}
 	}
 
 	m.mu.Lock()
@@ -222,7 +246,7 @@ func (m *mocks) NewResource(args pulumi.MockResourceArgs) (string, resource.Prop
 	m.byMockURN[m.mockURN(parentMock, args.TypeToken, args.Name)] = urn
 
 	id := ""
-	if args.Custom {
+	if args.Custom && !m.firstPreview {
 		sum := sha256.Sum256([]byte(urn))
 		id = args.Name + "-" + hex.EncodeToString(sum[:4])
 	}
@@ -234,13 +258,26 @@ func (m *mocks) NewResource(args pulumi.MockResourceArgs) (string, resource.Prop
 		}
 	}
 
-	var mapped []string
-	for _, d := range deps {
-		if e, ok := m.byMockURN[d]; ok {
-			mapped = append(mapped, e)
+	mapped := m.translateURNs(deps)
+	var byInput map[string][]string
+	for k, urns := range propDeps {
+		if t := m.translateURNs(urns); len(t) > 0 {
+			if byInput == nil {
+				byInput = map[string][]string{}
+			}
+			byInput[k] = t
 		}
 	}
-	sort.Strings(mapped)
+
+	inputs := args.Inputs
+	if rpc != nil {
+		// The SDK's mock monitor drops unknown inputs; read them from the request.
+		if full, err := plugin.UnmarshalProperties(rpc.GetObject(), plugin.MarshalOptions{
+			KeepUnknowns: true, KeepSecrets: true, KeepResources: true, KeepOutputValues: true,
+		}); err == nil {
+			inputs = full
+		}
+	}
 
 	m.states = append(m.states, State{
 		URN:            urn,
@@ -248,13 +285,36 @@ func (m *mocks) NewResource(args pulumi.MockResourceArgs) (string, resource.Prop
 		Custom:         args.Custom,
 		Parent:         parent,
 		Provider:       provider,
-		Inputs:         m.plain(args.Inputs),
+		Inputs:         m.plain(inputs),
 		Protect:        protect,
 		RetainOnDelete: retain,
 		Dependencies:   mapped,
+
+		PropertyDependencies: byInput,
 	})
 
 	return id, m.outputs(args, urn, id, ProviderURN(provider)), nil
+}
+
+// translateURNs maps mock URNs to the engine's, sorted and without repeats.
+func (m *mocks) translateURNs(urns []string) []string {
+	var out []string
+	for _, u := range urns {
+		if e, ok := m.byMockURN[u]; ok && (len(out) == 0 || !contains(out, e)) {
+			out = append(out, e)
+		}
+	}
+	sort.Strings(out)
+	return out
+}
+
+func contains(xs []string, x string) bool {
+	for _, y := range xs {
+		if y == x {
+			return true
+		}
+	}
+	return false
 }
 
 // translateRef turns a mock provider reference "<mock urn>::<id>" into the engine's.
@@ -276,7 +336,7 @@ func (m *mocks) translateRef(ref string) string {
 // identifiers a real provider would return.
 func (m *mocks) outputs(args pulumi.MockResourceArgs, urn, id, providerURN string) resource.PropertyMap {
 	out := args.Inputs.Copy()
-	if !args.Custom {
+	if !args.Custom || m.firstPreview {
 		return out
 	}
 	set := func(k, v string) {
@@ -311,9 +371,6 @@ func (m *mocks) outputs(args pulumi.MockResourceArgs, urn, id, providerURN strin
 	case "cloudflare":
 		set("name", args.Name)
 		set("hostname", args.Name)
-	}
-	if strings.HasPrefix(args.TypeToken, "pulumi:providers:") {
-		return out
 	}
 	return out
 }

@@ -65,3 +65,14 @@ func TestRunIsByteIdentical(t *testing.T) {
 		require.Equal(t, string(first), string(b))
 	}
 }
+
+func TestFirstPreviewLeavesComputedValuesUnknown(t *testing.T) {
+	p, err := plan.RunWith("odoo-hosting", "acme-eu", program, plan.Options{FirstPreview: true})
+	require.NoError(t, err)
+	alias, ok := p.Get("aws:kms/alias:Alias", "acme-data")
+	require.True(t, ok)
+	require.Equal(t, plan.Unknown, alias.Inputs["targetKeyId"])
+	key, _ := p.Get("aws:kms/key:Key", "acme-data")
+	require.Equal(t, true, key.Inputs["enableKeyRotation"], "inputs the program sets stay known")
+	require.Equal(t, []string{key.URN}, alias.PropertyDependencies["targetKeyId"])
+}

@@ -36,6 +36,8 @@ type state struct {
 	Protect        *bool          `json:"protect"`
 	RetainOnDelete *bool          `json:"retainOnDelete"`
 	Delete         bool           `json:"delete"`
+	// PropertyDependencies: the URNs each top-level input came from.
+	PropertyDependencies map[string][]string `json:"propertyDependencies"`
 }
 
 type doc struct {
@@ -160,6 +162,7 @@ func convert(s state, where string) (policies.Resource, error) {
 		URN: s.URN, Type: s.Type, Custom: custom, Parent: s.Parent,
 		Provider: ProviderURN(s.Provider), Inputs: normalise(s.Inputs).(map[string]any),
 		Protect: s.Protect, RetainOnDelete: s.RetainOnDelete,
+		PropertyDependencies: deps(s.PropertyDependencies),
 	}, nil
 }
 
@@ -220,4 +223,19 @@ func normalise(v any) any {
 		return x
 	}
 	return v
+}
+
+// deps keeps the non-empty dependency lists; nil when there are none.
+func deps(in map[string][]string) map[string][]string {
+	var out map[string][]string
+	for k, urns := range in {
+		if len(urns) == 0 {
+			continue
+		}
+		if out == nil {
+			out = make(map[string][]string, len(in))
+		}
+		out[k] = urns
+	}
+	return out
 }

@@ -12,13 +12,14 @@ const preview = `{"steps":[
  {"op":"create","urn":"urn:pulumi:acme::odoo-hosting::pulumi:pulumi:Stack::odoo-hosting-acme","newState":{"type":"pulumi:pulumi:Stack","urn":"urn:pulumi:acme::odoo-hosting::pulumi:pulumi:Stack::odoo-hosting-acme","custom":false}},
  {"op":"create","urn":"urn:pulumi:acme::odoo-hosting::pulumi:providers:aws::primary","newState":{"type":"pulumi:providers:aws","urn":"urn:pulumi:acme::odoo-hosting::pulumi:providers:aws::primary","custom":true,"inputs":{"region":"eu-west-1"}}},
  {"op":"create","urn":"urn:pulumi:acme::odoo-hosting::aws:s3/bucketV2:BucketV2::b","provider":"urn:pulumi:acme::odoo-hosting::pulumi:providers:aws::primary::04da6b54-80e4-46f7-96ec-b56ff0331ba9",
-  "newState":{"type":"aws:s3/bucketV2:BucketV2","urn":"urn:pulumi:acme::odoo-hosting::aws:s3/bucketV2:BucketV2::b","custom":true,"provider":"urn:pulumi:acme::odoo-hosting::pulumi:providers:aws::primary::04da6b54-80e4-46f7-96ec-b56ff0331ba9","inputs":{"n":3,"pw":{"4dabf18193072939515e22adb298388d":"1b47061264138c4ac30d75fd1eb44270","plaintext":"\"x\""}},"protect":true,"retainOnDelete":true}},
+  "newState":{"type":"aws:s3/bucketV2:BucketV2","urn":"urn:pulumi:acme::odoo-hosting::aws:s3/bucketV2:BucketV2::b","custom":true,"provider":"urn:pulumi:acme::odoo-hosting::pulumi:providers:aws::primary::04da6b54-80e4-46f7-96ec-b56ff0331ba9","inputs":{"n":3,"pw":{"4dabf18193072939515e22adb298388d":"1b47061264138c4ac30d75fd1eb44270","plaintext":"\"x\""},"kmsKeyId":"04da6b54-80e4-46f7-96ec-b56ff0331ba9"},"protect":true,"retainOnDelete":true,"propertyDependencies":{"kmsKeyId":["urn:pulumi:acme::odoo-hosting::aws:kms/key:Key::k"],"n":[]}}},
  {"op":"delete","urn":"urn:pulumi:acme::odoo-hosting::aws:s3/bucketV2:BucketV2::gone","oldState":{"type":"aws:s3/bucketV2:BucketV2","urn":"urn:pulumi:acme::odoo-hosting::aws:s3/bucketV2:BucketV2::gone"}}
 ],"changeSummary":{"create":3}}`
 
 const export = `{"version":3,"deployment":{"manifest":{},"resources":[
  {"urn":"urn:pulumi:acme::odoo-hosting::pulumi:providers:aws::default_6_83_0","custom":true,"type":"pulumi:providers:aws","inputs":{"region":"eu-west-1"}},
- {"urn":"urn:pulumi:acme::odoo-hosting::aws:kms/key:Key::k","custom":true,"type":"aws:kms/key:Key","provider":"urn:pulumi:acme::odoo-hosting::pulumi:providers:aws::default_6_83_0::abc","inputs":{"enableKeyRotation":true},"protect":true}
+ {"urn":"urn:pulumi:acme::odoo-hosting::aws:kms/key:Key::k","custom":true,"type":"aws:kms/key:Key","provider":"urn:pulumi:acme::odoo-hosting::pulumi:providers:aws::default_6_83_0::abc","inputs":{"enableKeyRotation":true},"protect":true},
+ {"urn":"urn:pulumi:acme::odoo-hosting::aws:s3/bucketV2:BucketV2::b","custom":true,"type":"aws:s3/bucketV2:BucketV2","inputs":{"bucket":"b"},"propertyDependencies":{"bucket":["urn:pulumi:acme::odoo-hosting::aws:kms/key:Key::k"]}}
 ]}}`
 
 func TestReadPreview(t *testing.T) {
@@ -36,6 +37,12 @@ func TestReadPreview(t *testing.T) {
 	if b.Inputs["n"] != 3.0 || b.Inputs["pw"] != policies.Secret || b.Protect == nil || !*b.Protect {
 		t.Errorf("inputs %#v", b.Inputs)
 	}
+	if d := b.PropertyDependencies; len(d) != 1 || len(d["kmsKeyId"]) != 1 || d["kmsKeyId"][0] != "urn:pulumi:acme::odoo-hosting::aws:kms/key:Key::k" {
+		t.Errorf("propertyDependencies %#v", d)
+	}
+	if rs[1].PropertyDependencies != nil {
+		t.Errorf("provider propertyDependencies %#v", rs[1].PropertyDependencies)
+	}
 }
 
 func TestReadExport(t *testing.T) {
@@ -43,8 +50,11 @@ func TestReadExport(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if f != input.Export || len(rs) != 2 || rs[1].Provider != "urn:pulumi:acme::odoo-hosting::pulumi:providers:aws::default_6_83_0" {
+	if f != input.Export || len(rs) != 3 || rs[1].Provider != "urn:pulumi:acme::odoo-hosting::pulumi:providers:aws::default_6_83_0" {
 		t.Fatalf("%s %#v", f, rs)
+	}
+	if d := rs[2].PropertyDependencies["bucket"]; len(d) != 1 || d[0] != "urn:pulumi:acme::odoo-hosting::aws:kms/key:Key::k" {
+		t.Errorf("propertyDependencies %#v", rs[2].PropertyDependencies)
 	}
 }
 

@@ -175,6 +175,7 @@ func Convert(in []policyx.AnalyzerResource) []policies.Resource {
 		out = append(out, policies.Resource{
 			URN: r.URN, Type: r.Type, Custom: custom(r.Type), Parent: r.Parent,
 			Provider: r.Provider.URN, Inputs: toMap(r.Properties), Protect: &protect,
+			PropertyDependencies: propertyDeps(r.PropertyDependencies),
 		})
 		seen[r.URN] = true
 	}
@@ -189,6 +190,21 @@ func Convert(in []policyx.AnalyzerResource) []policies.Resource {
 	}
 	sort.Slice(extra, func(i, j int) bool { return extra[i].URN < extra[j].URN })
 	return append(out, extra...)
+}
+
+// propertyDeps keeps the non-empty dependency lists; nil when there are none.
+func propertyDeps(in map[string][]string) map[string][]string {
+	var out map[string][]string
+	for k, urns := range in {
+		if len(urns) == 0 {
+			continue
+		}
+		if out == nil {
+			out = make(map[string][]string, len(in))
+		}
+		out[k] = append([]string(nil), urns...)
+	}
+	return out
 }
 
 func custom(t string) bool {

@@ -122,6 +122,13 @@ func TestAnalyzerOverGRPC(t *testing.T) {
 			Options:    &pulumirpc.AnalyzerResourceOptions{Protect: true}},
 		{Type: "aws:s3/bucketV2:BucketV2", Urn: stack + "aws:s3/bucketV2:BucketV2::b", Name: "b", Provider: later, Parent: rootURN,
 			Properties: props(t, resource.PropertyMap{"bucket": unknown})},
+		// Unknown key ids: one resolved through its property dependencies (the key
+		// k, in the volume's region), one without dependencies (ENC-3 blocks it).
+		{Type: "aws:ebs/volume:Volume", Urn: stack + "aws:ebs/volume:Volume::resolved", Name: "resolved", Provider: us, Parent: rootURN,
+			Properties:           props(t, resource.PropertyMap{"encrypted": resource.NewBoolProperty(true), "kmsKeyId": unknown}),
+			PropertyDependencies: map[string]*pulumirpc.AnalyzerPropertyDependencies{"kmsKeyId": {Urns: []string{stack + "aws:kms/key:Key::k"}}}},
+		{Type: "aws:ebs/volume:Volume", Urn: stack + "aws:ebs/volume:Volume::unresolved", Name: "unresolved", Provider: us, Parent: rootURN,
+			Properties: props(t, resource.PropertyMap{"encrypted": resource.NewBoolProperty(true), "kmsKeyId": unknown})},
 	}})
 	if err != nil {
 		t.Fatal(err)
@@ -139,6 +146,9 @@ func TestAnalyzerOverGRPC(t *testing.T) {
 		if d.PolicyName == "RES-2" && strings.Contains(d.Urn, "BucketV2") && !strings.Contains(d.Message, "unknown at preview") {
 			t.Errorf("RES-2 for the bucket should say its region is unknown: %s", d.Message)
 		}
+	}
+	if got["ENC-3 "+stack+"aws:ebs/volume:Volume::unresolved"] != "MANDATORY" || got["ENC-3 "+stack+"aws:ebs/volume:Volume::resolved"] != "" {
+		t.Errorf("ENC-3 should resolve the unknown key through propertyDependencies only where they name it; got %v", got)
 	}
 	fmt.Fprintf(os.Stderr, "%d diagnostics\n", len(resp.Diagnostics))
 }

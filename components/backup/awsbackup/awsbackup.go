@@ -1,6 +1,22 @@
 // Package awsbackup builds a customer's backups on AWS from a backup.Spec: an S3
 // bucket of backup files in the primary region replicated to a bucket in the backup
 // region, and an AWS Backup plan whose vaults in both regions are locked.
+//
+// Immutability under GFS (BAK-2, BAK-3). Without GFS every copy is kept
+// RetentionDays and the buckets' default Object Lock retention (COMPLIANCE) is
+// RetentionDays. With GFS the classes are kept 7 (daily), 28 (weekly) and 93
+// (monthly) days, and a bucket has one default retention only: it is the shortest
+// class, 7 days. The writer of the backup files (the off-site backup job, outside
+// this program) uploads weekly and monthly copies under "weekly/" and "monthly/"
+// with a per-object retention (x-amz-object-lock-mode COMPLIANCE and
+// x-amz-object-lock-retain-until-date) of 28 and 93 days, which overrides the
+// default; the lifecycle expires each prefix after its class. AWS Backup vault
+// locks need no such help: each recovery point is locked for its own lifecycle
+// (the rule's deleteAfter), so the vault lock minimum is the shortest class.
+//
+// Tiers without a database (odoo-sh, on-premise; BAK-4): the backups are the
+// objects of the primary bucket, so the AWS Backup selection protects that
+// (versioned) bucket and the restore testing plan restore-tests it (type S3).
 package awsbackup
 
 import (
@@ -30,8 +46,19 @@ const (
 // ResourceArns; its value is the component's name.
 const SelectionTagKey = "odoo-hosting:backup"
 
+// Managed policies AWS Backup needs to back up and restore S3 buckets; attached to
+// the service role when the primary bucket is protected (odoo-sh, on-premise).
+const (
+	S3BackupServicePolicyArn  = "arn:aws:iam::aws:policy/AWSBackupServiceRolePolicyForS3Backup"
+	S3RestoreServicePolicyArn = "arn:aws:iam::aws:policy/AWSBackupServiceRolePolicyForS3Restore"
+)
+
 // restoreTypes maps the cloud-neutral restore targets to AWS Backup resource types.
-var restoreTypes = map[string]string{"database": "RDS", "filestore": "EFS"}
+var restoreTypes = map[string]string{
+	concept.RestoreDatabase:    "RDS",
+	concept.RestoreFilestore:   "EFS",
+	concept.RestoreObjectStore: "S3",
+}
 
 // Args are the inputs of New.
 type Args struct {
@@ -46,7 +73,8 @@ type Args struct {
 	// BackupKeyArn is the backup-purpose KMS key of the backup region (ENC-5). Required.
 	BackupKeyArn pulumi.StringInput
 	// ResourceArns are what AWS Backup protects (the RDS instance, the EFS file
-	// system); may be empty. Resources tagged SelectionTagKey=<name> are protected too.
+	// system); may be empty. Resources tagged SelectionTagKey=<name> are protected too,
+	// and on odoo-sh and on-premise the primary bucket of backup files (BAK-4).
 	ResourceArns pulumi.StringArrayInput
 }
 
@@ -167,18 +195,32 @@ func New(ctx *pulumi.Context, name string, args Args, opts ...pulumi.ResourceOpt
 	if err != nil {
 		return nil, err
 	}
-	for suffix, arn := range map[string]string{"backup": BackupServicePolicyArn, "restore": RestoreServicePolicyArn} {
+	policyArns := map[string]string{"backup": BackupServicePolicyArn, "restore": RestoreServicePolicyArn}
+	protectBucket := concept.ProtectsObjectStore(spec)
+	if protectBucket {
+		policyArns["s3-backup"] = S3BackupServicePolicyArn
+		policyArns["s3-restore"] = S3RestoreServicePolicyArn
+	}
+	for suffix, arn := range policyArns {
 		if _, err := iam.NewRolePolicyAttachment(ctx, name+"-"+suffix, &iam.RolePolicyAttachmentArgs{
 			Role: role.Name, PolicyArn: pulumi.String(arn),
 		}, inPrimary...); err != nil {
 			return nil, err
 		}
 	}
+	// BAK-4: without a database the backups are the primary bucket's objects, so
+	// AWS Backup protects the (versioned) bucket itself.
+	selected := resourceArns
+	if protectBucket {
+		selected = pulumi.All(resourceArns.ToStringArrayOutput(), primary.bucket.Arn).ApplyT(func(v []any) []string {
+			return append(append([]string{}, v[0].([]string)...), v[1].(string))
+		}).(pulumi.StringArrayOutput)
+	}
 	if _, err := backup.NewSelection(ctx, name, &backup.SelectionArgs{
 		Name:       pulumi.String(name),
 		PlanId:     bplan.ID().ToStringOutput(),
 		IamRoleArn: role.Arn,
-		Resources:  resourceArns,
+		Resources:  selected,
 		SelectionTags: backup.SelectionSelectionTagArray{backup.SelectionSelectionTagArgs{
 			Type: pulumi.String("STRINGEQUALS"), Key: pulumi.String(SelectionTagKey), Value: pulumi.String(name),
 		}},
@@ -204,11 +246,17 @@ func New(ctx *pulumi.Context, name string, args Args, opts ...pulumi.ResourceOpt
 		return nil, err
 	}
 	for _, target := range concept.RestoreTargets(spec) {
+		// Every protected resource of the type, or, for the object store, exactly
+		// the primary bucket of backup files.
+		var protected pulumi.StringArrayInput = pulumi.StringArray{pulumi.String("*")}
+		if target == concept.RestoreObjectStore {
+			protected = pulumi.StringArray{primary.bucket.Arn}
+		}
 		if _, err := backup.NewRestoreTestingSelection(ctx, name+"-"+target, &backup.RestoreTestingSelectionArgs{
 			Name:                   pulumi.String(underscore(name) + "_" + target),
 			RestoreTestingPlanName: rtp.Name,
 			ProtectedResourceType:  pulumi.String(restoreTypes[target]),
-			ProtectedResourceArns:  pulumi.StringArray{pulumi.String("*")},
+			ProtectedResourceArns:  protected,
 			IamRoleArn:             role.Arn,
 			ValidationWindowHours:  pulumi.Int(4),
 		}, inPrimary...); err != nil {
@@ -264,7 +312,9 @@ type bucket struct {
 
 // newBucket builds an S3 bucket of backup files: object lock in compliance mode for
 // the retention, versioned, SSE-KMS with the region's key, private, TLS only, and
-// expiring within the lifecycle (ENC-1, ENC-2, ENC-5, BAK-3, BAK-5, BAK-6).
+// expiring within the lifecycle (ENC-1, ENC-2, ENC-5, BAK-3, BAK-5, BAK-6). The
+// default retention is the shortest keep period: RetentionDays, or 7 days under GFS,
+// where the writer locks weekly and monthly copies per object (see the package doc).
 func newBucket(ctx *pulumi.Context, name, physical string, keyArn pulumi.StringInput, life concept.Expiry, tags pulumi.StringMap,
 	opts, keep []pulumi.ResourceOption) (*bucket, error) {
 	b, err := s3.NewBucketV2(ctx, name, &s3.BucketV2Args{

@@ -291,6 +291,38 @@ func TestBAK3_ObjectLockComplianceAndVaultLock(t *testing.T) {
 	}
 }
 
+// BAK-2, BAK-3 under GFS: the buckets' default Object Lock retention is the
+// shortest class (7 days; the writer locks weekly and monthly copies per object),
+// each prefix expires after its class, and the vault locks span 7 to 93 days.
+func TestBAK3_GFSLockIsShortestClass(t *testing.T) {
+	s := spec(backup.Cloud)
+	s.GFS = true
+	p, _, err := run(t, s)
+	require.NoError(t, err)
+	for _, b := range p.ByType("aws:s3/bucketV2:BucketV2") {
+		lk, _ := p.Get("aws:s3/bucketObjectLockConfigurationV2:BucketObjectLockConfigurationV2", b.Name())
+		require.Equal(t, map[string]any{"mode": "COMPLIANCE", "days": 7.0}, m(m(lk.Inputs["rule"])["defaultRetention"]), b.Name())
+		lc, _ := p.Get("aws:s3/bucketLifecycleConfigurationV2:BucketLifecycleConfigurationV2", b.Name())
+		exp := map[string]float64{}
+		for _, r := range l(lc.Inputs["rules"]) {
+			if d, ok := m(m(r)["expiration"])["days"]; ok && d != nil {
+				exp[m(m(r)["filter"])["prefix"].(string)] = d.(float64)
+			}
+		}
+		require.Equal(t, map[string]float64{"hourly/": 7, "daily/": 7, "weekly/": 28, "monthly/": 93}, exp, b.Name())
+	}
+	for _, lk := range p.ByType("aws:backup/vaultLockConfiguration:VaultLockConfiguration") {
+		require.Equal(t, 7.0, lk.Inputs["minRetentionDays"])
+		require.Equal(t, 94.0, lk.Inputs["maxRetentionDays"])
+	}
+	keep := map[string]float64{}
+	bp, _ := p.Get("aws:backup/plan:Plan", "acme-backup")
+	for _, r := range l(bp.Inputs["rules"]) {
+		keep[m(r)["ruleName"].(string)] = m(m(r)["lifecycle"])["deleteAfter"].(float64)
+	}
+	require.Equal(t, map[string]float64{"hourly": 7, "daily": 7, "weekly": 28, "monthly": 93}, keep)
+}
+
 func TestBAK5_LifecycleNeverPast365(t *testing.T) {
 	s := spec(backup.Cloud)
 	s.RetentionDays = 365
@@ -321,7 +353,88 @@ func TestBAK4_RestoreTestingPlanAndSelections(t *testing.T) {
 	p, _, err = run(t, spec(backup.OdooSH))
 	require.NoError(t, err)
 	require.Len(t, p.ByType("aws:backup/restoreTestingPlan:RestoreTestingPlan"), 1)
-	require.Empty(t, p.ByType("aws:backup/restoreTestingSelection:RestoreTestingSelection"))
+	// Changed with BAK-4 for tiers without a database: odoo-sh restore-tests its
+	// primary bucket instead of selecting nothing.
+	sels := p.ByType("aws:backup/restoreTestingSelection:RestoreTestingSelection")
+	require.Len(t, sels, 1)
+	require.Equal(t, "S3", sels[0].Inputs["protectedResourceType"])
+}
+
+// primaryBucketArn is the (mock) ARN of the primary bucket of backup files.
+func primaryBucketArn(t *testing.T, p *plan.Plan) string {
+	t.Helper()
+	b, ok := p.Get("aws:s3/bucketV2:BucketV2", "acme-backup-primary")
+	require.True(t, ok)
+	sel, ok := p.Get("aws:backup/restoreTestingSelection:RestoreTestingSelection", "acme-backup-objectstore")
+	require.True(t, ok, "odoo-sh and on-premise restore-test the primary bucket")
+	arns := l(sel.Inputs["protectedResourceArns"])
+	require.Len(t, arns, 1)
+	arn := arns[0].(string)
+	require.Regexp(t, `^arn:aws:s3:eu-west-1:111111111111:bucketv2/acme-backup-primary-[0-9a-f]{8}$`, arn, b.URN)
+	return arn
+}
+
+// BAK-4: on odoo-sh the stack has no RDS or EFS; the backups are the objects of the
+// primary bucket, so AWS Backup protects that bucket and the restore testing plan
+// selects it (protectedResourceType S3), with the S3 managed policies on the role.
+func TestBAK4_OdooSHProtectsAndRestoreTestsPrimaryBucket(t *testing.T) {
+	p, _, err := run(t, spec(backup.OdooSH))
+	require.NoError(t, err)
+	arn := primaryBucketArn(t, p)
+
+	bp, ok := p.Get("aws:backup/plan:Plan", "acme-backup")
+	require.True(t, ok, "the AWS Backup plan exists on odoo-sh")
+	require.NotEmpty(t, l(bp.Inputs["rules"]))
+
+	sel, ok := p.Get("aws:backup/selection:Selection", "acme-backup")
+	require.True(t, ok)
+	require.Equal(t, []any{"arn:aws:rds:eu-west-1:111111111111:db:acme", arn}, sel.Inputs["resources"])
+	require.Equal(t, []any{map[string]any{"type": "STRINGEQUALS", "key": "odoo-hosting:backup", "value": "acme-backup"}}, sel.Inputs["selectionTags"])
+
+	rts, _ := p.Get("aws:backup/restoreTestingSelection:RestoreTestingSelection", "acme-backup-objectstore")
+	require.Equal(t, "S3", rts.Inputs["protectedResourceType"])
+	require.Equal(t, "acme_backup_objectstore", rts.Inputs["name"])
+	require.Equal(t, "acme_backup_restore_test", rts.Inputs["restoreTestingPlanName"])
+	role, _ := p.Get("aws:iam/role:Role", "acme-backup-backup")
+	require.Regexp(t, `^arn:aws:iam:eu-west-1:111111111111:role/acme-backup-backup-[0-9a-f]{8}$`, rts.Inputs["iamRoleArn"], role.URN)
+
+	var policies []any
+	for _, a := range p.ByType("aws:iam/rolePolicyAttachment:RolePolicyAttachment") {
+		policies = append(policies, a.Inputs["policyArn"])
+	}
+	require.ElementsMatch(t, []any{awsbackup.BackupServicePolicyArn, awsbackup.RestoreServicePolicyArn,
+		awsbackup.S3BackupServicePolicyArn, awsbackup.S3RestoreServicePolicyArn}, policies)
+
+	// The protected bucket is versioned, which AWS Backup for S3 requires.
+	v, ok := p.Get("aws:s3/bucketVersioningV2:BucketVersioningV2", "acme-backup-primary")
+	require.True(t, ok)
+	require.Equal(t, "Enabled", m(v.Inputs["versioningConfiguration"])["status"])
+}
+
+// BAK-4: on-premise restore-tests the primary bucket the same way.
+func TestBAK4_OnPremiseRestoreTestsPrimaryBucket(t *testing.T) {
+	s := spec(backup.OnPremise)
+	s.RPOHours, s.RTOHours = 24, 8
+	p, _, err := run(t, s)
+	require.NoError(t, err)
+	arn := primaryBucketArn(t, p)
+	require.Len(t, p.ByType("aws:backup/plan:Plan"), 1)
+	require.Len(t, p.ByType("aws:backup/restoreTestingSelection:RestoreTestingSelection"), 1)
+	sel, _ := p.Get("aws:backup/selection:Selection", "acme-backup")
+	require.Contains(t, sel.Inputs["resources"], arn)
+}
+
+// BAK-4: cloud and enterprise restore-test the database and file store only; the
+// bucket of backup files is not added to their AWS Backup selection.
+func TestBAK4_CloudDoesNotProtectBackupBucket(t *testing.T) {
+	for _, tier := range []backup.Tier{backup.Cloud, backup.Enterprise} {
+		p, _, err := run(t, spec(tier))
+		require.NoError(t, err)
+		_, ok := p.Get("aws:backup/restoreTestingSelection:RestoreTestingSelection", "acme-backup-objectstore")
+		require.False(t, ok, tier)
+		sel, _ := p.Get("aws:backup/selection:Selection", "acme-backup")
+		require.Equal(t, []any{"arn:aws:rds:eu-west-1:111111111111:db:acme"}, sel.Inputs["resources"], tier)
+	}
 }
 
 func TestBackupSelectionProtectsResourceArnsAndTagged(t *testing.T) {

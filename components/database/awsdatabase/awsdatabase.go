@@ -132,8 +132,9 @@ func New(ctx *pulumi.Context, name string, args Args, opts ...pulumi.ResourceOpt
 		IamDatabaseAuthenticationEnabled: pulumi.Bool(true),
 		// DAT-2: a standby in a second zone on production cloud and enterprise.
 		MultiAz: pulumi.Bool(spec.MultiAZ),
-		// BAK-6: never lost by infrastructure code.
-		DeletionProtection:      pulumi.Bool(spec.Production),
+		// BAK-6: never lost by infrastructure code: the provider refuses to delete
+		// any database, production or not; Pulumi's protect is production-only.
+		DeletionProtection:      pulumi.Bool(true),
 		SkipFinalSnapshot:       pulumi.Bool(false),
 		FinalSnapshotIdentifier: pulumi.String(concept.FinalSnapshotName(name)),
 		DeleteAutomatedBackups:  pulumi.Bool(false),

@@ -177,6 +177,19 @@ func TestBAK6_ProductionProtectedAndFinalSnapshot(t *testing.T) {
 	require.Equal(t, false, db.Inputs["deleteAutomatedBackups"])
 }
 
+// BAK-6: deletion protection is on for every database; only Pulumi's protect
+// depends on the environment.
+func TestBAK6_NonProductionDeletionProtectedNotPulumiProtected(t *testing.T) {
+	p, _, err := run(t, database.Spec{Customer: "acme", Tier: database.Cloud})
+	require.NoError(t, err)
+	db := instance(t, p)
+	require.Equal(t, true, db.Inputs["deletionProtection"])
+	require.False(t, db.Protect)
+	require.True(t, db.RetainOnDelete)
+	require.Equal(t, false, db.Inputs["skipFinalSnapshot"])
+	require.Equal(t, "acme-db-final", db.Inputs["finalSnapshotIdentifier"])
+}
+
 func TestDAT2_MultiAZOnProductionCloudAndEnterprise(t *testing.T) {
 	for _, tier := range []database.Tier{database.Cloud, database.Enterprise} {
 		p, _, err := run(t, database.Spec{Customer: "acme", Tier: tier, Production: true})

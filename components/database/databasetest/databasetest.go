@@ -92,8 +92,8 @@ func Run(t *testing.T, h Harness) {
 			o := plan(t, h, database.Spec{Customer: "acme", Tier: database.Cloud, Production: prod})
 			require.True(t, o.Retained)
 			require.True(t, o.FinalSnapshot)
-			require.Equal(t, prod, o.Protected)
-			require.Equal(t, prod, o.DeletionProtection)
+			require.Equal(t, prod, o.Protected, "BAK-6: Pulumi protect only in production")
+			require.True(t, o.DeletionProtection, "BAK-6: deletion protection on every database, production %v", prod)
 			require.Equal(t, 35, o.BackupRetentionDays)
 		}
 	})

@@ -1,0 +1,62 @@
+package main
+
+import (
+	"bytes"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+
+	"github.com/stretchr/testify/require"
+)
+
+func runCmd(args ...string) (int, string, string) {
+	var out, errOut bytes.Buffer
+	code := run(args, strings.NewReader(""), &out, &errOut)
+	return code, out.String(), errOut.String()
+}
+
+func TestPlanPrintsPreviewJSONAndExitsZero(t *testing.T) {
+	code, out, stderr := runCmd("plan", "--config", "../../examples/pioneer-us/Pulumi.pioneer-us.yaml", "--now", "2026-11-23")
+	require.Equal(t, 0, code, stderr)
+	require.True(t, strings.HasPrefix(out, "{\n  \"steps\": ["))
+	require.Contains(t, out, `"type": "pulumi:providers:aws"`)
+	require.Contains(t, out, `"type": "odoo-hosting:stack:Customer"`)
+	_, again, _ := runCmd("plan", "--config", "../../examples/pioneer-us/Pulumi.pioneer-us.yaml", "--now", "2026-11-23")
+	require.Equal(t, out, again, "two plans of one configuration are byte-identical")
+}
+
+func TestPlanInvalidConfigurationExitsTwoWithEveryProblem(t *testing.T) {
+	dir := t.TempDir()
+	path := filepath.Join(dir, "Pulumi.bad.yaml")
+	require.NoError(t, os.WriteFile(path, []byte(`config:
+  odoo-hosting:customer: Acme
+  odoo-hosting:environment: production
+  odoo-hosting:tier: cloud
+  odoo-hosting:cloud: aws
+  odoo-hosting:jurisdiction: eu
+  odoo-hosting:region: eu-west-2
+`), 0o644))
+	code, out, stderr := runCmd("plan", "--config", path, "--now", "2026-11-23")
+	require.Equal(t, 2, code)
+	require.Empty(t, out)
+	require.Contains(t, stderr, `customer "Acme" is not a valid customer slug`)
+	require.Contains(t, stderr, `region "eu-west-2" is in London (GB), outside jurisdiction eu; allowed: eu-central-1, eu-north-1, eu-south-1, eu-south-2, eu-west-1, eu-west-3`)
+	require.Contains(t, stderr, "domain is required")
+}
+
+func TestPlanUsageAndUnreadableFileExitTwo(t *testing.T) {
+	code, _, stderr := runCmd("plan")
+	require.Equal(t, 2, code)
+	require.Contains(t, stderr, "usage:")
+	code, _, stderr = runCmd("plan", "--config", "/nonexistent/Pulumi.x.yaml")
+	require.Equal(t, 2, code)
+	require.Contains(t, stderr, "no such file")
+	code, _, _ = runCmd("frobnicate")
+	require.Equal(t, 2, code)
+}
+
+func TestCheckIsWired(t *testing.T) {
+	code, _, stderr := runCmd("check", "/nonexistent.json")
+	require.Equal(t, 2, code, stderr)
+}
