@@ -9,8 +9,6 @@ import (
 	"sort"
 	"strings"
 	"time"
-
-	"github.com/octura/odoo-hosting/internal/jurisdiction"
 )
 
 // Unknown is Pulumi's sentinel for a value not known at preview time.
@@ -189,9 +187,4 @@ func dedupe(vs []Violation) []Violation {
 		}
 	}
 	return out
-}
-
-// placeIn is jurisdiction.Place.In, tolerant of an empty jurisdiction.
-func placeIn(p jurisdiction.Place, j jurisdiction.Jurisdiction) bool {
-	return j != "" && p.In(j)
 }

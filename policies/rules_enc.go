@@ -188,8 +188,9 @@ func (e *env) keyOf(r *Resource) keyInfo {
 	dt := dataTypes[r.Type]
 	if r.Type == "aws:s3/bucketV2:BucketV2" || (r.Type == "aws:s3/bucket:Bucket" && get(r.Inputs, dt.keyPath) == nil) {
 		for _, c := range e.attached(r, "aws:s3/bucketServerSideEncryptionConfigurationV2:BucketServerSideEncryptionConfigurationV2", "bucket") {
-			for _, rule := range list(c.Inputs["rules"]) {
-				d := mapOf(mapOf(rule)["applyServerSideEncryptionByDefault"])
+			// S3 applies the first rule's default encryption.
+			if rules := list(c.Inputs["rules"]); len(rules) > 0 {
+				d := mapOf(mapOf(rules[0])["applyServerSideEncryptionByDefault"])
 				alg := text(d["sseAlgorithm"])
 				if strings.HasPrefix(alg, "aws:kms") {
 					return keyInfo{key: d["kmsMasterKeyId"], encrypted: true, how: "SSE-KMS", holder: c, input: "rules"}

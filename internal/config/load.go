@@ -19,7 +19,7 @@ var secretKeys = map[string]bool{SecretOriginKey: true, SecretTunnelSecret: true
 // StackName returns <stack> of a path ending in Pulumi.<stack>.yaml.
 func StackName(path string) (string, error) {
 	base := filepath.Base(path)
-	if !strings.HasPrefix(base, "Pulumi.") || !(strings.HasSuffix(base, ".yaml") || strings.HasSuffix(base, ".yml")) {
+	if !strings.HasPrefix(base, "Pulumi.") || (!strings.HasSuffix(base, ".yaml") && !strings.HasSuffix(base, ".yml")) {
 		return "", fmt.Errorf("%s: a stack configuration file is named Pulumi.<stack>.yaml", path)
 	}
 	stack := strings.TrimSuffix(strings.TrimSuffix(strings.TrimPrefix(base, "Pulumi."), ".yaml"), ".yml")

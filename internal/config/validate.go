@@ -398,6 +398,8 @@ func isPublicIPv4(s string) bool {
 	return true
 }
 
+var linkLocal = netip.MustParsePrefix("169.254.0.0/16")
+
 var rfc1918 = []netip.Prefix{
 	netip.MustParsePrefix("10.0.0.0/8"),
 	netip.MustParsePrefix("172.16.0.0/12"),
@@ -742,7 +744,7 @@ func (c *Config) validateMagicTransit(p *Problems) {
 				pfx, ok = q, true
 			}
 		}
-		if !ok || pfx.Bits() != 31 || !(netip.MustParsePrefix("169.254.0.0/16").Contains(pfx.Addr()) || netip.MustParsePrefix("10.0.0.0/8").Contains(pfx.Addr())) {
+		if !ok || pfx.Bits() != 31 || (!linkLocal.Contains(pfx.Addr()) && !rfc1918[0].Contains(pfx.Addr())) {
 			p.add(f+".interfaceAddress", t.InterfaceAddress, "is not a tunnel interface address", "a /31 in 169.254.0.0/16 or 10.0.0.0/8, such as 169.254.10.0/31")
 		}
 	}

@@ -75,14 +75,14 @@ func Main(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 		opts.Stack = &cfg
 	}
 	name := fs.Arg(0)
-	var r io.Reader = stdin
+	r := stdin
 	if name != "-" {
 		f, err := os.Open(name)
 		if err != nil {
 			fmt.Fprintf(stderr, "check: %v\n", err)
 			return BadInput
 		}
-		defer f.Close()
+		defer func() { _ = f.Close() }()
 		r = f
 	}
 	resources, _, err := input.Read(r)

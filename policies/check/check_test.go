@@ -73,7 +73,7 @@ func TestForeignProgramWithFlags(t *testing.T) {
 	if code != check.Violated || !strings.Contains(out, "RES-1") {
 		t.Fatalf("no jurisdiction: code %d\n%s", code, out)
 	}
-	code, out, _ = run([]string{"--jurisdiction", "us", "--tier", "cloud", "--cloud", "aws", "--region", "us-east-1", "--controls-unused", "-"}, foreign)
+	code, _, _ = run([]string{"--jurisdiction", "us", "--tier", "cloud", "--cloud", "aws", "--region", "us-east-1", "--controls-unused", "-"}, foreign)
 	if code != check.BadInput {
 		t.Fatalf("unknown flag: code %d", code)
 	}

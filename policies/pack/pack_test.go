@@ -54,7 +54,7 @@ func serve(t *testing.T) pulumirpc.AnalyzerClient {
 	if err != nil {
 		t.Fatal(err)
 	}
-	t.Cleanup(func() { conn.Close() })
+	t.Cleanup(func() { _ = conn.Close() })
 	return pulumirpc.NewAnalyzerClient(conn)
 }
 

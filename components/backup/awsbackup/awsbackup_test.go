@@ -16,11 +16,6 @@ import (
 	"github.com/octura/odoo-hosting/internal/plan"
 )
 
-const (
-	primaryKey = "arn:aws:kms:eu-west-1:111111111111:key/primary-backup"
-	backupKey  = "arn:aws:kms:eu-central-1:111111111111:key/backup-backup"
-)
-
 func spec(tier backup.Tier) backup.Spec {
 	return backup.Spec{Customer: "acme", Cloud: jurisdiction.AWS, AccountID: "111111111111", Tier: tier, PrimaryRegion: "eu-west-1", Production: true}
 }

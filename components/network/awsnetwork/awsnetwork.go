@@ -85,7 +85,7 @@ func (a Args) Validate() error {
 				continue
 			}
 			if !strings.HasPrefix(z, a.Region) || len(z) != len(a.Region)+1 {
-				errs = append(errs, fmt.Errorf("zones[%d] %q is not a zone of region %q; allowed: %sa, %sb, ...", i, z, a.Region, a.Region, a.Region))
+				errs = append(errs, fmt.Errorf("zones[%d] %q is not a zone of region %q; allowed: zones of the region such as %sa, %sb", i, z, a.Region, a.Region, a.Region))
 			}
 		}
 	}
@@ -308,7 +308,6 @@ type rule struct {
 	key      string
 	group    string
 	port     int
-	toPort   int
 	cidr     string
 	sourceSG string
 	desc     string
