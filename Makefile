@@ -5,10 +5,10 @@ STACK ?= examples/acme-eu/Pulumi.acme-eu.yaml
 GOLANGCI_VERSION := v2.15.0
 TOOLS := $(CURDIR)/.tools
 
-.PHONY: help setup build test lint plan check bench golden fuzz pack clean
+.PHONY: help setup build test lint plan check bench bench-opa golden fuzz pack clean
 
 help: ## list every target
-	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  %-8s %s\n", $$1, $$2}'
+	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  %-10s %s\n", $$1, $$2}'
 
 setup: ## download the Go modules (the only set-up step)
 	$(GO) mod download
@@ -21,17 +21,17 @@ build: ## build the Pulumi program, the CLI and the policy-pack analyzer into bi
 test: ## run every test (unit, components under mocks, golden plans, policy cases)
 	$(GO) test -count=1 ./...
 
-lint: ## gofmt check, go vet, golangci-lint and the dependency-direction test
+lint: ## gofmt check, go vet and golangci-lint (.golangci.yml)
 	@out=$$(gofmt -l $$(git ls-files '*.go')); if [ -n "$$out" ]; then echo "gofmt needed:"; echo "$$out"; exit 1; fi
 	$(GO) vet ./...
 	@test -x $(TOOLS)/golangci-lint || GOBIN=$(TOOLS) $(GO) install github.com/golangci/golangci-lint/v2/cmd/golangci-lint@$(GOLANGCI_VERSION)
 	$(TOOLS)/golangci-lint run ./...
 
 plan: ## plan $(STACK) offline (no cloud, no credentials) and print preview JSON
-	$(GO) run ./cmd/odoo-hosting plan --config $(STACK)
+	@$(GO) run ./cmd/odoo-hosting plan --config $(STACK)
 
 check: ## plan $(STACK) offline and judge the plan with the policy pack
-	$(GO) run ./cmd/odoo-hosting plan --config $(STACK) | $(GO) run ./cmd/odoo-hosting check -
+	@$(GO) run ./cmd/odoo-hosting plan --config $(STACK) | $(GO) run ./cmd/odoo-hosting check -
 
 golden: ## regenerate the golden plans under tests/testdata/golden
 	$(GO) test ./tests/ -run TestGoldenPlans -update
@@ -39,8 +39,12 @@ golden: ## regenerate the golden plans under tests/testdata/golden
 bench: ## print the benchmark figures (validation, planning, policy evaluation)
 	$(GO) test -run '^$$' -bench . -benchmem -benchtime 3x ./tests/ ./policies/... ./components/network/
 
+bench-opa: ## the residency rules in Go against the same rules in Rego under OPA, as a ratio
+	$(GO) test -tags opa -run '^$$' -bench . -benchtime 5x ./policies/opabench/
+
 fuzz: ## fuzz configuration loading and the preview reader for 60 s each
 	$(GO) test ./tests/ -run '^$$' -fuzz FuzzDecodeAndValidate -fuzztime 60s
+	$(GO) test ./policies/input/ -run '^$$' -fuzz FuzzRead -fuzztime 60s
 
 pack: ## build the policy-pack analyzer for `pulumi preview --policy-pack`
 	$(GO) build -o bin/pulumi-analyzer-policy-odoo-hosting ./cmd/pulumi-analyzer-policy-odoo-hosting
