@@ -46,7 +46,7 @@ func Build(cfg *config.Config, now time.Time) (*Blueprint, error) {
 		}
 		for _, line := range strings.Split(err.Error(), "\n") {
 			if line = strings.TrimSpace(line); line != "" {
-				probs = append(probs, config.Problem{Field: component + " component:", Reason: line})
+				probs = append(probs, config.Problem{Field: "component " + component, Reason: "refuses its spec: " + line})
 			}
 		}
 	}

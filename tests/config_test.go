@@ -313,7 +313,7 @@ func TestConfigExpiryIsInclusive(t *testing.T) {
 	assert.Empty(t, problemsOf("acme-eu", []byte(data), fixedNow))
 	assert.Empty(t, problemsOf("acme-eu", []byte(data), time.Date(2026, 11, 23, 23, 59, 59, 0, time.UTC)))
 	assert.Equal(t, []string{
-		`approvals: sub-processor cloudflare (Cloudflare, Inc.) keeps data in global edge (anywhere), outside jurisdiction eu; approval APR-2026-031 expired on 2026-11-23 (RES-4); allowed: an approval with covers: cloudflare, destination: global, expires after 2026-11-24`,
+		`approvals do not cover sub-processor cloudflare (Cloudflare, Inc.), which keeps data in global edge (anywhere), outside jurisdiction eu: approval APR-2026-031 expired on 2026-11-23 (RES-4); allowed: an approval with covers: cloudflare, destination: global, expires: 2026-11-24 or later`,
 	}, problemsOf("acme-eu", []byte(data), time.Date(2026, 11, 24, 0, 0, 0, 0, time.UTC)))
 }
 
@@ -378,7 +378,7 @@ func TestConfigFromValuesMatchesDecodeOnCorpus(t *testing.T) {
 		// The YAML float 18.0 reaches the program as the JSON number 18. Both paths
 		// refuse an unquoted version, but in different words (reported to the owner of
 		// internal/config): when they agree, delete this entry.
-		"odoo-version-number": {`odoo.version "18" must be text, not a int; allowed: quote it: "18"`},
+		"odoo-version-number": {`odoo.version "18" must be text, not a number; allowed: the value in quotes in the stack file`},
 	}
 	cases := loadCorpus(t)
 	names := map[string]bool{}

@@ -222,7 +222,7 @@ func checkShape(path string, n *yaml.Node, t reflect.Type, probs *Problems, top 
 			return
 		}
 		if t.Kind() == reflect.String && !top && n.Tag != "!!str" {
-			probs.add(path, n.Value, "must be text, not a "+strings.TrimPrefix(n.Tag, "!!"), fmt.Sprintf("quote it: %q", n.Value))
+			probs.add(path, n.Value, "must be text, not "+tagName(n.Tag), "the value in quotes in the stack file")
 			return
 		}
 		var probe = reflect.New(t)
@@ -230,6 +230,16 @@ func checkShape(path string, n *yaml.Node, t reflect.Type, probs *Problems, top 
 			probs.add(path, n.Value, "must be "+kindName(t), "")
 		}
 	}
+}
+
+func tagName(tag string) string {
+	switch tag {
+	case "!!int", "!!float":
+		return "a number"
+	case "!!bool":
+		return "true or false"
+	}
+	return "a " + strings.TrimPrefix(tag, "!!")
 }
 
 func kindName(t reflect.Type) string {

@@ -155,7 +155,7 @@ func (c *Config) validatePlacement(p *Problems) (jurisdiction.Region, bool) {
 	}
 	if c.BackupRegion == "" {
 		if _, err := jurisdiction.DefaultBackupRegion(c.Cloud, c.Region); err != nil {
-			p.add("backupRegion", "", "cannot be chosen: "+err.Error(),
+			p.add("backupRegion", "", "cannot be chosen: "+strings.TrimSuffix(err.Error(), "; choose another primary region"),
 				"a primary region with a partner: "+strings.Join(jurisdiction.PairedRegions(c.Cloud, c.Jurisdiction), ", "))
 		}
 		return r, true
@@ -239,14 +239,14 @@ func (c *Config) validateApprovals(p *Problems, now time.Time) {
 			if _, ok := c.approvalFor(s.ID, place, now); ok {
 				continue
 			}
-			what := fmt.Sprintf("sub-processor %s (%s) keeps data in %s, outside jurisdiction %s", s.ID, s.Name, place.Describe(), c.Jurisdiction)
-			reason := what + ", and no valid approval covers it (RES-4)"
+			what := fmt.Sprintf("do not cover sub-processor %s (%s), which keeps data in %s, outside jurisdiction %s", s.ID, s.Name, place.Describe(), c.Jurisdiction)
+			reason := what + " (RES-4)"
 			if a, expired := c.expiredApprovalFor(s.ID, place, now); expired {
-				reason = fmt.Sprintf("%s; approval %s expired on %s (RES-4)", what, a.ID, a.Expires)
+				reason = fmt.Sprintf("%s: approval %s expired on %s (RES-4)", what, a.ID, a.Expires)
 			} else if a, narrow := c.narrowApprovalFor(s.ID, place); narrow {
-				reason = fmt.Sprintf("%s; approval %s covers %s but its destination %s does not include %s (RES-4)", what, a.ID, s.ID, a.Destination, place.Label)
+				reason = fmt.Sprintf("%s: approval %s covers %s but its destination %s does not include %q (RES-4)", what, a.ID, s.ID, a.Destination, place.Label)
 			}
-			p.add("approvals:", "", reason, fmt.Sprintf("an approval with covers: %s, destination: %s, expires after %s",
+			p.add("approvals", "", reason, fmt.Sprintf("an approval with covers: %s, destination: %s, expires: %s or later",
 				s.ID, strings.Join(destinationsFor(place), " or "), now.Format(time.DateOnly)))
 		}
 	}
