@@ -14,30 +14,33 @@ import (
 	"github.com/octura/odoo-hosting/stacks"
 )
 
-func main() {
-	pulumi.Run(func(ctx *pulumi.Context) error {
-		cfg, err := loadConfig(ctx)
-		if err != nil {
-			return err
-		}
-		bp, err := stacks.Build(cfg, time.Now())
-		if err != nil {
-			return err
-		}
-		out, err := stacks.Run(ctx, bp, stacks.Secrets{
-			OriginKey:    secret(ctx, config.SecretOriginKey),
-			TunnelSecret: secret(ctx, config.SecretTunnelSecret),
-		})
-		if err != nil {
-			return err
-		}
-		out.Export(ctx)
-		return nil
+func main() { pulumi.Run(program) }
+
+// program is the whole Pulumi program: configuration, validation, the stack, outputs.
+func program(ctx *pulumi.Context) error {
+	cfg, err := loadConfig(ctx)
+	if err != nil {
+		return err
+	}
+	bp, err := stacks.Build(cfg, time.Now())
+	if err != nil {
+		return err
+	}
+	out, err := stacks.Run(ctx, bp, stacks.Secrets{
+		OriginKey:    secret(ctx, config.SecretOriginKey),
+		TunnelSecret: secret(ctx, config.SecretTunnelSecret),
+		IPsecPSKs:    secret(ctx, config.SecretIPsecPSKs),
 	})
+	if err != nil {
+		return err
+	}
+	out.Export(ctx)
+	return nil
 }
 
 // loadConfig reads every key of the odoo-hosting namespace as the engine passed it
-// (the PULUMI_CONFIG map), so that unknown keys are reported too.
+// (the PULUMI_CONFIG map), so that unknown keys are reported too, and applies the
+// defaults.
 func loadConfig(ctx *pulumi.Context) (*config.Config, error) {
 	values := map[string]string{}
 	if raw := os.Getenv(pulumi.EnvConfig); raw != "" {
@@ -54,10 +57,7 @@ func loadConfig(ctx *pulumi.Context) (*config.Config, error) {
 		return nil, err
 	}
 	cfg.ApplyDefaults()
-	if probs := cfg.Validate(time.Now()); len(probs) > 0 {
-		return nil, probs
-	}
-	return cfg, nil
+	return cfg, nil // stacks.Build validates it, with every component spec
 }
 
 func secret(ctx *pulumi.Context, key string) pulumi.StringInput {

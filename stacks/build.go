@@ -114,7 +114,7 @@ func blueprint(cfg *config.Config, now time.Time) *Blueprint {
 	}
 
 	bp.Backup = backup.Spec{
-		Customer: cfg.Customer, Cloud: cfg.Cloud, AccountID: cfg.AccountID, Tier: backup.Tier(cfg.Tier),
+		Customer: cfg.Customer, Cloud: cfg.Cloud, AccountID: cfg.AccountID, Tier: cfg.Tier,
 		PrimaryRegion: cfg.Region, BackupRegion: cfg.BackupRegion,
 		RetentionDays: cfg.Backup.RetentionDays, GFS: cfg.Backup.GFS, Production: prod,
 	}
@@ -123,16 +123,16 @@ func blueprint(cfg *config.Config, now time.Time) *Blueprint {
 	}
 
 	if cfg.Tier.RunsApplication() {
-		bp.Database = &database.Spec{Customer: cfg.Customer, Tier: database.Tier(cfg.Tier), Production: prod}
+		bp.Database = &database.Spec{Customer: cfg.Customer, Tier: cfg.Tier, Production: prod}
 		bp.Runtime = &runtime.Spec{
-			Customer: cfg.Customer, Tier: runtime.Tier(cfg.Tier), Production: prod,
+			Customer: cfg.Customer, Tier: cfg.Tier, Production: prod,
 			Image: cfg.Odoo.Image, Version: cfg.Odoo.Version, Zones: len(cfg.Network.Zones),
 			Hostnames: []string{cfg.Domain},
 		}
 	}
 
 	bp.Edge = edge.Spec{
-		Customer: cfg.Customer, Tier: string(cfg.Tier), Jurisdiction: cfg.Jurisdiction,
+		Customer: cfg.Customer, Tier: cfg.Tier, Jurisdiction: cfg.Jurisdiction,
 		Zone: cfg.Cloudflare.Zone, ZoneID: cfg.Cloudflare.ZoneID, AccountID: cfg.Cloudflare.AccountID,
 		Plan: cfg.Cloudflare.Plan, Hostnames: []string{cfg.Domain},
 		AllowList: cfg.Network.AllowList, RegionalServices: cfg.RegionalEdge(),

@@ -425,15 +425,24 @@ func TestConfigFromValuesErrors(t *testing.T) {
 	_, err := config.FromValues("acme-eu", values, secret)
 	assert.EqualError(t, err, "network is not valid JSON")
 
+	// Keys of the wrong kind are reported by Validate with every other problem, once.
+	problems := func(values map[string]string, secret map[string]bool) []string {
+		c, err := config.FromValues("acme-eu", values, secret)
+		require.NoError(t, err)
+		c.ApplyDefaults()
+		return c.Validate(fixedNow).Strings()
+	}
 	values, secret = pulumiValues(t, exampleBytes(t))
 	delete(secret, "odoo-hosting:originKey")
-	_, err = config.FromValues("acme-eu", values, secret)
-	assert.EqualError(t, err, "originKey must be set as a secret: pulumi config set --secret originKey")
+	assert.Equal(t, []string{
+		"originKey must be set as a secret: pulumi config set --secret originKey",
+	}, problems(values, secret))
 
 	values, secret = pulumiValues(t, exampleBytes(t))
 	secret["odoo-hosting:region"] = true
-	_, err = config.FromValues("acme-eu", values, secret)
-	assert.EqualError(t, err, "region must not be a secret: it is a plain setting")
+	assert.Equal(t, []string{
+		"region must not be a secret: it is a plain setting",
+	}, problems(values, secret), "said once, not again as a missing region")
 
 	// Keys of other namespaces belong to providers and are ignored.
 	values, secret = pulumiValues(t, exampleBytes(t))

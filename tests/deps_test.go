@@ -25,10 +25,10 @@ func imports(t *testing.T) map[string][]string {
 
 func isStd(p string) bool { return !strings.Contains(strings.SplitN(p, "/", 2)[0], ".") }
 
-// TestDependencyDirection keeps the arrows of STYLE.md: the model imports nothing of
-// ours and no Pulumi; policies never import components, stacks, the configuration
-// or the planner; components never import stacks or policies; no cloud's package
-// imports another cloud's.
+// TestDependencyDirection keeps the arrows of STYLE.md: the models (jurisdiction,
+// tier) import nothing of ours and no Pulumi; policies never import components,
+// stacks, the configuration or the planner; components never import stacks,
+// policies or the configuration; no cloud's package imports another cloud's.
 func TestDependencyDirection(t *testing.T) {
 	pkgs := imports(t)
 	if len(pkgs) < 5 {
@@ -41,10 +41,10 @@ func TestDependencyDirection(t *testing.T) {
 			dr := rel(d)
 			ours := strings.HasPrefix(d, module)
 			switch {
-			case r == "internal/jurisdiction" && !isStd(d):
-				t.Errorf("%s imports %s: the jurisdiction model uses the standard library only", r, d)
-			case r == "internal/config" && !isStd(d) && d != module+"/internal/jurisdiction" && d != "gopkg.in/yaml.v3":
-				t.Errorf("%s imports %s: the configuration imports only the jurisdiction model and YAML", r, d)
+			case (r == "internal/jurisdiction" || r == "internal/tier") && !isStd(d):
+				t.Errorf("%s imports %s: the jurisdiction and tier models use the standard library only", r, d)
+			case r == "internal/config" && !isStd(d) && d != module+"/internal/jurisdiction" && d != module+"/internal/tier" && d != "gopkg.in/yaml.v3":
+				t.Errorf("%s imports %s: the configuration imports only the jurisdiction and tier models and YAML", r, d)
 			case strings.HasPrefix(r, "policies") && ours && d != module+"/internal/jurisdiction" && !strings.HasPrefix(dr, "policies"):
 				t.Errorf("%s imports %s: policies depend only on the jurisdiction model", r, d)
 			case strings.HasPrefix(r, "policies") && r != "policies/pack" && strings.HasPrefix(d, "github.com/pulumi/"):

@@ -3,7 +3,10 @@ package backup
 import (
 	"fmt"
 	"regexp"
+	"slices"
 	"strings"
+
+	"github.com/octura/odoo-hosting/internal/tier"
 )
 
 // Rule is one backup schedule: when copies are taken and how long they are kept.
@@ -27,11 +30,8 @@ type Rule struct {
 // tier, in hours (BAK-1): odoo-sh 24/8, cloud and enterprise 1/4, on-premise as
 // configured.
 func Objectives(s Spec) (rpoHours, rtoHours int) {
-	switch s.Tier {
-	case OdooSH:
-		return 24, 8
-	case Cloud, Enterprise:
-		return 1, 4
+	if rpo, rto, fixed := s.Tier.Objectives(); fixed {
+		return rpo, rto
 	}
 	return s.RPOHours, s.RTOHours
 }
@@ -50,9 +50,9 @@ func Rules(s Spec) []Rule {
 	daily := Rule{Name: "daily", IntervalHours: 24, Cron: fmt.Sprintf("cron(0 %d * * ? *)", FullBackupHourUTC), Full: true, DeleteAfterDays: keep}
 	var out []Rule
 	switch s.Tier {
-	case Cloud, Enterprise:
+	case tier.Cloud, tier.Enterprise:
 		out = append(out, Rule{Name: "hourly", IntervalHours: 1, Cron: "cron(0 * * * ? *)", DeleteAfterDays: keep}, daily)
-	case OnPremise:
+	case tier.OnPremise:
 		n := s.RPOHours
 		if n >= 24 || n <= 0 {
 			out = append(out, daily)
@@ -181,9 +181,9 @@ const (
 // primary object store of backup files, which the backup service then protects too.
 func RestoreTargets(s Spec) []string {
 	switch s.Tier {
-	case Cloud, Enterprise:
+	case tier.Cloud, tier.Enterprise:
 		return []string{RestoreDatabase, RestoreFilestore}
-	case OdooSH, OnPremise:
+	case tier.OdooSH, tier.OnPremise:
 		return []string{RestoreObjectStore}
 	}
 	return nil
@@ -192,12 +192,7 @@ func RestoreTargets(s Spec) []string {
 // ProtectsObjectStore reports whether the backup service protects (and restore-
 // tests) the primary object store itself: on the tiers without a database (BAK-4).
 func ProtectsObjectStore(s Spec) bool {
-	for _, t := range RestoreTargets(s) {
-		if t == RestoreObjectStore {
-			return true
-		}
-	}
-	return false
+	return slices.Contains(RestoreTargets(s), RestoreObjectStore)
 }
 
 var bucketNameRE = regexp.MustCompile(`^[a-z0-9][a-z0-9-]{1,61}[a-z0-9]$`)

@@ -10,25 +10,13 @@ import (
 	"errors"
 	"fmt"
 	"regexp"
+	"slices"
 	"strconv"
 	"strings"
 
 	"github.com/octura/odoo-hosting/internal/jurisdiction"
+	"github.com/octura/odoo-hosting/internal/tier"
 )
-
-// Tier is the hosting tier of a stack; it decides the backup schedule (BAK-1).
-type Tier string
-
-// The tiers of the controls catalog.
-const (
-	OdooSH     Tier = "odoo-sh"
-	Cloud      Tier = "cloud"
-	Enterprise Tier = "enterprise"
-	OnPremise  Tier = "on-premise"
-)
-
-// Tiers lists every tier in a stable order.
-func Tiers() []Tier { return []Tier{OdooSH, Cloud, Enterprise, OnPremise} }
 
 // Defaults and limits; the only place they are written down.
 const (
@@ -64,7 +52,7 @@ type Spec struct {
 	// the bucket names globally unique without a lookup. Required.
 	AccountID string
 	// Tier decides the schedule (BAK-1). Required.
-	Tier Tier
+	Tier tier.Tier
 	// PrimaryRegion is where the data and the first copies live (RES-1). Required.
 	PrimaryRegion string
 	// BackupRegion holds the second copies: a different region of the same
@@ -126,10 +114,7 @@ func (s Spec) Validate() error {
 	if !customerRE.MatchString(s.Customer) {
 		add("customer %q is not a slug; allowed: a lowercase letter, then 1 to 31 of a-z, 0-9 and -", s.Customer)
 	}
-	cloudOK := false
-	for _, c := range jurisdiction.Clouds() {
-		cloudOK = cloudOK || c == s.Cloud
-	}
+	cloudOK := slices.Contains(jurisdiction.Clouds(), s.Cloud)
 	if !cloudOK {
 		add("cloud %q is not supported; allowed: aws, gcp", s.Cloud)
 	}
@@ -139,12 +124,8 @@ func (s Spec) Validate() error {
 	if s.Cloud == jurisdiction.GCP && s.AccountID == "" {
 		add("accountID %q is empty; allowed: the GCP project ID", s.AccountID)
 	}
-	tierOK := false
-	for _, t := range Tiers() {
-		tierOK = tierOK || t == s.Tier
-	}
-	if !tierOK {
-		add("tier %q is unknown; allowed: odoo-sh, cloud, enterprise, on-premise", s.Tier)
+	if _, err := tier.Parse(string(s.Tier)); err != nil {
+		errs = append(errs, err)
 	}
 	if cloudOK {
 		if _, ok := jurisdiction.Lookup(s.Cloud, s.PrimaryRegion); !ok {
@@ -157,7 +138,7 @@ func (s Spec) Validate() error {
 			add("backupRegion %v", err)
 		}
 	}
-	if s.Tier == OnPremise {
+	if s.Tier == tier.OnPremise {
 		if s.RPOHours <= 0 {
 			add("rpoHours %d is not set; on-premise states its recovery point objective; allowed: 1 or more hours (24 or more means daily)", s.RPOHours)
 		}

@@ -8,14 +8,15 @@ import (
 
 	"github.com/octura/odoo-hosting/components/backup"
 	"github.com/octura/odoo-hosting/internal/jurisdiction"
+	"github.com/octura/odoo-hosting/internal/tier"
 )
 
-func base(t backup.Tier) backup.Spec {
+func base(t tier.Tier) backup.Spec {
 	return backup.Spec{Customer: "acme", Cloud: jurisdiction.AWS, AccountID: "111111111111", Tier: t, PrimaryRegion: "eu-west-1", RPOHours: 6, RTOHours: 12}
 }
 
 func TestDefaults(t *testing.T) {
-	s := base(backup.Cloud).WithDefaults()
+	s := base(tier.Cloud).WithDefaults()
 	require.Equal(t, "eu-central-1", s.BackupRegion)
 	require.Equal(t, 35, s.RetentionDays)
 	require.Equal(t, "cron(0 5 1 1,4,7,10 ? *)", s.RestoreTestCron)
@@ -23,25 +24,25 @@ func TestDefaults(t *testing.T) {
 }
 
 func TestRES3_BackupRegionOutsideJurisdictionRefused(t *testing.T) {
-	s := base(backup.Cloud)
+	s := base(tier.Cloud)
 	s.BackupRegion = "us-east-1"
 	require.EqualError(t, s.Validate(), `backupRegion "us-east-1" (N. Virginia, US) is outside jurisdiction eu; allowed: eu-central-1, eu-north-1, eu-south-1, eu-south-2, eu-west-3`)
 }
 
 func TestRES3_BackupRegionNotByNameRefused(t *testing.T) {
-	s := base(backup.Cloud)
+	s := base(tier.Cloud)
 	s.BackupRegion = "eu-west-2" // London: named eu, not in the EU (RES-1)
 	require.EqualError(t, s.Validate(), `backupRegion "eu-west-2" (London, GB) is outside jurisdiction eu; allowed: eu-central-1, eu-north-1, eu-south-1, eu-south-2, eu-west-3`)
 }
 
 func TestRES3_BackupRegionEqualToPrimaryRefused(t *testing.T) {
-	s := base(backup.Cloud)
+	s := base(tier.Cloud)
 	s.BackupRegion = "eu-west-1"
 	require.EqualError(t, s.Validate(), `backupRegion "eu-west-1" is the primary region; backups need a second region; allowed: eu-central-1, eu-north-1, eu-south-1, eu-south-2, eu-west-3`)
 }
 
 func TestBAK1_OnPremiseWithoutObjectivesRefused(t *testing.T) {
-	s := base(backup.OnPremise)
+	s := base(tier.OnPremise)
 	s.RPOHours, s.RTOHours = 0, 0
 	require.EqualError(t, s.Validate(), "rpoHours 0 is not set; on-premise states its recovery point objective; allowed: 1 or more hours (24 or more means daily)\n"+
 		"rtoHours 0 is not set; on-premise states its recovery time objective; allowed: 1 or more hours")
@@ -72,7 +73,7 @@ func TestBAK4_RestoreTestCron(t *testing.T) {
 		"rate(90 days)":            false,
 		"cron(0 5 1 13 ? *)":       false,
 	} {
-		s := base(backup.Cloud)
+		s := base(tier.Cloud)
 		s.RestoreTestCron = cron
 		require.Equal(t, ok, s.Validate() == nil, cron)
 	}
@@ -82,22 +83,22 @@ func TestBAK4_RestoreTestCron(t *testing.T) {
 // longest interval of any rule-set meets the tier's RPO.
 func TestBAK1_SchedulesMeetTierRPO(t *testing.T) {
 	cases := []struct {
-		tier    backup.Tier
+		tier    tier.Tier
 		rpo     int
 		wantRPO int
 		crons   []string
 	}{
-		{backup.OdooSH, 0, 24, []string{"cron(0 3 * * ? *)"}},
-		{backup.Cloud, 0, 1, []string{"cron(0 * * * ? *)", "cron(0 3 * * ? *)"}},
-		{backup.Enterprise, 0, 1, []string{"cron(0 * * * ? *)", "cron(0 3 * * ? *)"}},
-		{backup.OnPremise, 6, 6, []string{"cron(0 0/6 * * ? *)"}},
-		{backup.OnPremise, 1, 1, []string{"cron(0 * * * ? *)"}},
-		{backup.OnPremise, 48, 48, []string{"cron(0 3 * * ? *)"}},
+		{tier.OdooSH, 0, 24, []string{"cron(0 3 * * ? *)"}},
+		{tier.Cloud, 0, 1, []string{"cron(0 * * * ? *)", "cron(0 3 * * ? *)"}},
+		{tier.Enterprise, 0, 1, []string{"cron(0 * * * ? *)", "cron(0 3 * * ? *)"}},
+		{tier.OnPremise, 6, 6, []string{"cron(0 0/6 * * ? *)"}},
+		{tier.OnPremise, 1, 1, []string{"cron(0 * * * ? *)"}},
+		{tier.OnPremise, 48, 48, []string{"cron(0 3 * * ? *)"}},
 	}
 	for _, c := range cases {
 		s := base(c.tier)
 		s.RPOHours = c.rpo
-		if c.tier == backup.OnPremise {
+		if c.tier == tier.OnPremise {
 			s.RTOHours = 8
 		}
 		require.NoError(t, s.Validate())
@@ -114,14 +115,14 @@ func TestBAK1_SchedulesMeetTierRPO(t *testing.T) {
 		require.LessOrEqual(t, best, rpo, "BAK-1: %s rpo %d", c.tier, rpo)
 	}
 	// cloud and enterprise: hourly incremental and daily full
-	r := backup.Rules(base(backup.Cloud))
+	r := backup.Rules(base(tier.Cloud))
 	require.Equal(t, []string{"hourly", "daily"}, []string{r[0].Name, r[1].Name})
 	require.False(t, r[0].Full)
 	require.True(t, r[1].Full)
 }
 
 func TestBAK2_RetentionDefaultConfiguredAndGFS(t *testing.T) {
-	s := base(backup.Cloud)
+	s := base(tier.Cloud)
 	for _, r := range backup.Rules(s) {
 		require.Equal(t, 35, r.DeleteAfterDays, r.Name)
 	}
@@ -147,13 +148,13 @@ func TestBAK2_RetentionDefaultConfiguredAndGFS(t *testing.T) {
 }
 
 func TestBAK3_ImmutableForRetention(t *testing.T) {
-	s := base(backup.OdooSH)
+	s := base(tier.OdooSH)
 	s.RetentionDays = 60
 	require.Equal(t, 60, backup.Lifecycle(s).MinRetentionDays)
 }
 
 func TestBAK5_OffboardingCapsEverything(t *testing.T) {
-	s := base(backup.Cloud)
+	s := base(tier.Cloud)
 	s.GFS = true
 	s.OffboardingExpiryDays = 30
 	for _, r := range backup.Rules(s) {
@@ -171,7 +172,7 @@ func TestBAK5_OffboardingCapsEverything(t *testing.T) {
 // lock never outlasts the shortest keep period.
 func TestBAK5_PropertyNothingKeptPast365(t *testing.T) {
 	rnd := rand.New(rand.NewSource(1))
-	tiers := backup.Tiers()
+	tiers := tier.All()
 	for i := 0; i < 5000; i++ {
 		s := base(tiers[rnd.Intn(len(tiers))])
 		s.RPOHours = 1 + rnd.Intn(72)
@@ -205,25 +206,25 @@ func TestBAK5_PropertyNothingKeptPast365(t *testing.T) {
 }
 
 func TestBucketNames(t *testing.T) {
-	p, r, err := backup.BucketNames("acme-backup", base(backup.Cloud))
+	p, r, err := backup.BucketNames("acme-backup", base(tier.Cloud))
 	require.NoError(t, err)
 	require.Equal(t, "acme-backup-111111111111-eu-west-1", p)
 	require.Equal(t, "acme-backup-111111111111-eu-central-1", r)
-	_, _, err = backup.BucketNames("a-very-long-component-name-that-goes-on", base(backup.Cloud))
+	_, _, err = backup.BucketNames("a-very-long-component-name-that-goes-on", base(tier.Cloud))
 	require.EqualError(t, err, `bucket name "a-very-long-component-name-that-goes-on-111111111111-eu-central-1" from component name "a-very-long-component-name-that-goes-on" is not a valid bucket name; allowed: 3 to 63 of a-z, 0-9 and -; shorten the component name`)
 }
 
 // BAK-4: every tier restore-tests something: the database and file store where the
 // stack runs them, the primary object store of backup files where it does not.
 func TestBAK4_RestoreTargetsOnEveryTier(t *testing.T) {
-	for tier, want := range map[backup.Tier][]string{
-		backup.Cloud:      {backup.RestoreDatabase, backup.RestoreFilestore},
-		backup.Enterprise: {backup.RestoreDatabase, backup.RestoreFilestore},
-		backup.OdooSH:     {backup.RestoreObjectStore},
-		backup.OnPremise:  {backup.RestoreObjectStore},
+	for tr, want := range map[tier.Tier][]string{
+		tier.Cloud:      {backup.RestoreDatabase, backup.RestoreFilestore},
+		tier.Enterprise: {backup.RestoreDatabase, backup.RestoreFilestore},
+		tier.OdooSH:     {backup.RestoreObjectStore},
+		tier.OnPremise:  {backup.RestoreObjectStore},
 	} {
-		s := backup.Spec{Tier: tier}
-		require.Equal(t, want, backup.RestoreTargets(s), tier)
-		require.Equal(t, tier == backup.OdooSH || tier == backup.OnPremise, backup.ProtectsObjectStore(s), tier)
+		s := backup.Spec{Tier: tr}
+		require.Equal(t, want, backup.RestoreTargets(s), tr)
+		require.Equal(t, tr == tier.OdooSH || tr == tier.OnPremise, backup.ProtectsObjectStore(s), tr)
 	}
 }

@@ -11,16 +11,8 @@ import (
 	"fmt"
 	"regexp"
 	"strings"
-)
 
-// Tier is the hosting tier of a stack. Only cloud and enterprise run their database
-// in this project.
-type Tier string
-
-// The tiers that have a database.
-const (
-	Cloud      Tier = "cloud"
-	Enterprise Tier = "enterprise"
+	"github.com/octura/odoo-hosting/internal/tier"
 )
 
 // Defaults; the only place they are written down.
@@ -46,7 +38,7 @@ type Spec struct {
 	// Customer is the customer slug ([a-z][a-z0-9-], 2 to 32 characters). Required.
 	Customer string
 	// Tier is cloud or enterprise. Required.
-	Tier Tier
+	Tier tier.Tier
 	// Production marks a production database: protected by the engine (Pulumi
 	// protect) against deletion and replacement (BAK-6) and sized for production.
 	// Every database, production or not, has deletion protection on and keeps a
@@ -91,7 +83,7 @@ func (s Spec) WithDefaults() Spec {
 			s.AllocatedStorageGB = DefaultAllocatedStorageGB
 		}
 	}
-	if s.Production && (s.Tier == Cloud || s.Tier == Enterprise) {
+	if s.Production && s.Tier.RunsApplication() {
 		s.MultiAZ = true // DAT-2
 	}
 	if s.BackupRetentionDays == 0 {
@@ -130,7 +122,7 @@ func (s Spec) Validate() error {
 	if !customerRE.MatchString(s.Customer) {
 		add("customer %q is not a slug; allowed: a lowercase letter, then 1 to 31 of a-z, 0-9 and -", s.Customer)
 	}
-	if s.Tier != Cloud && s.Tier != Enterprise {
+	if !s.Tier.RunsApplication() {
 		add("tier %q has no database in this project; allowed: cloud, enterprise", s.Tier)
 	}
 	if !supportedEngineVersions[s.EngineVersion] {

@@ -6,13 +6,14 @@ import (
 	"github.com/stretchr/testify/require"
 
 	"github.com/octura/odoo-hosting/components/database"
+	"github.com/octura/odoo-hosting/internal/tier"
 )
 
 func TestDefaultsByEnvironment(t *testing.T) {
-	prod := database.Spec{Customer: "acme-corp", Tier: database.Cloud, Production: true}.WithDefaults()
-	require.Equal(t, database.Spec{Customer: "acme-corp", Tier: database.Cloud, Production: true, EngineVersion: "16", InstanceClass: "db.t4g.medium",
+	prod := database.Spec{Customer: "acme-corp", Tier: tier.Cloud, Production: true}.WithDefaults()
+	require.Equal(t, database.Spec{Customer: "acme-corp", Tier: tier.Cloud, Production: true, EngineVersion: "16", InstanceClass: "db.t4g.medium",
 		AllocatedStorageGB: 100, MultiAZ: true, BackupRetentionDays: 35, DatabaseName: "odoo", Username: "odoo_acme_corp"}, prod)
-	dev := database.Spec{Customer: "acme", Tier: database.Enterprise}.WithDefaults()
+	dev := database.Spec{Customer: "acme", Tier: tier.Enterprise}.WithDefaults()
 	require.Equal(t, "db.t4g.small", dev.InstanceClass)
 	require.Equal(t, 20, dev.AllocatedStorageGB)
 	require.False(t, dev.MultiAZ)
@@ -20,8 +21,8 @@ func TestDefaultsByEnvironment(t *testing.T) {
 }
 
 func TestDAT2_ProductionAlwaysAcrossZones(t *testing.T) {
-	for _, tier := range []database.Tier{database.Cloud, database.Enterprise} {
-		s := database.Spec{Customer: "acme", Tier: tier, Production: true, MultiAZ: false}
+	for _, tr := range []tier.Tier{tier.Cloud, tier.Enterprise} {
+		s := database.Spec{Customer: "acme", Tier: tr, Production: true, MultiAZ: false}
 		require.True(t, s.WithDefaults().MultiAZ)
 		require.Equal(t, 2, database.Zones(s))
 	}
@@ -30,7 +31,7 @@ func TestDAT2_ProductionAlwaysAcrossZones(t *testing.T) {
 func TestIAM6_DedicatedUserNames(t *testing.T) {
 	require.Equal(t, "odoo_acme_corp_2", database.DefaultUsername("acme-corp-2"))
 	for _, u := range []string{"postgres", "admin", "odoo", "Odoo_x", "1abc"} {
-		err := database.Spec{Customer: "acme", Tier: database.Cloud, Username: u}.Validate()
+		err := database.Spec{Customer: "acme", Tier: tier.Cloud, Username: u}.Validate()
 		require.EqualError(t, err, `username "`+u+`" is not a dedicated user name; allowed: a lowercase letter, then up to 62 of a-z, 0-9 and _, not a shared or administrative name such as postgres, admin or odoo`)
 	}
 }

@@ -16,6 +16,7 @@ import (
 
 	"github.com/octura/odoo-hosting/components/edge"
 	"github.com/octura/odoo-hosting/internal/jurisdiction"
+	"github.com/octura/odoo-hosting/internal/tier"
 )
 
 const (
@@ -25,7 +26,7 @@ const (
 
 func cloudSpec() edge.Spec {
 	return edge.Spec{
-		Customer: "acme", Tier: edge.TierCloud, Jurisdiction: jurisdiction.EU,
+		Customer: "acme", Tier: tier.Cloud, Jurisdiction: jurisdiction.EU,
 		Zone: "acme.com", ZoneID: zoneID, Plan: edge.PlanBusiness,
 		Hostnames: []string{"erp.acme.com"},
 		Origin:    edge.Origin{Kind: edge.OriginLoadBalancer},
@@ -34,7 +35,7 @@ func cloudSpec() edge.Spec {
 
 func enterpriseSpec() edge.Spec {
 	s := cloudSpec()
-	s.Tier, s.Plan, s.AccountID = edge.TierEnterprise, edge.PlanEnterprise, accountID
+	s.Tier, s.Plan, s.AccountID = tier.Enterprise, edge.PlanEnterprise, accountID
 	s.RegionalServices = true
 	s.Entitlements = edge.Entitlements{BotManagement: true, AdvancedRateLimiting: true, RequestBodyFields: true}
 	s.AllowList = []string{"198.51.100.0/24", "2001:db8:100::/48"}
@@ -48,12 +49,12 @@ func enterpriseSpec() edge.Spec {
 
 func TestValidateAcceptsEveryTier(t *testing.T) {
 	odoo := cloudSpec()
-	odoo.Tier, odoo.Plan, odoo.Origin = edge.TierOdooSh, edge.PlanPro, edge.Origin{Kind: edge.OriginOdooSh, Hostname: "acme.odoo.com"}
+	odoo.Tier, odoo.Plan, odoo.Origin = tier.OdooSH, edge.PlanPro, edge.Origin{Kind: edge.OriginOdooSh, Hostname: "acme.odoo.com"}
 	onprem := cloudSpec()
-	onprem.Tier, onprem.AccountID = edge.TierOnPremise, accountID
+	onprem.Tier, onprem.AccountID = tier.OnPremise, accountID
 	onprem.Origin = edge.Origin{Kind: edge.OriginTunnel, Service: "http://localhost:8069"}
 	server := cloudSpec()
-	server.Tier, server.Origin = edge.TierOnPremise, edge.Origin{Kind: edge.OriginServer, IP: "192.0.2.44"}
+	server.Tier, server.Origin = tier.OnPremise, edge.Origin{Kind: edge.OriginServer, IP: "192.0.2.44"}
 	for name, s := range map[string]edge.Spec{"odoo-sh": odoo, "cloud": cloudSpec(), "enterprise": enterpriseSpec(), "on-premise tunnel": onprem, "on-premise server": server} {
 		require.NoError(t, s.Validate(), name)
 	}
@@ -110,7 +111,7 @@ func TestValidateRefusesEntitlementsAbovePlan(t *testing.T) {
 
 func TestValidateReportsEveryProblemAtOnce(t *testing.T) {
 	s := edge.Spec{
-		Customer: "Acme", Tier: edge.TierEnterprise, Jurisdiction: "uk", Zone: "acme.com", ZoneID: "nope",
+		Customer: "Acme", Tier: tier.Enterprise, Jurisdiction: "uk", Zone: "acme.com", ZoneID: "nope",
 		Plan: edge.PlanBusiness, Hostnames: []string{"erp.acme.com", "erp.other.com", "Bad_Host.acme.com", "erp.acme.com"},
 		Origin:     edge.Origin{Kind: edge.OriginOdooSh, Hostname: "acme.example.com"},
 		AllowList:  []string{"198.51.100.7/24", "everyone", "0.0.0.0/0"},
@@ -156,12 +157,12 @@ func TestValidateOrigins(t *testing.T) {
 	for _, c := range cases {
 		t.Run(c.name, func(t *testing.T) {
 			s := cloudSpec()
-			s.Tier, s.AccountID, s.Origin = edge.TierOnPremise, accountID, c.origin
+			s.Tier, s.AccountID, s.Origin = tier.OnPremise, accountID, c.origin
 			require.EqualError(t, s.Validate(), c.want)
 		})
 	}
 	s := cloudSpec()
-	s.Tier, s.Origin = edge.TierOnPremise, edge.Origin{Kind: edge.OriginTunnel, Service: "https://odoo.internal"}
+	s.Tier, s.Origin = tier.OnPremise, edge.Origin{Kind: edge.OriginTunnel, Service: "https://odoo.internal"}
 	require.EqualError(t, s.Validate(), `accountId is empty; a Cloudflare Tunnel belongs to the account`)
 }
 

@@ -14,14 +14,7 @@ package edge
 
 import (
 	"github.com/octura/odoo-hosting/internal/jurisdiction"
-)
-
-// Tiers the edge serves.
-const (
-	TierOdooSh     = "odoo-sh"
-	TierCloud      = "cloud"
-	TierEnterprise = "enterprise"
-	TierOnPremise  = "on-premise"
+	"github.com/octura/odoo-hosting/internal/tier"
 )
 
 // Cloudflare zone plans, in increasing order.
@@ -96,7 +89,7 @@ type Spec struct {
 	// Customer is the customer slug; required.
 	Customer string
 	// Tier is odoo-sh, cloud, enterprise or on-premise; required.
-	Tier string
+	Tier tier.Tier
 	// Jurisdiction is the stack's jurisdiction; with RegionalServices it names the
 	// Cloudflare region key (RES-6). Required.
 	Jurisdiction jurisdiction.Jurisdiction

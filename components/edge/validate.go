@@ -16,12 +16,12 @@ import (
 	"strings"
 
 	"github.com/octura/odoo-hosting/internal/jurisdiction"
+	"github.com/octura/odoo-hosting/internal/tier"
 )
 
 var (
 	plans          = []string{PlanFree, PlanPro, PlanBusiness, PlanEnterprise}
-	tiers          = []string{TierOdooSh, TierCloud, TierEnterprise, TierOnPremise}
-	originKinds    = map[string][]string{TierOdooSh: {OriginOdooSh}, TierCloud: {OriginLoadBalancer}, TierEnterprise: {OriginLoadBalancer}, TierOnPremise: {OriginServer, OriginTunnel}}
+	originKinds    = map[tier.Tier][]string{tier.OdooSH: {OriginOdooSh}, tier.Cloud: {OriginLoadBalancer}, tier.Enterprise: {OriginLoadBalancer}, tier.OnPremise: {OriginServer, OriginTunnel}}
 	countKeys      = []string{CountByIP, CountByIPNAT, CountByHost}
 	validities     = []int{7, 30, 90, 365, 730, 1095, 5475}
 	ratePeriods    = []int{10, 15, 20, 30, 40, 45, 60, 90, 120, 180, 240, 300, 480, 600, 900, 1200, 1800, 2400, 3600, 65535}
@@ -46,8 +46,8 @@ func (s Spec) Validate() error {
 	if !slugRE.MatchString(s.Customer) {
 		add("customer %q is not a slug; allowed: lowercase letters, digits and '-'", s.Customer)
 	}
-	if !slices.Contains(tiers, s.Tier) {
-		add("tier %q is unknown; allowed: %s", s.Tier, strings.Join(tiers, ", "))
+	if _, err := tier.Parse(string(s.Tier)); err != nil {
+		errs = append(errs, err)
 	}
 	if _, err := jurisdiction.Parse(string(s.Jurisdiction)); err != nil {
 		add("jurisdiction: %v", err)
@@ -110,7 +110,7 @@ func (s Spec) Validate() error {
 	if s.RegionalServices && knownPlan && !enterprise {
 		add("regionalServices needs the Cloudflare Enterprise plan with Regional Services (RES-6); plan is %q", s.Plan)
 	}
-	if s.Tier == TierEnterprise {
+	if s.Tier == tier.Enterprise {
 		if knownPlan && !enterprise {
 			add("tier %q needs plan %q for regional services (RES-6) and Magic Transit (NET-6); plan is %q", s.Tier, PlanEnterprise, s.Plan)
 		}

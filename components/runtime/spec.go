@@ -12,16 +12,8 @@ import (
 	"regexp"
 	"slices"
 	"strings"
-)
 
-// Tier is the hosting tier of a stack. Only cloud and enterprise run Odoo in this
-// project.
-type Tier string
-
-// The tiers that have a runtime.
-const (
-	Cloud      Tier = "cloud"
-	Enterprise Tier = "enterprise"
+	"github.com/octura/odoo-hosting/internal/tier"
 )
 
 // Defaults and limits; the only place they are written down.
@@ -31,10 +23,6 @@ const (
 	DefaultCPU              = 1024
 	DefaultMemoryMiB        = 2048
 	DefaultLogRetentionDays = 365
-	// DefaultZones is how many zones the replicas spread over; enterprise uses
-	// EnterpriseZones (NET-1).
-	DefaultZones    = 2
-	EnterpriseZones = 3
 	// ProductionReplicas is the minimum replica count of production (DAT-2).
 	ProductionReplicas = 2
 	// MaxHostnames is how many hostnames one load balancer rule matches.
@@ -57,7 +45,7 @@ type Spec struct {
 	// Customer is the customer slug ([a-z][a-z0-9-], 2 to 32 characters). Required.
 	Customer string
 	// Tier is cloud or enterprise. Required.
-	Tier Tier
+	Tier tier.Tier
 	// Production marks a production runtime. Default false.
 	Production bool
 	// Image is the container image without tag, from configuration. Default "odoo".
@@ -103,10 +91,7 @@ func (s Spec) WithDefaults() Spec {
 		}
 	}
 	if s.Zones == 0 {
-		s.Zones = DefaultZones
-		if s.Tier == Enterprise {
-			s.Zones = EnterpriseZones
-		}
+		s.Zones = s.Tier.ZoneCount() // NET-1
 	}
 	if s.LogRetentionDays == 0 {
 		s.LogRetentionDays = DefaultLogRetentionDays
@@ -136,7 +121,7 @@ func (s Spec) Validate() error {
 	if !customerRE.MatchString(s.Customer) {
 		add("customer %q is not a slug; allowed: a lowercase letter, then 1 to 31 of a-z, 0-9 and -", s.Customer)
 	}
-	if s.Tier != Cloud && s.Tier != Enterprise {
+	if !s.Tier.RunsApplication() {
 		add("tier %q does not run Odoo in this project; allowed: cloud, enterprise", s.Tier)
 	}
 	if last := s.Image[strings.LastIndex(s.Image, "/")+1:]; !imageRE.MatchString(s.Image) || strings.Contains(last, ":") {

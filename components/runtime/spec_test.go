@@ -6,21 +6,22 @@ import (
 	"github.com/stretchr/testify/require"
 
 	"github.com/octura/odoo-hosting/components/runtime"
+	"github.com/octura/odoo-hosting/internal/tier"
 )
 
 func TestDefaults(t *testing.T) {
-	s := runtime.Spec{Customer: "acme", Tier: runtime.Cloud, Production: true, Hostnames: []string{"erp.acme.example"}}.WithDefaults()
-	require.Equal(t, runtime.Spec{Customer: "acme", Tier: runtime.Cloud, Production: true, Hostnames: []string{"erp.acme.example"},
+	s := runtime.Spec{Customer: "acme", Tier: tier.Cloud, Production: true, Hostnames: []string{"erp.acme.example"}}.WithDefaults()
+	require.Equal(t, runtime.Spec{Customer: "acme", Tier: tier.Cloud, Production: true, Hostnames: []string{"erp.acme.example"},
 		Image: "odoo", Version: "18.0", CPU: 1024, MemoryMiB: 2048, DesiredCount: 2, Zones: 2, LogRetentionDays: 365}, s)
 	require.Equal(t, "odoo:18.0", runtime.ImageRef(s))
 	require.NoError(t, s.Validate())
-	dev := runtime.Spec{Customer: "acme", Tier: runtime.Enterprise, Hostnames: []string{"dev.acme.example"}}.WithDefaults()
+	dev := runtime.Spec{Customer: "acme", Tier: tier.Enterprise, Hostnames: []string{"dev.acme.example"}}.WithDefaults()
 	require.Equal(t, 1, dev.DesiredCount)
 	require.Equal(t, 3, dev.Zones)
 }
 
 func TestDAT2_ProductionNeedsTwoReplicasInTwoZones(t *testing.T) {
-	s := runtime.Spec{Customer: "acme", Tier: runtime.Cloud, Production: true, DesiredCount: 1, Zones: 1, Hostnames: []string{"erp.acme.example"}}
+	s := runtime.Spec{Customer: "acme", Tier: tier.Cloud, Production: true, DesiredCount: 1, Zones: 1, Hostnames: []string{"erp.acme.example"}}
 	require.EqualError(t, s.Validate(), "desiredCount 1 is too low for production cloud (DAT-2); allowed: 2 or more\nzones 1 is too few for production cloud (DAT-2); allowed: 2 or more")
 }
 
@@ -37,7 +38,7 @@ logRetentionDays 10 is not a retention period; allowed: 1 3 5 7 14 30 60 90 120 
 }
 
 func TestImageWithRegistryPort(t *testing.T) {
-	s := runtime.Spec{Customer: "acme", Tier: runtime.Cloud, Image: "registry.example.com:5000/team/odoo", Version: "18.0-20250101", Hostnames: []string{"erp.acme.example"}}
+	s := runtime.Spec{Customer: "acme", Tier: tier.Cloud, Image: "registry.example.com:5000/team/odoo", Version: "18.0-20250101", Hostnames: []string{"erp.acme.example"}}
 	require.NoError(t, s.Validate())
 	require.Equal(t, "registry.example.com:5000/team/odoo:18.0-20250101", runtime.ImageRef(s))
 }

@@ -6,9 +6,11 @@
 package config
 
 import (
+	"slices"
 	"time"
 
 	"github.com/octura/odoo-hosting/internal/jurisdiction"
+	"github.com/octura/odoo-hosting/internal/tier"
 )
 
 // Namespace is the Pulumi configuration namespace of every key.
@@ -23,27 +25,19 @@ const (
 	NonProduction Environment = "non-production"
 )
 
-// Tier is a hosting tier.
-type Tier string
+// Tier is a hosting tier; the tiers and what each one is live in internal/tier.
+type Tier = tier.Tier
 
 // The hosting tiers.
 const (
-	OdooSH     Tier = "odoo-sh"    // Odoo runs on Odoo.sh; we provide edge, keys, off-site backups
-	Cloud      Tier = "cloud"      // the whole environment on AWS or GCP
-	Enterprise Tier = "enterprise" // cloud plus customer keys, 3 zones, regional edge, Magic Transit, VPN
-	OnPremise  Tier = "on-premise" // Odoo runs at the customer; edge, keys, off-site backups, VPN
+	OdooSH     = tier.OdooSH
+	Cloud      = tier.Cloud
+	Enterprise = tier.Enterprise
+	OnPremise  = tier.OnPremise
 )
 
 // Tiers lists every tier in a stable order.
-func Tiers() []Tier { return []Tier{OdooSH, Cloud, Enterprise, OnPremise} }
-
-// RunsApplication reports whether the tier runs Odoo on our cloud (network,
-// database and runtime).
-func (t Tier) RunsApplication() bool { return t == Cloud || t == Enterprise }
-
-// NeedsNetwork reports whether the tier has a private network: the application
-// tiers, and on-premise for its VPN access path.
-func (t Tier) NeedsNetwork() bool { return t.RunsApplication() || t == OnPremise }
+func Tiers() []Tier { return tier.All() }
 
 // Config is one stack's validated configuration. Field comments give the key.
 type Config struct {
@@ -71,6 +65,10 @@ type Config struct {
 
 	// Secrets names the secret keys present (values are never read by validation).
 	Secrets map[string]bool `yaml:"-"`
+
+	// decodeProblems are the unknown keys and wrong shapes found while decoding;
+	// Validate reports them first.
+	decodeProblems Problems
 }
 
 // Approval is a written approval for placing data across the border (RES-4).
@@ -145,7 +143,7 @@ func Entitlements() []string {
 }
 
 // HasEntitlement reports whether the zone has the add-on e.
-func (c Cloudflare) HasEntitlement(e string) bool { return contains(c.Entitlements, e) }
+func (c Cloudflare) HasEntitlement(e string) bool { return slices.Contains(c.Entitlements, e) }
 
 // MagicTransit is the customer's Magic Transit set-up (NET-6).
 type MagicTransit struct {
@@ -232,42 +230,24 @@ func (c *Config) ApplyDefaults() {
 		}
 	}
 	if len(c.Network.Zones) == 0 && c.Tier.NeedsNetwork() {
-		n := 2
-		if c.Tier == Enterprise {
-			n = 3
-		}
-		for i := 0; i < n; i++ {
+		for i := 0; i < c.Tier.ZoneCount(); i++ {
 			c.Network.Zones = append(c.Network.Zones, c.Region+string(rune('a'+i)))
 		}
 	}
 }
 
-// ZoneCount is the number of zones the tier requires (NET-1, DAT-2).
-func (t Tier) ZoneCount() int {
-	if t == Enterprise {
-		return 3
-	}
-	return 2
-}
-
 // RPOHours is the recovery point objective of the stack (BAK-1).
 func (c *Config) RPOHours() int {
-	switch c.Tier {
-	case OdooSH:
-		return 24
-	case Cloud, Enterprise:
-		return 1
+	if rpo, _, fixed := c.Tier.Objectives(); fixed {
+		return rpo
 	}
 	return c.Backup.RPOHours
 }
 
 // RTOHours is the recovery time objective of the stack (BAK-1): the upper bound.
 func (c *Config) RTOHours() int {
-	switch c.Tier {
-	case OdooSH:
-		return 8
-	case Cloud, Enterprise:
-		return 4
+	if _, rto, fixed := c.Tier.Objectives(); fixed {
+		return rto
 	}
 	return c.Backup.RTOHours
 }

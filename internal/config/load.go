@@ -30,9 +30,10 @@ func StackName(path string) (string, error) {
 }
 
 // Load reads the stack configuration file at path (Pulumi.<stack>.yaml) and decodes
-// the keys of the odoo-hosting namespace. It returns an error when the file cannot be
-// read or is not YAML, and Problems when keys are unknown or of the wrong shape.
-// It does not apply defaults or validate; see Parse.
+// the keys of the odoo-hosting namespace. It returns an error only when the file
+// cannot be read or is not a stack file; unknown keys and values of the wrong shape
+// are kept for Validate, which reports them with every other problem. It does not
+// apply defaults or validate; see Parse.
 func Load(path string) (*Config, error) {
 	stack, err := StackName(path)
 	if err != nil {
@@ -138,9 +139,7 @@ func decodeNodes(stack string, nodes map[string]*yaml.Node) (*Config, error) {
 			probs.add(key, "", "cannot be read: "+cleanYAMLError(err), "")
 		}
 	}
-	if len(probs) > 0 {
-		return c, probs
-	}
+	c.decodeProblems = probs
 	return c, nil
 }
 

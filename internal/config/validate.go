@@ -7,6 +7,7 @@ import (
 	"fmt"
 	"net/netip"
 	"regexp"
+	"slices"
 	"strings"
 	"time"
 
@@ -35,7 +36,7 @@ var SupportedVersions = []string{"16.0", "17.0", "18.0"}
 // Validate checks the whole configuration and returns every problem at once, in a
 // stable order. now decides whether approvals have expired. Call ApplyDefaults first.
 func (c *Config) Validate(now time.Time) Problems {
-	var p Problems
+	p := append(Problems(nil), c.decodeProblems...)
 	c.validateIdentity(&p)
 	region, regionOK := c.validatePlacement(&p)
 	c.validateApprovals(&p, now)
@@ -50,7 +51,29 @@ func (c *Config) Validate(now time.Time) Problems {
 	}
 	c.validateBreakGlass(&p, now)
 	c.validateEnvironment(&p)
-	return p
+	return withoutRepeats(p, len(c.decodeProblems))
+}
+
+// withoutRepeats drops the validation problems (after the first n, which come from
+// decoding) of a field whose value could not be decoded: that field's problem is said
+// once, as the decoding problem.
+func withoutRepeats(p Problems, n int) Problems {
+	if n == 0 {
+		return p
+	}
+	out := append(Problems(nil), p[:n]...)
+	for _, q := range p[n:] {
+		repeat := false
+		for _, d := range p[:n] {
+			if q.Field == d.Field || strings.HasPrefix(q.Field, d.Field+".") || strings.HasPrefix(q.Field, d.Field+"[") {
+				repeat = true
+			}
+		}
+		if !repeat {
+			out = append(out, q)
+		}
+	}
+	return out
 }
 
 func oneOf[T ~string](xs []T) string {
@@ -86,14 +109,7 @@ func (c *Config) validateIdentity(p *Problems) {
 	}
 }
 
-func validTier(t Tier) bool {
-	for _, x := range Tiers() {
-		if x == t {
-			return true
-		}
-	}
-	return false
-}
+func validTier(t Tier) bool { return slices.Contains(Tiers(), t) }
 
 func validHostname(h string) bool {
 	labels := strings.Split(h, ".")
@@ -214,7 +230,7 @@ func (c *Config) validateApprovals(p *Problems, now time.Time) {
 		ids[a.ID] = true
 		if a.Covers == "" {
 			p.add(f+".covers", "", "is required", strings.Join(known, ", "))
-		} else if !contains(known, a.Covers) {
+		} else if !slices.Contains(known, a.Covers) {
 			p.add(f+".covers", a.Covers, "is not a sub-processor of this project", strings.Join(known, ", "))
 		}
 		if a.Destination == "" {
@@ -582,14 +598,7 @@ func (c *Config) validateBackup(p *Problems) {
 	}
 }
 
-func planRank(plan string) int {
-	for i, x := range Plans {
-		if x == plan {
-			return i
-		}
-	}
-	return -1
-}
+func planRank(plan string) int { return slices.Index(Plans, plan) }
 
 func (c *Config) validateCloudflare(p *Problems) {
 	cf := c.Cloudflare
@@ -623,7 +632,7 @@ func (c *Config) validateCloudflare(p *Problems) {
 	for i, e := range cf.Entitlements {
 		f := fmt.Sprintf("cloudflare.entitlements[%d]", i)
 		switch {
-		case !contains(Entitlements(), e):
+		case !slices.Contains(Entitlements(), e):
 			p.add(f, e, "is not a Cloudflare add-on this project uses", strings.Join(Entitlements(), ", "))
 		case rank >= 0 && cf.Plan != "enterprise":
 			p.add(f, e, "is an Enterprise add-on; plan "+cf.Plan+" cannot have it", "cloudflare.plan: enterprise, or leave it out")
@@ -670,7 +679,7 @@ func checkCSR(pemText, domain string) string {
 		return "" // the domain's own problem is reported under domain
 	}
 	names := nonEmpty(append([]string{csr.Subject.CommonName}, csr.DNSNames...))
-	if !contains(names, domain) {
+	if !slices.Contains(names, domain) {
 		return fmt.Sprintf("names %s, not the domain %s", strings.Join(names, ", "), domain)
 	}
 	return ""
@@ -680,7 +689,7 @@ func checkCSR(pemText, domain string) string {
 func nonEmpty(xs []string) []string {
 	var out []string
 	for _, x := range xs {
-		if x != "" && !contains(out, x) {
+		if x != "" && !slices.Contains(out, x) {
 			out = append(out, x)
 		}
 	}
@@ -756,7 +765,7 @@ func (c *Config) validateOdoo(p *Problems) {
 		if !imageRE.MatchString(o.Image) {
 			p.add("odoo.image", o.Image, "is not a container image name", "a repository such as odoo or registry.example.com/odoo, without a tag")
 		}
-		if !versionRE.MatchString(o.Version) || !contains(SupportedVersions, o.Version) {
+		if !versionRE.MatchString(o.Version) || !slices.Contains(SupportedVersions, o.Version) {
 			p.add("odoo.version", o.Version, "is not a supported Odoo version", strings.Join(SupportedVersions, ", "))
 		}
 	}
@@ -840,26 +849,12 @@ func (c *Config) validateEnvironment(p *Problems) {
 		switch {
 		case containsAny(tokens, "prod", "production", "unmasked", "raw"):
 			p.add("maskedSource", c.MaskedSource, "names production or unmasked data (DAT-1: non-production never reads production data)", "a masked copy, such as s3://acme-masked-exports/odoo/")
-		case !contains(tokens, "masked"):
+		case !slices.Contains(tokens, "masked"):
 			p.add("maskedSource", c.MaskedSource, "does not name a masked copy (DAT-1: non-production restores only masked data)", "a location with a bucket or prefix word masked, such as s3://acme-masked-exports/odoo/")
 		}
 	}
 }
 
 func containsAny(xs []string, ys ...string) bool {
-	for _, y := range ys {
-		if contains(xs, y) {
-			return true
-		}
-	}
-	return false
-}
-
-func contains(xs []string, x string) bool {
-	for _, y := range xs {
-		if y == x {
-			return true
-		}
-	}
-	return false
+	return slices.ContainsFunc(ys, func(y string) bool { return slices.Contains(xs, y) })
 }

@@ -2,6 +2,7 @@ package jurisdiction
 
 import (
 	"fmt"
+	"slices"
 	"sort"
 	"strings"
 )
@@ -189,7 +190,7 @@ func RegionalServicesKey(j Jurisdiction) string {
 func SubProcessors(tier string, j Jurisdiction, regionalEdge bool) []SubProcessor {
 	var out []SubProcessor
 	for _, s := range subProcessors {
-		if len(s.Tiers) > 0 && !contains(s.Tiers, tier) {
+		if len(s.Tiers) > 0 && !slices.Contains(s.Tiers, tier) {
 			continue
 		}
 		s.Places = append([]Place(nil), s.Places...)
@@ -209,15 +210,6 @@ func SubProcessorIDs() []string {
 	}
 	sort.Strings(out)
 	return out
-}
-
-func contains(xs []string, x string) bool {
-	for _, y := range xs {
-		if y == x {
-			return true
-		}
-	}
-	return false
 }
 
 // Describe is a one-line account of where a place is, for messages.

@@ -9,6 +9,7 @@ import (
 	"encoding/hex"
 	"encoding/json"
 	"fmt"
+	"slices"
 	"sort"
 	"strings"
 	"sync"
@@ -30,6 +31,10 @@ const AccountID = "111111111111"
 
 // StackType is the type token of the root stack resource.
 const StackType = "pulumi:pulumi:Stack"
+
+// ProviderTypePrefix begins the type token of every provider resource
+// (pulumi:providers:aws, pulumi:providers:cloudflare, ...).
+const ProviderTypePrefix = "pulumi:providers:"
 
 // Plan is the preview of one program run.
 type Plan struct {
@@ -82,6 +87,10 @@ type Options struct {
 	// as a dry run and no resource exists yet, so every value a provider would compute
 	// (ids, ARNs, endpoints) is unknown and prints as Unknown.
 	FirstPreview bool
+	// Config and SecretKeys are the stack configuration the engine would pass the
+	// program ("<namespace>:<key>" to value, structured values as JSON).
+	Config     map[string]string
+	SecretKeys []string
 }
 
 // RunWith is Run with options.
@@ -90,6 +99,8 @@ func RunWith(project, stack string, program pulumi.RunFunc, opts Options) (*Plan
 	m.firstPreview = opts.FirstPreview
 	err := pulumi.RunErr(program, pulumi.WithMocks(project, stack, m), func(info *pulumi.RunInfo) {
 		info.DryRun = opts.FirstPreview
+		info.Config = opts.Config
+		info.ConfigSecretKeys = opts.SecretKeys
 	})
 	return m.plan(), err
 }
@@ -110,6 +121,18 @@ func (p *Plan) Resources() []State {
 	for _, s := range p.Steps {
 		if s.NewState.Type != StackType {
 			out = append(out, s.NewState)
+		}
+	}
+	return out
+}
+
+// Managed returns the states of every step except the root stack and the provider
+// resources, in plan order: what the program itself creates.
+func (p *Plan) Managed() []State {
+	var out []State
+	for _, s := range p.Resources() {
+		if !strings.HasPrefix(s.Type, ProviderTypePrefix) {
+			out = append(out, s)
 		}
 	}
 	return out
@@ -252,7 +275,7 @@ func (m *mocks) NewResource(args pulumi.MockResourceArgs) (string, resource.Prop
 	}
 
 	provider := m.translateRef(args.Provider)
-	if strings.HasPrefix(args.TypeToken, "pulumi:providers:") {
+	if strings.HasPrefix(args.TypeToken, ProviderTypePrefix) {
 		if r, ok := args.Inputs["region"]; ok && r.IsString() {
 			m.regions[urn] = r.StringValue()
 		}
@@ -300,21 +323,12 @@ func (m *mocks) NewResource(args pulumi.MockResourceArgs) (string, resource.Prop
 func (m *mocks) translateURNs(urns []string) []string {
 	var out []string
 	for _, u := range urns {
-		if e, ok := m.byMockURN[u]; ok && (len(out) == 0 || !contains(out, e)) {
+		if e, ok := m.byMockURN[u]; ok && !slices.Contains(out, e) {
 			out = append(out, e)
 		}
 	}
 	sort.Strings(out)
 	return out
-}
-
-func contains(xs []string, x string) bool {
-	for _, y := range xs {
-		if y == x {
-			return true
-		}
-	}
-	return false
 }
 
 // translateRef turns a mock provider reference "<mock urn>::<id>" into the engine's.

@@ -51,6 +51,16 @@ func TestRunRecordsEveryResourceWithEngineURNs(t *testing.T) {
 	require.Equal(t, "eu", thing.Inputs["jurisdiction"])
 }
 
+func TestManagedLeavesOutStackAndProviders(t *testing.T) {
+	p, err := plan.Run("odoo-hosting", "acme-eu", program)
+	require.NoError(t, err)
+	var got []string
+	for _, s := range p.Managed() {
+		got = append(got, s.Type+" "+s.Name())
+	}
+	require.Equal(t, []string{"aws:kms/alias:Alias acme-data", "aws:kms/key:Key acme-data", "odoo-hosting:test:Thing acme"}, got)
+}
+
 func TestRunIsByteIdentical(t *testing.T) {
 	var first []byte
 	for i := 0; i < 5; i++ {

@@ -9,6 +9,7 @@ import (
 	"fmt"
 	"io"
 	"os"
+	"slices"
 	"strings"
 	"time"
 
@@ -58,7 +59,7 @@ func Main(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 		}
 		cfg.Jurisdiction = jj
 	}
-	if !contains(output.Formats, *format) {
+	if !slices.Contains(output.Formats, *format) {
 		fmt.Fprintf(stderr, "check: --format %q is unknown; allowed: %s\n", *format, strings.Join(output.Formats, ", "))
 		return BadInput
 	}
@@ -106,13 +107,4 @@ func displayName(n string) string {
 		return "stdin"
 	}
 	return n
-}
-
-func contains(xs []string, x string) bool {
-	for _, y := range xs {
-		if y == x {
-			return true
-		}
-	}
-	return false
 }

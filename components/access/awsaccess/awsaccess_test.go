@@ -40,16 +40,6 @@ func run(t *testing.T, spec access.Spec, now time.Time) (*plan.Plan, error) {
 	return p, newErr
 }
 
-func registered(p *plan.Plan) []plan.State {
-	var out []plan.State
-	for _, r := range p.Resources() {
-		if !strings.HasPrefix(r.Type, "pulumi:providers:") {
-			out = append(out, r)
-		}
-	}
-	return out
-}
-
 func decode(t *testing.T, s any) map[string]any {
 	var m map[string]any
 	require.NoError(t, json.Unmarshal([]byte(s.(string)), &m))
@@ -69,7 +59,7 @@ type harness struct{}
 
 func (harness) Plan(t *testing.T, spec access.Spec, now time.Time) (accesstest.View, error) {
 	p, err := run(t, spec, now)
-	v := accesstest.View{Resources: len(registered(p)), Groups: map[access.Role]accesstest.Group{}}
+	v := accesstest.View{Resources: len(p.Managed()), Groups: map[access.Role]accesstest.Group{}}
 	if err != nil {
 		return v, err
 	}
@@ -192,7 +182,7 @@ func TestIAM1_ResourceCounts(t *testing.T) {
 	require.Equal(t, want, p.Count())
 
 	comp, _ := p.Get(awsaccess.Type, name)
-	for _, r := range registered(p) {
+	for _, r := range p.Managed() {
 		if r.Type == awsaccess.Type {
 			continue
 		}
@@ -257,7 +247,7 @@ func TestIAM3_BreakGlassRole(t *testing.T) {
 	s.BreakGlass.Hours = 25
 	p, err = run(t, s, accesstest.Now)
 	require.EqualError(t, err, `access "acme-eu-west-1": breakGlass.hours 25 is out of range; allowed: 1 to 24 (IAM-3)`)
-	require.Empty(t, registered(p))
+	require.Empty(t, p.Managed())
 }
 
 func TestIAM5_OperatorPolicySessionManagerNoSSH(t *testing.T) {

@@ -14,10 +14,11 @@ import (
 	"github.com/octura/odoo-hosting/components/backup/backuptest"
 	"github.com/octura/odoo-hosting/internal/jurisdiction"
 	"github.com/octura/odoo-hosting/internal/plan"
+	"github.com/octura/odoo-hosting/internal/tier"
 )
 
-func spec(tier backup.Tier) backup.Spec {
-	return backup.Spec{Customer: "acme", Cloud: jurisdiction.AWS, AccountID: "111111111111", Tier: tier, PrimaryRegion: "eu-west-1", Production: true}
+func spec(tr tier.Tier) backup.Spec {
+	return backup.Spec{Customer: "acme", Cloud: jurisdiction.AWS, AccountID: "111111111111", Tier: tr, PrimaryRegion: "eu-west-1", Production: true}
 }
 
 // run plans awsbackup.New for s with providers of its regions and keys of those
@@ -48,17 +49,6 @@ func run(t *testing.T, s backup.Spec) (*plan.Plan, *awsbackup.Backup, error) {
 	return p, c, newErr
 }
 
-// managed are the plan's resources without the two test providers.
-func managed(p *plan.Plan) []plan.State {
-	var out []plan.State
-	for _, r := range p.Resources() {
-		if r.Type != "pulumi:providers:aws" {
-			out = append(out, r)
-		}
-	}
-	return out
-}
-
 func regionOf(t *testing.T, p *plan.Plan, r plan.State) string {
 	prov, ok := p.ProviderOf(r)
 	require.True(t, ok, "%s has an explicit provider", r.URN)
@@ -79,7 +69,7 @@ func num(v any) int          { return int(v.(float64)) }
 
 // observe describes a plan in the conformance suite's terms.
 func observe(t *testing.T, p *plan.Plan, c *awsbackup.Backup) backuptest.Observed {
-	o := backuptest.Observed{Resources: len(managed(p))}
+	o := backuptest.Observed{Resources: len(p.Managed())}
 	if c != nil {
 		o.PrimaryRegion, o.BackupRegion = c.PrimaryRegion, c.BackupRegion
 	}
@@ -157,10 +147,10 @@ func TestConformance(t *testing.T) {
 }
 
 func TestInventoryCloudProduction(t *testing.T) {
-	p, c, err := run(t, spec(backup.Cloud))
+	p, c, err := run(t, spec(tier.Cloud))
 	require.NoError(t, err)
 	counts := map[string]int{}
-	for _, r := range managed(p) {
+	for _, r := range p.Managed() {
 		counts[r.Type]++
 		if r.Type != awsbackup.Type {
 			require.Equal(t, "urn:pulumi:acme-eu::odoo-hosting::odoo-hosting:backup:Backup::acme-backup", r.Parent, r.URN)
@@ -187,13 +177,13 @@ func TestInventoryCloudProduction(t *testing.T) {
 		"aws:backup/restoreTestingPlan:RestoreTestingPlan":           1,
 		"aws:backup/restoreTestingSelection:RestoreTestingSelection": 2,
 	}, counts)
-	require.Len(t, managed(p), 30)
+	require.Len(t, p.Managed(), 30)
 	require.Equal(t, "eu-west-1", c.PrimaryRegion)
 	require.Equal(t, "eu-central-1", c.BackupRegion)
 }
 
 func TestRES3_ReplicaAndCopiesInBackupRegion(t *testing.T) {
-	p, _, err := run(t, spec(backup.Cloud))
+	p, _, err := run(t, spec(tier.Cloud))
 	require.NoError(t, err)
 	replica, ok := p.Get("aws:s3/bucketV2:BucketV2", "acme-backup-replica")
 	require.True(t, ok)
@@ -218,7 +208,7 @@ func TestRES3_ReplicaAndCopiesInBackupRegion(t *testing.T) {
 }
 
 func TestENC5_ReplicaEncryptedWithBackupRegionKey(t *testing.T) {
-	p, _, err := run(t, spec(backup.Cloud))
+	p, _, err := run(t, spec(tier.Cloud))
 	require.NoError(t, err)
 	bk := "arn:aws:kms:eu-central-1:111111111111:key/backup"
 	pk := "arn:aws:kms:eu-west-1:111111111111:key/backup"
@@ -239,7 +229,7 @@ func TestENC5_ReplicaEncryptedWithBackupRegionKey(t *testing.T) {
 }
 
 func TestIAM_ReplicationRoleLimitedToBucketsAndKeys(t *testing.T) {
-	p, _, err := run(t, spec(backup.Cloud))
+	p, _, err := run(t, spec(tier.Cloud))
 	require.NoError(t, err)
 	rp, _ := p.Get("aws:iam/rolePolicy:RolePolicy", "acme-backup-replication")
 	var doc struct{ Statement []map[string]any }
@@ -258,7 +248,7 @@ func TestIAM_ReplicationRoleLimitedToBucketsAndKeys(t *testing.T) {
 }
 
 func TestENC1_BAK3_BucketPolicyRefusesPlainHTTPAndUnencryptedUploads(t *testing.T) {
-	p, _, err := run(t, spec(backup.OdooSH))
+	p, _, err := run(t, spec(tier.OdooSH))
 	require.NoError(t, err)
 	for _, bp := range p.ByType("aws:s3/bucketPolicy:BucketPolicy") {
 		var doc struct{ Statement []map[string]any }
@@ -272,7 +262,7 @@ func TestENC1_BAK3_BucketPolicyRefusesPlainHTTPAndUnencryptedUploads(t *testing.
 }
 
 func TestBAK3_ObjectLockComplianceAndVaultLock(t *testing.T) {
-	p, _, err := run(t, spec(backup.Cloud))
+	p, _, err := run(t, spec(tier.Cloud))
 	require.NoError(t, err)
 	for _, b := range p.ByType("aws:s3/bucketV2:BucketV2") {
 		require.Equal(t, true, b.Inputs["objectLockEnabled"])
@@ -290,7 +280,7 @@ func TestBAK3_ObjectLockComplianceAndVaultLock(t *testing.T) {
 // shortest class (7 days; the writer locks weekly and monthly copies per object),
 // each prefix expires after its class, and the vault locks span 7 to 93 days.
 func TestBAK3_GFSLockIsShortestClass(t *testing.T) {
-	s := spec(backup.Cloud)
+	s := spec(tier.Cloud)
 	s.GFS = true
 	p, _, err := run(t, s)
 	require.NoError(t, err)
@@ -319,7 +309,7 @@ func TestBAK3_GFSLockIsShortestClass(t *testing.T) {
 }
 
 func TestBAK5_LifecycleNeverPast365(t *testing.T) {
-	s := spec(backup.Cloud)
+	s := spec(tier.Cloud)
 	s.RetentionDays = 365
 	p, _, err := run(t, s)
 	require.NoError(t, err)
@@ -333,7 +323,7 @@ func TestBAK5_LifecycleNeverPast365(t *testing.T) {
 }
 
 func TestBAK4_RestoreTestingPlanAndSelections(t *testing.T) {
-	p, _, err := run(t, spec(backup.Enterprise))
+	p, _, err := run(t, spec(tier.Enterprise))
 	require.NoError(t, err)
 	rtp, ok := p.Get("aws:backup/restoreTestingPlan:RestoreTestingPlan", "acme-backup")
 	require.True(t, ok)
@@ -345,7 +335,7 @@ func TestBAK4_RestoreTestingPlanAndSelections(t *testing.T) {
 		types = append(types, sel.Inputs["protectedResourceType"].(string))
 	}
 	require.ElementsMatch(t, []string{"RDS", "EFS"}, types)
-	p, _, err = run(t, spec(backup.OdooSH))
+	p, _, err = run(t, spec(tier.OdooSH))
 	require.NoError(t, err)
 	require.Len(t, p.ByType("aws:backup/restoreTestingPlan:RestoreTestingPlan"), 1)
 	// Changed with BAK-4 for tiers without a database: odoo-sh restore-tests its
@@ -373,7 +363,7 @@ func primaryBucketArn(t *testing.T, p *plan.Plan) string {
 // primary bucket, so AWS Backup protects that bucket and the restore testing plan
 // selects it (protectedResourceType S3), with the S3 managed policies on the role.
 func TestBAK4_OdooSHProtectsAndRestoreTestsPrimaryBucket(t *testing.T) {
-	p, _, err := run(t, spec(backup.OdooSH))
+	p, _, err := run(t, spec(tier.OdooSH))
 	require.NoError(t, err)
 	arn := primaryBucketArn(t, p)
 
@@ -408,7 +398,7 @@ func TestBAK4_OdooSHProtectsAndRestoreTestsPrimaryBucket(t *testing.T) {
 
 // BAK-4: on-premise restore-tests the primary bucket the same way.
 func TestBAK4_OnPremiseRestoreTestsPrimaryBucket(t *testing.T) {
-	s := spec(backup.OnPremise)
+	s := spec(tier.OnPremise)
 	s.RPOHours, s.RTOHours = 24, 8
 	p, _, err := run(t, s)
 	require.NoError(t, err)
@@ -422,18 +412,18 @@ func TestBAK4_OnPremiseRestoreTestsPrimaryBucket(t *testing.T) {
 // BAK-4: cloud and enterprise restore-test the database and file store only; the
 // bucket of backup files is not added to their AWS Backup selection.
 func TestBAK4_CloudDoesNotProtectBackupBucket(t *testing.T) {
-	for _, tier := range []backup.Tier{backup.Cloud, backup.Enterprise} {
-		p, _, err := run(t, spec(tier))
+	for _, tr := range []tier.Tier{tier.Cloud, tier.Enterprise} {
+		p, _, err := run(t, spec(tr))
 		require.NoError(t, err)
 		_, ok := p.Get("aws:backup/restoreTestingSelection:RestoreTestingSelection", "acme-backup-objectstore")
-		require.False(t, ok, tier)
+		require.False(t, ok, tr)
 		sel, _ := p.Get("aws:backup/selection:Selection", "acme-backup")
-		require.Equal(t, []any{"arn:aws:rds:eu-west-1:111111111111:db:acme"}, sel.Inputs["resources"], tier)
+		require.Equal(t, []any{"arn:aws:rds:eu-west-1:111111111111:db:acme"}, sel.Inputs["resources"], tr)
 	}
 }
 
 func TestBackupSelectionProtectsResourceArnsAndTagged(t *testing.T) {
-	p, _, err := run(t, spec(backup.Cloud))
+	p, _, err := run(t, spec(tier.Cloud))
 	require.NoError(t, err)
 	sel, _ := p.Get("aws:backup/selection:Selection", "acme-backup")
 	require.Equal(t, []any{"arn:aws:rds:eu-west-1:111111111111:db:acme"}, sel.Inputs["resources"])
@@ -446,10 +436,10 @@ func TestBackupSelectionProtectsResourceArnsAndTagged(t *testing.T) {
 }
 
 func TestRES3_ForeignBackupRegionRefusedWithAllowedList(t *testing.T) {
-	s := spec(backup.Cloud)
+	s := spec(tier.Cloud)
 	s.BackupRegion = "us-east-1"
 	p, c, err := run(t, s)
 	require.Nil(t, c)
 	require.EqualError(t, err, `backup acme-backup: backupRegion "us-east-1" (N. Virginia, US) is outside jurisdiction eu; allowed: eu-central-1, eu-north-1, eu-south-1, eu-south-2, eu-west-3`)
-	require.Empty(t, managed(p))
+	require.Empty(t, p.Managed())
 }

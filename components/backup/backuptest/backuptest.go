@@ -12,6 +12,7 @@ import (
 
 	"github.com/octura/odoo-hosting/components/backup"
 	"github.com/octura/odoo-hosting/internal/jurisdiction"
+	"github.com/octura/odoo-hosting/internal/tier"
 )
 
 // Store is one place that holds backup copies: an object bucket or a backup vault.
@@ -82,8 +83,8 @@ type Harness struct {
 }
 
 // Spec returns a valid spec of tier for the harness.
-func (h Harness) Spec(tier backup.Tier) backup.Spec {
-	return backup.Spec{Customer: "acme", Cloud: h.Cloud, AccountID: h.AccountID, Tier: tier, PrimaryRegion: h.Primary, RPOHours: 4, RTOHours: 8}
+func (h Harness) Spec(tr tier.Tier) backup.Spec {
+	return backup.Spec{Customer: "acme", Cloud: h.Cloud, AccountID: h.AccountID, Tier: tr, PrimaryRegion: h.Primary, RPOHours: 4, RTOHours: 8}
 }
 
 // Run runs every conformance test of the backup concept.
@@ -109,7 +110,7 @@ func plan(t *testing.T, h Harness, s backup.Spec) Observed {
 }
 
 func testRES3(t *testing.T, h Harness) {
-	s := h.Spec(backup.Cloud)
+	s := h.Spec(tier.Cloud)
 	o := plan(t, h, s)
 	want, err := jurisdiction.DefaultBackupRegion(h.Cloud, h.Primary)
 	require.NoError(t, err)
@@ -127,7 +128,7 @@ func testRES3(t *testing.T, h Harness) {
 }
 
 func testRES3Refused(t *testing.T, h Harness) {
-	s := h.Spec(backup.Cloud)
+	s := h.Spec(tier.Cloud)
 	s.BackupRegion = h.Foreign
 	o, err := h.Plan(t, s)
 	require.Error(t, err)
@@ -142,15 +143,15 @@ func testRES3Refused(t *testing.T, h Harness) {
 }
 
 func testENC5(t *testing.T, h Harness) {
-	o := plan(t, h, h.Spec(backup.Cloud))
+	o := plan(t, h, h.Spec(tier.Cloud))
 	for _, st := range o.Stores {
 		require.Equal(t, st.Region, st.KeyRegion, "ENC-2/ENC-5: store %s in %s is encrypted with a key of its region", st.Name, st.Region)
 	}
 }
 
 func testBAK1(t *testing.T, h Harness) {
-	for _, tier := range backup.Tiers() {
-		s := h.Spec(tier)
+	for _, tr := range tier.All() {
+		s := h.Spec(tr)
 		o := plan(t, h, s)
 		var want, got []string
 		for _, r := range backup.Rules(s) {
@@ -159,12 +160,12 @@ func testBAK1(t *testing.T, h Harness) {
 		for _, sc := range o.Schedules {
 			got = append(got, sc.Cron)
 		}
-		require.ElementsMatch(t, want, got, "BAK-1: %s schedules", tier)
+		require.ElementsMatch(t, want, got, "BAK-1: %s schedules", tr)
 	}
 }
 
 func testBAK1Refused(t *testing.T, h Harness) {
-	s := h.Spec(backup.OnPremise)
+	s := h.Spec(tier.OnPremise)
 	s.RPOHours = 0
 	o, err := h.Plan(t, s)
 	require.ErrorContains(t, err, "rpoHours 0 is not set")
@@ -172,7 +173,7 @@ func testBAK1Refused(t *testing.T, h Harness) {
 }
 
 func testBAK2(t *testing.T, h Harness) {
-	s := h.Spec(backup.Cloud)
+	s := h.Spec(tier.Cloud)
 	o := plan(t, h, s)
 	for _, sc := range o.Schedules {
 		require.Equal(t, backup.DefaultRetentionDays, sc.DeleteAfterDays, sc.Name)
@@ -190,7 +191,7 @@ func testBAK2(t *testing.T, h Harness) {
 }
 
 func testBAK3(t *testing.T, h Harness) {
-	s := h.Spec(backup.OdooSH)
+	s := h.Spec(tier.OdooSH)
 	s.RetentionDays = 60
 	o := plan(t, h, s)
 	for _, st := range o.Stores {
@@ -202,9 +203,9 @@ func testBAK3(t *testing.T, h Harness) {
 }
 
 func testBAK4(t *testing.T, h Harness) {
-	o := plan(t, h, h.Spec(backup.Cloud))
+	o := plan(t, h, h.Spec(tier.Cloud))
 	require.Equal(t, []string{backup.DefaultRestoreTestCron}, o.RestoreTests)
-	s := h.Spec(backup.Cloud)
+	s := h.Spec(tier.Cloud)
 	s.RestoreTestCron = "cron(0 5 1 1 ? *)"
 	o, err := h.Plan(t, s)
 	require.ErrorContains(t, err, "leaves 12 months between restore tests")
@@ -213,7 +214,7 @@ func testBAK4(t *testing.T, h Harness) {
 
 func testBAK5(t *testing.T, h Harness) {
 	for _, off := range []int{0, 30, 365} {
-		s := h.Spec(backup.Enterprise)
+		s := h.Spec(tier.Enterprise)
 		s.GFS = true
 		s.RetentionDays = 365
 		s.OffboardingExpiryDays = off
@@ -235,7 +236,7 @@ func testBAK5(t *testing.T, h Harness) {
 
 func testBAK6(t *testing.T, h Harness) {
 	for _, prod := range []bool{false, true} {
-		s := h.Spec(backup.Cloud)
+		s := h.Spec(tier.Cloud)
 		s.Production = prod
 		o := plan(t, h, s)
 		for _, st := range o.Stores {

@@ -12,6 +12,7 @@ import (
 	"github.com/octura/odoo-hosting/components/database/awsdatabase"
 	"github.com/octura/odoo-hosting/components/database/databasetest"
 	"github.com/octura/odoo-hosting/internal/plan"
+	"github.com/octura/odoo-hosting/internal/tier"
 )
 
 const key = "arn:aws:kms:eu-west-1:111111111111:key/data"
@@ -40,16 +41,6 @@ func run(t *testing.T, s database.Spec) (*plan.Plan, *awsdatabase.Database, erro
 	return p, c, newErr
 }
 
-func managed(p *plan.Plan) []plan.State {
-	var out []plan.State
-	for _, r := range p.Resources() {
-		if r.Type != "pulumi:providers:aws" {
-			out = append(out, r)
-		}
-	}
-	return out
-}
-
 func instance(t *testing.T, p *plan.Plan) plan.State {
 	db, ok := p.Get("aws:rds/instance:Instance", "acme-db")
 	require.True(t, ok)
@@ -57,7 +48,7 @@ func instance(t *testing.T, p *plan.Plan) plan.State {
 }
 
 func observe(p *plan.Plan, c *awsdatabase.Database) databasetest.Observed {
-	o := databasetest.Observed{Resources: len(managed(p))}
+	o := databasetest.Observed{Resources: len(p.Managed())}
 	db, ok := p.Get("aws:rds/instance:Instance", "acme-db")
 	if !ok {
 		return o
@@ -104,10 +95,10 @@ func TestConformance(t *testing.T) {
 }
 
 func TestInventoryCloudProduction(t *testing.T) {
-	p, c, err := run(t, database.Spec{Customer: "acme", Tier: database.Cloud, Production: true})
+	p, c, err := run(t, database.Spec{Customer: "acme", Tier: tier.Cloud, Production: true})
 	require.NoError(t, err)
 	counts := map[string]int{}
-	for _, r := range managed(p) {
+	for _, r := range p.Managed() {
 		counts[r.Type]++
 		if r.Type != awsdatabase.Type {
 			require.Equal(t, "urn:pulumi:acme-eu::odoo-hosting::odoo-hosting:database:Database::acme-db", r.Parent)
@@ -130,7 +121,7 @@ func TestInventoryCloudProduction(t *testing.T) {
 }
 
 func TestENC1_ParameterGroupForcesTLS(t *testing.T) {
-	p, _, err := run(t, database.Spec{Customer: "acme", Tier: database.Cloud, Production: true})
+	p, _, err := run(t, database.Spec{Customer: "acme", Tier: tier.Cloud, Production: true})
 	require.NoError(t, err)
 	pg, _ := p.Get("aws:rds/parameterGroup:ParameterGroup", "acme-db")
 	require.Equal(t, "postgres16", pg.Inputs["family"])
@@ -144,7 +135,7 @@ func TestENC1_ParameterGroupForcesTLS(t *testing.T) {
 }
 
 func TestENC2_StoragePasswordAndInsightsUseDataKey(t *testing.T) {
-	p, _, err := run(t, database.Spec{Customer: "acme", Tier: database.Cloud, Production: true})
+	p, _, err := run(t, database.Spec{Customer: "acme", Tier: tier.Cloud, Production: true})
 	require.NoError(t, err)
 	in := instance(t, p).Inputs
 	require.Equal(t, true, in["storageEncrypted"])
@@ -154,7 +145,7 @@ func TestENC2_StoragePasswordAndInsightsUseDataKey(t *testing.T) {
 }
 
 func TestIAM6_NoPasswordInConfigOrState(t *testing.T) {
-	p, _, err := run(t, database.Spec{Customer: "acme", Tier: database.Cloud, Production: true})
+	p, _, err := run(t, database.Spec{Customer: "acme", Tier: tier.Cloud, Production: true})
 	require.NoError(t, err)
 	in := instance(t, p).Inputs
 	require.Equal(t, true, in["manageMasterUserPassword"])
@@ -165,7 +156,7 @@ func TestIAM6_NoPasswordInConfigOrState(t *testing.T) {
 }
 
 func TestBAK6_ProductionProtectedAndFinalSnapshot(t *testing.T) {
-	p, _, err := run(t, database.Spec{Customer: "acme", Tier: database.Cloud, Production: true})
+	p, _, err := run(t, database.Spec{Customer: "acme", Tier: tier.Cloud, Production: true})
 	require.NoError(t, err)
 	db := instance(t, p)
 	require.True(t, db.Protect)
@@ -180,7 +171,7 @@ func TestBAK6_ProductionProtectedAndFinalSnapshot(t *testing.T) {
 // BAK-6: deletion protection is on for every database; only Pulumi's protect
 // depends on the environment.
 func TestBAK6_NonProductionDeletionProtectedNotPulumiProtected(t *testing.T) {
-	p, _, err := run(t, database.Spec{Customer: "acme", Tier: database.Cloud})
+	p, _, err := run(t, database.Spec{Customer: "acme", Tier: tier.Cloud})
 	require.NoError(t, err)
 	db := instance(t, p)
 	require.Equal(t, true, db.Inputs["deletionProtection"])
@@ -191,12 +182,12 @@ func TestBAK6_NonProductionDeletionProtectedNotPulumiProtected(t *testing.T) {
 }
 
 func TestDAT2_MultiAZOnProductionCloudAndEnterprise(t *testing.T) {
-	for _, tier := range []database.Tier{database.Cloud, database.Enterprise} {
-		p, _, err := run(t, database.Spec{Customer: "acme", Tier: tier, Production: true})
+	for _, tr := range []tier.Tier{tier.Cloud, tier.Enterprise} {
+		p, _, err := run(t, database.Spec{Customer: "acme", Tier: tr, Production: true})
 		require.NoError(t, err)
-		require.Equal(t, true, instance(t, p).Inputs["multiAz"], tier)
+		require.Equal(t, true, instance(t, p).Inputs["multiAz"], tr)
 	}
-	p, _, err := run(t, database.Spec{Customer: "acme", Tier: database.Cloud})
+	p, _, err := run(t, database.Spec{Customer: "acme", Tier: tier.Cloud})
 	require.NoError(t, err)
 	require.Equal(t, false, instance(t, p).Inputs["multiAz"])
 	require.Equal(t, "db.t4g.small", instance(t, p).Inputs["instanceClass"])
@@ -206,5 +197,5 @@ func TestInvalidSpecRegistersNothing(t *testing.T) {
 	p, c, err := run(t, database.Spec{Customer: "acme", Tier: "on-premise"})
 	require.Nil(t, c)
 	require.EqualError(t, err, `database acme-db: tier "on-premise" has no database in this project; allowed: cloud, enterprise`)
-	require.Empty(t, managed(p))
+	require.Empty(t, p.Managed())
 }

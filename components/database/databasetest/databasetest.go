@@ -10,6 +10,7 @@ import (
 	"github.com/stretchr/testify/require"
 
 	"github.com/octura/odoo-hosting/components/database"
+	"github.com/octura/odoo-hosting/internal/tier"
 )
 
 // Observed is what an implementation planned, in cloud-neutral terms.
@@ -62,34 +63,34 @@ type Harness struct {
 // Run runs every conformance test of the database concept.
 func Run(t *testing.T, h Harness) {
 	t.Run("ENC2_EncryptedWithManagedKey", func(t *testing.T) {
-		o := plan(t, h, database.Spec{Customer: "acme", Tier: database.Cloud, Production: true})
+		o := plan(t, h, database.Spec{Customer: "acme", Tier: tier.Cloud, Production: true})
 		require.Equal(t, h.Key, o.EncryptionKey)
 		require.Equal(t, h.Key, o.InsightsKey)
 		require.Equal(t, h.Key, o.SecretKey)
 	})
 	t.Run("ENC1_TLSRequiredAndNotPublic", func(t *testing.T) {
-		o := plan(t, h, database.Spec{Customer: "acme", Tier: database.Cloud})
+		o := plan(t, h, database.Spec{Customer: "acme", Tier: tier.Cloud})
 		require.True(t, o.RequiresTLS)
 		require.False(t, o.Public)
 	})
 	t.Run("IAM6_DedicatedUserAndNoPasswordInState", func(t *testing.T) {
-		o := plan(t, h, database.Spec{Customer: "acme-corp", Tier: database.Enterprise, Production: true})
+		o := plan(t, h, database.Spec{Customer: "acme-corp", Tier: tier.Enterprise, Production: true})
 		require.Equal(t, "odoo_acme_corp", o.Username)
 		require.Equal(t, "odoo", o.DatabaseName)
 		require.True(t, o.PasswordGenerated)
 		require.False(t, o.PasswordInInputs)
-		other := plan(t, h, database.Spec{Customer: "globex", Tier: database.Enterprise, Production: true})
+		other := plan(t, h, database.Spec{Customer: "globex", Tier: tier.Enterprise, Production: true})
 		require.NotEqual(t, o.Username, other.Username, "IAM-6: no user shared between customers")
 	})
 	t.Run("DAT2_ProductionAcrossZones", func(t *testing.T) {
-		for _, tier := range []database.Tier{database.Cloud, database.Enterprise} {
-			require.Equal(t, 2, plan(t, h, database.Spec{Customer: "acme", Tier: tier, Production: true}).Zones, tier)
+		for _, tr := range []tier.Tier{tier.Cloud, tier.Enterprise} {
+			require.Equal(t, 2, plan(t, h, database.Spec{Customer: "acme", Tier: tr, Production: true}).Zones, tr)
 		}
-		require.Equal(t, 1, plan(t, h, database.Spec{Customer: "acme", Tier: database.Cloud}).Zones)
+		require.Equal(t, 1, plan(t, h, database.Spec{Customer: "acme", Tier: tier.Cloud}).Zones)
 	})
 	t.Run("BAK6_NeverLosesData", func(t *testing.T) {
 		for _, prod := range []bool{false, true} {
-			o := plan(t, h, database.Spec{Customer: "acme", Tier: database.Cloud, Production: prod})
+			o := plan(t, h, database.Spec{Customer: "acme", Tier: tier.Cloud, Production: prod})
 			require.True(t, o.Retained)
 			require.True(t, o.FinalSnapshot)
 			require.Equal(t, prod, o.Protected, "BAK-6: Pulumi protect only in production")
@@ -98,9 +99,9 @@ func Run(t *testing.T, h Harness) {
 		}
 	})
 	t.Run("Sizing_DefaultsByEnvironment", func(t *testing.T) {
-		o := plan(t, h, database.Spec{Customer: "acme", Tier: database.Cloud, Production: true})
+		o := plan(t, h, database.Spec{Customer: "acme", Tier: tier.Cloud, Production: true})
 		require.Equal(t, []any{"postgres", "16", 100}, []any{o.Engine, o.Version, o.StorageGB})
-		o = plan(t, h, database.Spec{Customer: "acme", Tier: database.Cloud})
+		o = plan(t, h, database.Spec{Customer: "acme", Tier: tier.Cloud})
 		require.Equal(t, 20, o.StorageGB)
 	})
 	t.Run("InvalidSpecRefusedAndNothingRegistered", func(t *testing.T) {

@@ -16,6 +16,7 @@ import (
 	"github.com/octura/odoo-hosting/components/edge/cloudflareedge"
 	"github.com/octura/odoo-hosting/internal/jurisdiction"
 	"github.com/octura/odoo-hosting/internal/plan"
+	"github.com/octura/odoo-hosting/internal/tier"
 )
 
 const (
@@ -47,21 +48,21 @@ func base() edge.Spec {
 
 func odooShSpec() edge.Spec {
 	s := base()
-	s.Tier, s.Plan = edge.TierOdooSh, edge.PlanPro
+	s.Tier, s.Plan = tier.OdooSH, edge.PlanPro
 	s.Origin = edge.Origin{Kind: edge.OriginOdooSh, Hostname: "acme.odoo.com"}
 	return s
 }
 
 func cloudSpec() edge.Spec {
 	s := base()
-	s.Tier, s.Plan = edge.TierCloud, edge.PlanBusiness
+	s.Tier, s.Plan = tier.Cloud, edge.PlanBusiness
 	s.Origin = edge.Origin{Kind: edge.OriginLoadBalancer}
 	return s
 }
 
 func enterpriseSpec() edge.Spec {
 	s := cloudSpec()
-	s.Tier, s.Plan, s.AccountID = edge.TierEnterprise, edge.PlanEnterprise, accountID
+	s.Tier, s.Plan, s.AccountID = tier.Enterprise, edge.PlanEnterprise, accountID
 	s.Hostnames = []string{"erp.acme.com", "shop.acme.com"}
 	s.RegionalServices = true
 	s.Entitlements = edge.Entitlements{BotManagement: true, AdvancedRateLimiting: true, RequestBodyFields: true}
@@ -79,7 +80,7 @@ func enterpriseSpec() edge.Spec {
 
 func onPremSpec() edge.Spec {
 	s := base()
-	s.Tier, s.Plan, s.AccountID = edge.TierOnPremise, edge.PlanPro, accountID
+	s.Tier, s.Plan, s.AccountID = tier.OnPremise, edge.PlanPro, accountID
 	s.Origin = edge.Origin{Kind: edge.OriginTunnel, Service: "https://odoo.acme.internal:443"}
 	return s
 }
@@ -110,8 +111,8 @@ func mustRun(t *testing.T, spec edge.Spec, edit func(*cloudflareedge.Args)) (*pl
 	p, e, err := run(t, spec, edit)
 	require.NoError(t, err)
 	// Every child sits under the component and uses the explicit provider.
-	for _, r := range p.Resources() {
-		if r.Type == tProvider || r.Type == cloudflareedge.EdgeType {
+	for _, r := range p.Managed() {
+		if r.Type == cloudflareedge.EdgeType {
 			continue
 		}
 		require.Contains(t, r.Parent, "odoo-hosting:edge:Edge::acme-edge", r.URN)

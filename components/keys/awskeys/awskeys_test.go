@@ -58,16 +58,6 @@ func run(t *testing.T, spec keys.Spec) result {
 	return r
 }
 
-func registered(p *plan.Plan) []plan.State {
-	var out []plan.State
-	for _, r := range p.Resources() {
-		if !strings.HasPrefix(r.Type, "pulumi:providers:") {
-			out = append(out, r)
-		}
-	}
-	return out
-}
-
 type harness struct{}
 
 func (harness) CustomerKey(region string) string {
@@ -76,7 +66,7 @@ func (harness) CustomerKey(region string) string {
 
 func (harness) Plan(t *testing.T, spec keys.Spec) (keystest.View, error) {
 	r := run(t, spec)
-	v := keystest.View{Resources: len(registered(r.plan)), ARNs: r.arns, Region: r.reg}
+	v := keystest.View{Resources: len(r.plan.Managed()), ARNs: r.arns, Region: r.reg}
 	if r.err != nil {
 		return v, r.err
 	}
@@ -123,7 +113,7 @@ func TestENC2_ResourceCountsAndParents(t *testing.T) {
 	c := r.plan.Count()
 	require.Equal(t, map[string]int{plan.StackType: 1, "pulumi:providers:aws": 1, awskeys.Type: 1, "aws:kms/key:Key": 3, "aws:kms/alias:Alias": 3}, c)
 	comp, _ := r.plan.Get(awskeys.Type, name)
-	for _, s := range registered(r.plan) {
+	for _, s := range r.plan.Managed() {
 		if s.Type == awskeys.Type {
 			continue
 		}
@@ -195,7 +185,7 @@ func TestENC4_CustomerKeyInAnotherRegionRefused(t *testing.T) {
 	s.CustomerKeyARN = "arn:aws:kms:eu-central-1:222222222222:key/1234abcd-12ab-34cd-56ef-1234567890ab"
 	r := run(t, s)
 	require.EqualError(t, r.err, `keys "acme-eu-west-1": customerKeyArn "arn:aws:kms:eu-central-1:222222222222:key/1234abcd-12ab-34cd-56ef-1234567890ab" is in region eu-central-1, not in the keys' region eu-west-1; allowed: a KMS key ARN in eu-west-1 (ENC-3, ENC-4)`)
-	require.Empty(t, registered(r.plan))
+	require.Empty(t, r.plan.Managed())
 }
 
 func TestGCPSpecRefused(t *testing.T) {

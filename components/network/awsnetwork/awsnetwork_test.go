@@ -42,16 +42,6 @@ func run(t *testing.T, spec network.Spec, region string) (*plan.Plan, error) {
 }
 
 // registered are the resources the constructor registered (the test's provider aside).
-func registered(p *plan.Plan) []plan.State {
-	var out []plan.State
-	for _, r := range p.Resources() {
-		if !strings.HasPrefix(r.Type, "pulumi:providers:") {
-			out = append(out, r)
-		}
-	}
-	return out
-}
-
 // id reproduces the planner's mock ID: "<name>-<first 8 hex of sha256(urn)>".
 func id(s plan.State) string {
 	sum := sha256.Sum256([]byte(s.URN))
@@ -65,7 +55,7 @@ type harness struct{}
 
 func (harness) Plan(t *testing.T, spec network.Spec) (networktest.View, error) {
 	p, err := run(t, spec, networktest.Region)
-	v := networktest.View{Resources: len(registered(p))}
+	v := networktest.View{Resources: len(p.Managed())}
 	if err != nil {
 		return v, err
 	}
@@ -198,7 +188,7 @@ func TestNET1_ResourceCounts(t *testing.T) {
 		"aws:ec2/subnet:Subnet": 8, "aws:ec2/routeTable:RouteTable": 5, "aws:ec2/route:Route": 3,
 		"aws:ec2/routeTableAssociation:RouteTableAssociation": 8, "aws:ec2/eip:Eip": 1, "aws:ec2/natGateway:NatGateway": 1,
 	}), counts(p))
-	require.Equal(t, 58, len(registered(p)))
+	require.Equal(t, 58, len(p.Managed()))
 
 	s := networktest.Spec(3)
 	s.NATPerZone = true
@@ -208,7 +198,7 @@ func TestNET1_ResourceCounts(t *testing.T) {
 		"aws:ec2/subnet:Subnet": 12, "aws:ec2/routeTable:RouteTable": 6, "aws:ec2/route:Route": 4,
 		"aws:ec2/routeTableAssociation:RouteTableAssociation": 12, "aws:ec2/eip:Eip": 3, "aws:ec2/natGateway:NatGateway": 3,
 	}), counts(p))
-	require.Equal(t, 72, len(registered(p)))
+	require.Equal(t, 72, len(p.Managed()))
 }
 
 func TestEveryChildHasParentAndProvider(t *testing.T) {
@@ -218,7 +208,7 @@ func TestEveryChildHasParentAndProvider(t *testing.T) {
 	require.NoError(t, err)
 	comp, ok := p.Get(awsnetwork.Type, name)
 	require.True(t, ok)
-	for _, r := range registered(p) {
+	for _, r := range p.Managed() {
 		if r.Type == awsnetwork.Type {
 			continue
 		}
@@ -349,10 +339,10 @@ func TestInvalidArgsRegisterNothing(t *testing.T) {
 	p, err := run(t, s, "eu-central-2x")
 	require.EqualError(t, err, `network "acme-eu-west-1": cidr "10.20.0.0/33" is not an IPv4 range; allowed: a private IPv4 range /16 to /20, such as "10.20.0.0/16"
 region "eu-central-2x" is not a known AWS region; allowed: a region of the jurisdiction model, such as "eu-west-1"`)
-	require.Empty(t, registered(p))
+	require.Empty(t, p.Managed())
 
 	p, err = run(t, networktest.Spec(2), "eu-central-1")
 	require.EqualError(t, err, `network "acme-eu-west-1": zones[0] "eu-west-1a" is not a zone of region "eu-central-1"; allowed: zones of the region such as eu-central-1a, eu-central-1b
 zones[1] "eu-west-1b" is not a zone of region "eu-central-1"; allowed: zones of the region such as eu-central-1a, eu-central-1b`)
-	require.Empty(t, registered(p))
+	require.Empty(t, p.Managed())
 }

@@ -13,6 +13,7 @@ import (
 	"github.com/octura/odoo-hosting/components/runtime/awsruntime"
 	"github.com/octura/odoo-hosting/components/runtime/runtimetest"
 	"github.com/octura/odoo-hosting/internal/plan"
+	"github.com/octura/odoo-hosting/internal/tier"
 )
 
 const (
@@ -22,7 +23,7 @@ const (
 )
 
 func spec() runtime.Spec {
-	return runtime.Spec{Customer: "acme", Tier: runtime.Cloud, Production: true, Hostnames: []string{"erp.acme.example", "acme.example"}}
+	return runtime.Spec{Customer: "acme", Tier: tier.Cloud, Production: true, Hostnames: []string{"erp.acme.example", "acme.example"}}
 }
 
 func run(t *testing.T, s runtime.Spec) (*plan.Plan, error) {
@@ -53,16 +54,6 @@ func run(t *testing.T, s runtime.Spec) (*plan.Plan, error) {
 	return p, newErr
 }
 
-func managed(p *plan.Plan) []plan.State {
-	var out []plan.State
-	for _, r := range p.Resources() {
-		if r.Type != "pulumi:providers:aws" {
-			out = append(out, r)
-		}
-	}
-	return out
-}
-
 func m(v any) map[string]any { return v.(map[string]any) }
 func l(v any) []any          { return v.([]any) }
 
@@ -75,7 +66,7 @@ func containers(t *testing.T, p *plan.Plan) []map[string]any {
 }
 
 func observe(t *testing.T, p *plan.Plan) runtimetest.Observed {
-	o := runtimetest.Observed{Resources: len(managed(p))}
+	o := runtimetest.Observed{Resources: len(p.Managed())}
 	if o.Resources == 0 {
 		return o
 	}
@@ -141,7 +132,7 @@ func TestInventoryCloudProduction(t *testing.T) {
 	p, err := run(t, spec())
 	require.NoError(t, err)
 	counts := map[string]int{}
-	for _, r := range managed(p) {
+	for _, r := range p.Managed() {
 		counts[r.Type]++
 		if r.Type != awsruntime.Type {
 			require.Equal(t, "urn:pulumi:acme-eu::odoo-hosting::odoo-hosting:runtime:Runtime::acme-app", r.Parent)
@@ -155,7 +146,7 @@ func TestInventoryCloudProduction(t *testing.T) {
 		"aws:efs/mountTarget:MountTarget": 2, "aws:efs/accessPoint:AccessPoint": 1, "aws:iam/role:Role": 2,
 		"aws:iam/rolePolicy:RolePolicy": 2, "aws:ecs/taskDefinition:TaskDefinition": 1, "aws:ecs/service:Service": 1,
 	}, counts)
-	require.Len(t, managed(p), 19)
+	require.Len(t, p.Managed(), 19)
 }
 
 func TestENC1_TLS12ListenerOnlyNoPort80(t *testing.T) {
@@ -295,7 +286,7 @@ func TestBAK6_FileStoreRetainedAndProtectedInProduction(t *testing.T) {
 
 func TestDAT2_MountTargetPerZone(t *testing.T) {
 	s := spec()
-	s.Tier = runtime.Enterprise
+	s.Tier = tier.Enterprise
 	p, err := run(t, s)
 	require.NoError(t, err)
 	var subnets []any
@@ -311,5 +302,5 @@ func TestInvalidSpecRegistersNothing(t *testing.T) {
 	s.Hostnames = nil
 	p, err := run(t, s)
 	require.EqualError(t, err, `runtime acme-app: hostnames [] has 0 entries; allowed: 1 to 5 hostnames`)
-	require.Empty(t, managed(p))
+	require.Empty(t, p.Managed())
 }

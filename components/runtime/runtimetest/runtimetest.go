@@ -10,6 +10,7 @@ import (
 	"github.com/stretchr/testify/require"
 
 	"github.com/octura/odoo-hosting/components/runtime"
+	"github.com/octura/odoo-hosting/internal/tier"
 )
 
 // Observed is what an implementation planned, in cloud-neutral terms.
@@ -59,55 +60,55 @@ type Harness struct {
 	Plan func(t *testing.T, spec runtime.Spec) (Observed, error)
 }
 
-func prod(tier runtime.Tier) runtime.Spec {
-	return runtime.Spec{Customer: "acme", Tier: tier, Production: true, Hostnames: []string{"erp.acme.example", "acme.example"}}
+func prod(tr tier.Tier) runtime.Spec {
+	return runtime.Spec{Customer: "acme", Tier: tr, Production: true, Hostnames: []string{"erp.acme.example", "acme.example"}}
 }
 
 // Run runs every conformance test of the runtime concept.
 func Run(t *testing.T, h Harness) {
 	t.Run("ENC1_HTTPSOnlyTLS12", func(t *testing.T) {
-		o := plan(t, h, prod(runtime.Cloud))
+		o := plan(t, h, prod(tier.Cloud))
 		require.Equal(t, "1.2", o.MinTLSVersion)
 		require.Equal(t, 1, o.HTTPSListeners)
 		require.Zero(t, o.PlainListeners, "ENC-1: no plain-HTTP listener")
 	})
 	t.Run("NET8_AnswersOnlyTheCustomersHostnames", func(t *testing.T) {
-		o := plan(t, h, prod(runtime.Cloud))
+		o := plan(t, h, prod(tier.Cloud))
 		require.ElementsMatch(t, []string{"erp.acme.example", "acme.example"}, o.Hostnames)
 		require.False(t, o.DefaultForwards)
 	})
 	t.Run("NET3_NoPublicAddressesOnApp", func(t *testing.T) {
-		require.False(t, plan(t, h, prod(runtime.Cloud)).PublicAppAddresses)
+		require.False(t, plan(t, h, prod(tier.Cloud)).PublicAppAddresses)
 	})
 	t.Run("DAT2_ReplicasAcrossZones", func(t *testing.T) {
-		for _, tier := range []runtime.Tier{runtime.Cloud, runtime.Enterprise} {
-			o := plan(t, h, prod(tier))
-			require.GreaterOrEqual(t, o.Replicas, 2, tier)
-			require.GreaterOrEqual(t, o.Zones, 2, tier)
+		for _, tr := range []tier.Tier{tier.Cloud, tier.Enterprise} {
+			o := plan(t, h, prod(tr))
+			require.GreaterOrEqual(t, o.Replicas, 2, tr)
+			require.GreaterOrEqual(t, o.Zones, 2, tr)
 		}
-		require.Equal(t, 3, plan(t, h, prod(runtime.Enterprise)).Zones)
-		s := prod(runtime.Cloud)
+		require.Equal(t, 3, plan(t, h, prod(tier.Enterprise)).Zones)
+		s := prod(tier.Cloud)
 		s.Production = false
 		require.Equal(t, 1, plan(t, h, s).Replicas)
 	})
 	t.Run("ENC2_FileStoreAndLogsEncryptedWithManagedKeys", func(t *testing.T) {
-		o := plan(t, h, prod(runtime.Cloud))
+		o := plan(t, h, prod(tier.Cloud))
 		require.Equal(t, h.Key, o.FileStoreKey)
 		require.True(t, o.FileStoreTransitTLS)
 		require.Equal(t, h.LogsKey, o.LogsKey)
 		require.Equal(t, 365, o.LogRetentionDays)
 	})
 	t.Run("IAM6_DatabasePasswordOnlyFromSecretStore", func(t *testing.T) {
-		o := plan(t, h, prod(runtime.Cloud))
+		o := plan(t, h, prod(tier.Cloud))
 		require.True(t, o.DatabasePasswordFromSecretStore)
 		require.False(t, o.DatabasePasswordInEnvironment)
 	})
 	t.Run("IAM5_SessionsThroughIdentityAwareService", func(t *testing.T) {
-		require.True(t, plan(t, h, prod(runtime.Cloud)).RemoteSessions)
+		require.True(t, plan(t, h, prod(tier.Cloud)).RemoteSessions)
 	})
 	t.Run("BAK6_FileStoreNeverLost", func(t *testing.T) {
 		for _, p := range []bool{false, true} {
-			s := prod(runtime.Cloud)
+			s := prod(tier.Cloud)
 			s.Production = p
 			o := plan(t, h, s)
 			require.True(t, o.FileStoreRetained)
@@ -115,14 +116,14 @@ func Run(t *testing.T, h Harness) {
 		}
 	})
 	t.Run("ImageFromConfiguration", func(t *testing.T) {
-		s := prod(runtime.Cloud)
+		s := prod(tier.Cloud)
 		s.Image, s.Version = "registry.example.com/odoo", "18.0-20250101"
 		o := plan(t, h, s)
 		require.Equal(t, "registry.example.com/odoo:18.0-20250101", o.Image)
 		require.Equal(t, runtime.HealthPath, o.HealthCheckPath)
 	})
 	t.Run("InvalidSpecRefusedAndNothingRegistered", func(t *testing.T) {
-		s := prod(runtime.Cloud)
+		s := prod(tier.Cloud)
 		s.DesiredCount = 1
 		o, err := h.Plan(t, s)
 		require.Error(t, err)
