@@ -5,7 +5,7 @@ STACK ?= examples/acme-eu/Pulumi.acme-eu.yaml
 GOLANGCI_VERSION := v2.15.0
 TOOLS := $(CURDIR)/.tools
 
-.PHONY: help setup build test lint plan check bench bench-opa golden fuzz pack clean
+.PHONY: help setup build test lint plan check bench bench-opa golden fuzz e2e pack clean
 
 help: ## list every target
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  %-10s %s\n", $$1, $$2}'
@@ -45,6 +45,9 @@ bench-opa: ## the residency rules in Go against the same rules in Rego under OPA
 fuzz: ## fuzz configuration loading and the preview reader for 60 s each
 	$(GO) test ./tests/ -run '^$$' -fuzz FuzzDecodeAndValidate -fuzztime 60s
 	$(GO) test ./policies/input/ -run '^$$' -fuzz FuzzRead -fuzztime 60s
+
+e2e: ## the real Pulumi engine, offline: a stock CLI (built from source, cached) previews with the pack
+	bash tests/e2e/run.sh
 
 pack: ## build the policy-pack analyzer for `pulumi preview --policy-pack`
 	$(GO) build -o bin/pulumi-analyzer-policy-odoo-hosting ./cmd/pulumi-analyzer-policy-odoo-hosting

@@ -1,8 +1,10 @@
 // Command pulumi-analyzer-policy-odoo-hosting is the odoo-hosting policy pack as
-// an analyzer plugin. Put it on PATH and run
-// `pulumi preview --policy-pack policies` (the engine falls back to the binary
-// named pulumi-analyzer-policy-<runtime> when no Go language host is installed),
-// or pass its path: `pulumi preview --policy-pack $(which pulumi-analyzer-policy-odoo-hosting)`.
+// an analyzer plugin. Pass its path to the CLI:
+// `pulumi preview --policy-pack bin/pulumi-analyzer-policy-odoo-hosting`. With
+// `--policy-pack policies` the CLI builds the pack through the Go language host; where
+// that host is missing it starts the plugin named after the pack's runtime,
+// pulumi-analyzer-policy-go, from PATH, so install this binary under that name too
+// (tests/e2e/run.sh does both).
 package main
 
 import (

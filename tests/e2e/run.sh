@@ -45,7 +45,7 @@ pulumi="$root/bin/pulumi"
 if [[ -x "$pulumi" ]] && [[ "$("$pulumi" version 2>/dev/null)" == "$version" ]]; then
   echo "e2e: reusing $pulumi ($version)"
 else
-  echo "e2e: building the Pulumi CLI $version from source (cold: ~8-9 min, 3 GB of Go caches)"
+  echo "e2e: building the Pulumi CLI $version from source (cold: ~5-9 min, ~3 GB of Go caches)"
   s=$(date +%s)
   bash "$tools/build.sh" "$root/bin" || die "tools/build.sh failed"
   echo "e2e: CLI built in $(( $(date +%s) - s ))s"
