@@ -99,5 +99,6 @@ func planCmd(args []string, stdout, stderr io.Writer) int {
 		return 1
 	}
 	_, _ = stdout.Write(b)
+	fmt.Fprintf(stderr, "%s: %d resources planned\n", bp, len(out.Steps))
 	return 0
 }

@@ -524,7 +524,7 @@ func TestRES5_SubProcessors(t *testing.T) {
 
 				em := subs[1]
 				assert.Equal(t, j == EU, em.In(j), name)
-				assert.Equal(t, "EU, Frankfurt", em.PlaceLabels())
+				assert.Equal(t, "EU, Frankfurt", em.placeLabels())
 				if tier == "odoo-sh" {
 					sa := subs[2]
 					assert.Equal(t, "Odoo S.A.", sa.Name)
@@ -541,7 +541,7 @@ func TestRES5_SubProcessors(t *testing.T) {
 	assert.Equal(t, "global edge", SubProcessors("cloud", US, false)[0].Places[0].Label)
 
 	assert.Equal(t, []string{"cloudflare", "error-monitoring", "odoo-sa"}, SubProcessorIDs())
-	assert.Equal(t, "global edge, EU control plane", SubProcessors("cloud", US, false)[0].PlaceLabels())
+	assert.Equal(t, "global edge, EU control plane", SubProcessors("cloud", US, false)[0].placeLabels())
 	assert.False(t, SubProcessor{ID: "none"}.In(EU), "a sub-processor with no place is not inside")
 }
 

@@ -127,8 +127,8 @@ func (s SubProcessor) In(j Jurisdiction) bool {
 	return len(s.Places) > 0
 }
 
-// PlaceLabels is the sub-processor's places, joined for people.
-func (s SubProcessor) PlaceLabels() string {
+// placeLabels is the sub-processor's places, joined for people.
+func (s SubProcessor) placeLabels() string {
 	parts := make([]string, len(s.Places))
 	for i, p := range s.Places {
 		parts[i] = p.Label
