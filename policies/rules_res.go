@@ -1,6 +1,7 @@
 package policies
 
 import (
+	"errors"
 	"fmt"
 	"strings"
 
@@ -183,7 +184,11 @@ func res3(e *env) []Violation {
 			if s.BackupRegion == "" {
 				out = append(out, violation("RES-3", root, "missing", "a second region of "+jOr(s.Jurisdiction), "the stack names no backupRegion"))
 			} else if err := jurisdiction.CheckBackupRegion(c, s.Region, s.BackupRegion); err != nil {
-				out = append(out, violation("RES-3", root, s.BackupRegion, "a second region of "+jOr(s.Jurisdiction)+" in the primary's partition", "backupRegion: %v", err))
+				// An unusable primary region is RES-1's finding; RES-3 judges the backup region.
+				var refused *jurisdiction.BackupRegionError
+				if errors.As(err, &refused) {
+					out = append(out, violation("RES-3", root, s.BackupRegion, "a second region of "+jOr(s.Jurisdiction)+" in the primary's partition", "backupRegion: %v", err))
+				}
 			}
 		}
 	}
