@@ -75,12 +75,14 @@ func blueprint(cfg *config.Config, now time.Time) *Blueprint {
 	prod := cfg.Production()
 	bp := &Blueprint{Config: cfg, Now: now}
 
+	// Components name physical resources from Customer: the slug keeps non-production
+	// names apart from production's.
 	bp.Keys = keys.Spec{
-		Customer: cfg.Customer, Cloud: cfg.Cloud, Region: cfg.Region, Jurisdiction: cfg.Jurisdiction,
+		Customer: cfg.Slug(), Cloud: cfg.Cloud, Region: cfg.Region, Jurisdiction: cfg.Jurisdiction,
 		AccountID: cfg.AccountID, Purposes: []keys.Purpose{keys.Data, keys.Backup, keys.Logs}, Protect: prod,
 	}
 	bp.BackupKeys = keys.Spec{
-		Customer: cfg.Customer, Cloud: cfg.Cloud, Region: cfg.BackupRegion, Jurisdiction: cfg.Jurisdiction,
+		Customer: cfg.Slug(), Cloud: cfg.Cloud, Region: cfg.BackupRegion, Jurisdiction: cfg.Jurisdiction,
 		AccountID: cfg.AccountID, Purposes: []keys.Purpose{keys.Backup}, Protect: prod,
 	}
 	if cfg.CustomerKeys != nil { // ENC-4: the customer's keys, never ours
@@ -94,7 +96,7 @@ func blueprint(cfg *config.Config, now time.Time) *Blueprint {
 			peers[i] = network.VPNPeer{Name: p.Name, PublicIP: p.PublicIP, CIDRs: p.CIDRs, BGPASN: p.BGPASN}
 		}
 		bp.Network = &network.Spec{
-			Customer: cfg.Customer, CIDR: cfg.Network.CIDR, Zones: cfg.Network.Zones,
+			Customer: cfg.Slug(), CIDR: cfg.Network.CIDR, Zones: cfg.Network.Zones,
 			NATPerZone: prod && cfg.Tier.RunsApplication(),
 			// Staff reach servers through the VPN or the cloud's session service only
 			// (IAM-5); the allow-list confines the admin paths at the edge (NET-5).
@@ -104,7 +106,7 @@ func blueprint(cfg *config.Config, now time.Time) *Blueprint {
 	}
 
 	bp.Access = access.Spec{
-		Customer: cfg.Customer, AccountID: cfg.AccountID, Cloud: cfg.Cloud, Region: cfg.Region,
+		Customer: cfg.Slug(), AccountID: cfg.AccountID, Cloud: cfg.Cloud, Region: cfg.Region,
 		Jurisdiction: cfg.Jurisdiction, Production: prod,
 	}
 	if bg := cfg.BreakGlass; bg != nil {
@@ -114,7 +116,7 @@ func blueprint(cfg *config.Config, now time.Time) *Blueprint {
 	}
 
 	bp.Backup = backup.Spec{
-		Customer: cfg.Customer, Cloud: cfg.Cloud, AccountID: cfg.AccountID, Tier: cfg.Tier,
+		Customer: cfg.Slug(), Cloud: cfg.Cloud, AccountID: cfg.AccountID, Tier: cfg.Tier,
 		PrimaryRegion: cfg.Region, BackupRegion: cfg.BackupRegion,
 		RetentionDays: cfg.Backup.RetentionDays, GFS: cfg.Backup.GFS, Production: prod,
 	}
@@ -123,16 +125,16 @@ func blueprint(cfg *config.Config, now time.Time) *Blueprint {
 	}
 
 	if cfg.Tier.RunsApplication() {
-		bp.Database = &database.Spec{Customer: cfg.Customer, Tier: cfg.Tier, Production: prod}
+		bp.Database = &database.Spec{Customer: cfg.Slug(), Tier: cfg.Tier, Production: prod}
 		bp.Runtime = &runtime.Spec{
-			Customer: cfg.Customer, Tier: cfg.Tier, Production: prod,
+			Customer: cfg.Slug(), Tier: cfg.Tier, Production: prod,
 			Image: cfg.Odoo.Image, Version: cfg.Odoo.Version, Zones: len(cfg.Network.Zones),
 			Hostnames: []string{cfg.Domain},
 		}
 	}
 
 	bp.Edge = edge.Spec{
-		Customer: cfg.Customer, Tier: cfg.Tier, Jurisdiction: cfg.Jurisdiction,
+		Customer: cfg.Slug(), Tier: cfg.Tier, Jurisdiction: cfg.Jurisdiction,
 		Zone: cfg.Cloudflare.Zone, ZoneID: cfg.Cloudflare.ZoneID, AccountID: cfg.Cloudflare.AccountID,
 		Plan: cfg.Cloudflare.Plan, Hostnames: []string{cfg.Domain},
 		AllowList: cfg.Network.AllowList, RegionalServices: cfg.RegionalEdge(),

@@ -82,7 +82,7 @@ func Run(ctx *pulumi.Context, bp *Blueprint, secrets Secrets) (*Outputs, error) 
 	if err != nil {
 		return nil, err
 	}
-	backupKeys, err := awskeys.New(ctx, cfg.Customer+"-"+cfg.BackupRegion+"-keys", awskeys.Args{Spec: bp.BackupKeys, Provider: prov.backup}, in)
+	backupKeys, err := awskeys.New(ctx, cfg.NameIn(cfg.BackupRegion)+"-keys", awskeys.Args{Spec: bp.BackupKeys, Provider: prov.backup}, in)
 	if err != nil {
 		return nil, err
 	}

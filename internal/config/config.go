@@ -256,10 +256,18 @@ func (c *Config) RTOHours() int {
 func (c *Config) Production() bool { return c.Environment == Production }
 
 // Name is the name of the stack's root component and the stem of every resource
-// name: <customer>-<region>, with "-np" after the customer on non-production.
-func (c *Config) Name() string {
+// name: <slug>-<region>.
+func (c *Config) Name() string { return c.NameIn(c.Region) }
+
+// NameIn is the stem of the names of the stack's resources in region.
+func (c *Config) NameIn(region string) string { return c.Slug() + "-" + region }
+
+// Slug names the stack's customer environment in physical names (aliases, buckets,
+// database users): the customer, with "-np" on non-production, so that a staging
+// stack never takes, or is confused with, a production name (DAT-1).
+func (c *Config) Slug() string {
 	if c.Environment == NonProduction {
-		return c.Customer + "-np-" + c.Region
+		return c.Customer + "-np"
 	}
-	return c.Customer + "-" + c.Region
+	return c.Customer
 }
