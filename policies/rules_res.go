@@ -42,6 +42,8 @@ var registry = []Rule{
 	{Control: "BAK-6", Title: "Data resources are protected from deletion", check: bak6},
 	{Control: "DAT-1", Title: "Non-production never reads production data", check: dat1},
 	{Control: "DAT-2", Title: "cloud and enterprise run across zones", check: dat2},
+	{Control: "OPS-1", Title: "A failing promise raises an alert to named contacts over an encrypted channel", check: ops1},
+	{Control: "OPS-2", Title: "Threat detection on; the application image pinned by digest and scanned", check: ops2},
 }
 
 func res1(e *env) []Violation {

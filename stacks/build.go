@@ -11,6 +11,7 @@ import (
 	"github.com/octura/odoo-hosting/components/edge"
 	"github.com/octura/odoo-hosting/components/keys"
 	"github.com/octura/odoo-hosting/components/network"
+	"github.com/octura/odoo-hosting/components/ops"
 	"github.com/octura/odoo-hosting/components/runtime"
 	"github.com/octura/odoo-hosting/internal/config"
 )
@@ -29,6 +30,7 @@ type Blueprint struct {
 	Database   *database.Spec
 	Runtime    *runtime.Spec
 	Edge       edge.Spec
+	Ops        ops.Spec
 }
 
 // Build validates cfg (ApplyDefaults must have run) and derives every component's
@@ -64,6 +66,7 @@ func Build(cfg *config.Config, now time.Time) (*Blueprint, error) {
 		check("runtime", bp.Runtime.Validate())
 	}
 	check("edge", bp.Edge.Validate())
+	check("ops", bp.Ops.Validate())
 	if len(probs) > 0 {
 		return nil, probs
 	}
@@ -164,6 +167,16 @@ func blueprint(cfg *config.Config, now time.Time) *Blueprint {
 				CloudflareEndpoint: t.CloudflareEndpoint, InterfaceAddress: t.InterfaceAddress}
 		}
 		bp.Edge.MagicTransit = &edge.MagicTransit{Prefixes: mt.Prefixes, Tunnels: tunnels}
+	}
+	// OPS-1: who is told, and of what; OPS-2: threat detection where we run Odoo.
+	bp.Ops = ops.Spec{
+		Customer: cfg.Slug(), Cloud: cfg.Cloud, Region: cfg.Region, Jurisdiction: cfg.Jurisdiction,
+		Contacts: cfg.Alerts.Contacts, WarningDays: cfg.Alerts.WarningDays, Now: now,
+		Application: cfg.Tier.RunsApplication(), Replication: true, ThreatDetection: cfg.Tier.RunsApplication(),
+	}
+	for _, a := range cfg.Approvals {
+		at, _ := a.ExpiresAt() // validated above
+		bp.Ops.Approvals = append(bp.Ops.Approvals, ops.Expiry{ID: a.ID, At: at})
 	}
 	return bp
 }

@@ -117,12 +117,13 @@ func Controls(cfg *config.Config) []string {
 		"NET-4", "NET-8",
 		"IAM-1", "IAM-2", "IAM-3", "IAM-4",
 		"BAK-1", "BAK-2", "BAK-3", "BAK-4", "BAK-5", "BAK-6",
+		"OPS-1",
 	}
 	if cfg.Tier.NeedsNetwork() {
 		ids = append(ids, "NET-1", "NET-2", "NET-3", "NET-5", "NET-7", "IAM-5")
 	}
 	if cfg.Tier.RunsApplication() {
-		ids = append(ids, "IAM-6", "DAT-2")
+		ids = append(ids, "IAM-6", "DAT-2", "OPS-2")
 	}
 	if cfg.Tier == config.Enterprise {
 		ids = append(ids, "ENC-4", "RES-6", "NET-6")

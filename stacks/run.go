@@ -15,6 +15,7 @@ import (
 	"github.com/octura/odoo-hosting/components/keys"
 	"github.com/octura/odoo-hosting/components/keys/awskeys"
 	"github.com/octura/odoo-hosting/components/network/awsnetwork"
+	"github.com/octura/odoo-hosting/components/ops/awsops"
 	"github.com/octura/odoo-hosting/components/runtime/awsruntime"
 	"github.com/octura/odoo-hosting/internal/config"
 	"github.com/octura/odoo-hosting/internal/plan"
@@ -105,6 +106,7 @@ func Run(ctx *pulumi.Context, bp *Blueprint, secrets Secrets) (*Outputs, error) 
 
 	protected := pulumi.StringArray{}
 	origin := pulumi.String("").ToStringOutput()
+	var app *awsops.Args // the application's parts OPS-1 watches (cloud tiers)
 	if bp.Runtime != nil {
 		db, err := awsdatabase.New(ctx, name+"-db", awsdatabase.Args{
 			Spec: *bp.Database, Provider: prov.primary, SubnetIDs: net.DatabaseSubnetIDs,
@@ -132,6 +134,10 @@ func Run(ctx *pulumi.Context, bp *Blueprint, secrets Secrets) (*Outputs, error) 
 		}
 		protected = append(protected, db.InstanceArn, rt.FileSystemArn)
 		origin = rt.LoadBalancerDNSName
+		app = &awsops.Args{LoadBalancerArn: rt.LoadBalancerArn, DatabaseIdentifier: db.Identifier, CertificateArn: rt.CertificateArn}
+		for _, tg := range rt.TargetGroupArns {
+			app.TargetGroupArns = append(app.TargetGroupArns, tg)
+		}
 	}
 
 	bk, err := awsbackup.New(ctx, name+"-backup", awsbackup.Args{
@@ -140,6 +146,18 @@ func Run(ctx *pulumi.Context, bp *Blueprint, secrets Secrets) (*Outputs, error) 
 		ResourceArns: protected,
 	}, in)
 	if err != nil {
+		return nil, err
+	}
+
+	opsArgs := awsops.Args{
+		Spec: bp.Ops, Provider: prov.primary, AccountID: cfg.AccountID, KeyArn: logsKey,
+		ReplicationSourceBucket: bk.PrimaryBucket, ReplicationDestinationBucket: bk.ReplicaBucket, ReplicationRuleID: bk.ReplicationRuleID,
+	}
+	if app != nil {
+		opsArgs.LoadBalancerArn, opsArgs.TargetGroupArns = app.LoadBalancerArn, app.TargetGroupArns
+		opsArgs.DatabaseIdentifier, opsArgs.CertificateArn = app.DatabaseIdentifier, app.CertificateArn
+	}
+	if _, err := awsops.New(ctx, name+"-ops", opsArgs, in); err != nil {
 		return nil, err
 	}
 

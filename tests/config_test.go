@@ -135,6 +135,7 @@ config:
   odoo-hosting:jurisdiction: eu
   odoo-hosting:region: eu-central-1
   odoo-hosting:domain: erp.globex.example
+  odoo-hosting:alerts: {contacts: [ops@example.com]}
   odoo-hosting:accountId: "345678901234"
   odoo-hosting:network:
     cidr: 10.80.0.0/16
@@ -191,6 +192,7 @@ config:
   odoo-hosting:jurisdiction: eu
   odoo-hosting:region: eu-north-1
   odoo-hosting:domain: erp.nordlys.example
+  odoo-hosting:alerts: {contacts: [ops@example.com]}
   odoo-hosting:accountId: "456789012345"
   odoo-hosting:network:
     allowList:
@@ -217,6 +219,7 @@ config:
   odoo-hosting:jurisdiction: ca
   odoo-hosting:region: ca-central-1
   odoo-hosting:domain: odoo-test.erable.example
+  odoo-hosting:alerts: {contacts: [ops@example.com]}
   odoo-hosting:accountId: "567890123456"
   odoo-hosting:network:
     cidr: 10.96.0.0/20

@@ -62,6 +62,7 @@ type Config struct {
 	Odoo         Odoo          `yaml:"odoo"`         // image, version, origin
 	BreakGlass   *BreakGlass   `yaml:"breakGlass"`   // a time-bound production grant (IAM-3)
 	MaskedSource string        `yaml:"maskedSource"` // non-production only: the masked copy it restores from (DAT-1)
+	Alerts       Alerts        `yaml:"alerts"`       // who is told when a promise fails (OPS-1)
 
 	// Secrets names the secret keys present (values are never read by validation).
 	Secrets map[string]bool `yaml:"-"`
@@ -168,6 +169,12 @@ type Odoo struct {
 	Tunnel  bool   `yaml:"tunnel"`  // on-premise: reach the server through a Cloudflare Tunnel instead
 }
 
+// Alerts says who is told when a promise fails (OPS-1).
+type Alerts struct {
+	Contacts    []string `yaml:"contacts"`    // e-mail addresses, 1 to 10, required
+	WarningDays int      `yaml:"warningDays"` // days before an approval or certificate expires; default 30, 7 to 90
+}
+
 // BreakGlass is a time-bound production grant (IAM-3).
 type BreakGlass struct {
 	Principal string `yaml:"principal"` // IAM role ARN of the engineer receiving the grant
@@ -191,6 +198,8 @@ const (
 	DefaultImage         = "odoo"
 	DefaultVersion       = "18.0"
 	DefaultBGPASN        = 65000
+	DefaultWarningDays   = 30
+	MaxAlertContacts     = 10
 )
 
 // ApplyDefaults fills every optional field left empty. It runs before Validate and
@@ -214,6 +223,9 @@ func (c *Config) ApplyDefaults() {
 	}
 	if c.Odoo.Version == "" {
 		c.Odoo.Version = DefaultVersion
+	}
+	if c.Alerts.WarningDays == 0 {
+		c.Alerts.WarningDays = DefaultWarningDays
 	}
 	for i := range c.Network.VPNPeers {
 		if c.Network.VPNPeers[i].BGPASN == 0 {

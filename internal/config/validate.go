@@ -5,6 +5,7 @@ import (
 	"encoding/pem"
 	"errors"
 	"fmt"
+	"net/mail"
 	"net/netip"
 	"regexp"
 	"slices"
@@ -51,6 +52,7 @@ func (c *Config) Validate(now time.Time) Problems {
 	}
 	c.validateBreakGlass(&p, now)
 	c.validateEnvironment(&p)
+	c.validateAlerts(&p)
 	return withoutRepeats(p, len(c.decodeProblems))
 }
 
@@ -858,3 +860,44 @@ func (c *Config) validateEnvironment(p *Problems) {
 func containsAny(xs []string, ys ...string) bool {
 	return slices.ContainsFunc(ys, func(y string) bool { return slices.Contains(xs, y) })
 }
+
+// validateAlerts checks the contacts OPS-1 alerts go to: plain e-mail addresses
+// (no display names), each once, 1 to MaxAlertContacts of them.
+func (c *Config) validateAlerts(p *Problems) {
+	a := c.Alerts
+	if len(a.Contacts) == 0 {
+		p.add("alerts.contacts", "", "is required: alerts must reach someone (OPS-1)", fmt.Sprintf("1 to %d e-mail addresses", MaxAlertContacts))
+	}
+	if len(a.Contacts) > MaxAlertContacts {
+		p.add("alerts.contacts", fmt.Sprint(len(a.Contacts)), "has too many addresses (OPS-1)", fmt.Sprintf("1 to %d e-mail addresses; use a distribution list", MaxAlertContacts))
+	}
+	seen := map[string]bool{}
+	for i, addr := range a.Contacts {
+		field := fmt.Sprintf("alerts.contacts[%d]", i)
+		if !validEmail(addr) {
+			p.add(field, addr, "is not an e-mail address (OPS-1)", "a plain address such as ops@example.com, without a display name")
+			continue
+		}
+		if seen[strings.ToLower(addr)] {
+			p.add(field, addr, "is listed twice", "each address once")
+		}
+		seen[strings.ToLower(addr)] = true
+	}
+	if a.WarningDays < 7 || a.WarningDays > 90 {
+		p.add("alerts.warningDays", fmt.Sprint(a.WarningDays), "is out of range (OPS-1)", fmt.Sprintf("7 to 90 days before an approval or certificate expires; default %d", DefaultWarningDays))
+	}
+}
+
+// validEmail accepts a bare address local@domain whose domain has a dot and no
+// characters outside a hostname's.
+func validEmail(s string) bool {
+	addr, err := mail.ParseAddress(s)
+	if err != nil || addr.Name != "" || addr.Address != s {
+		return false
+	}
+	at := strings.LastIndex(s, "@")
+	domain := s[at+1:]
+	return strings.Contains(domain, ".") && hostnameRE.MatchString(domain)
+}
+
+var hostnameRE = regexp.MustCompile(`^([a-zA-Z0-9]([a-zA-Z0-9-]{0,61}[a-zA-Z0-9])?\.)+[a-zA-Z]{2,63}$`)

@@ -86,7 +86,7 @@ func TestAnalyzerOverGRPC(t *testing.T) {
 	for _, p := range info.Policies {
 		levels[p.Name] = p.EnforcementLevel
 	}
-	if info.Name != "odoo-hosting" || len(info.Policies) != 35 || levels["RES-2"] != pulumirpc.EnforcementLevel_MANDATORY || levels["RES-4-approved"] != pulumirpc.EnforcementLevel_ADVISORY {
+	if info.Name != "odoo-hosting" || len(info.Policies) != 37 || levels["RES-2"] != pulumirpc.EnforcementLevel_MANDATORY || levels["RES-4-approved"] != pulumirpc.EnforcementLevel_ADVISORY {
 		t.Fatalf("analyzer info: %s, %d policies, %v", info.Name, len(info.Policies), levels)
 	}
 	if _, err := c.Configure(ctx, &pulumirpc.ConfigureAnalyzerRequest{}); err != nil {

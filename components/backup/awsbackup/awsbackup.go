@@ -91,6 +91,9 @@ type Backup struct {
 	// PrimaryVaultArn and BackupVaultArn are the AWS Backup vaults of each region.
 	PrimaryVaultArn pulumi.StringOutput `pulumi:"primaryVaultArn"`
 	BackupVaultArn  pulumi.StringOutput `pulumi:"backupVaultArn"`
+	// ReplicationRuleID is the ID of the S3 replication rule to the backup region
+	// (OPS-1 watches its metrics).
+	ReplicationRuleID string
 	// PlanID is the AWS Backup plan's ID.
 	PlanID pulumi.StringOutput `pulumi:"planId"`
 	// PrimaryRegion and BackupRegion are the regions the copies are in (RES-3).
@@ -120,7 +123,7 @@ func New(ctx *pulumi.Context, name string, args Args, opts ...pulumi.ResourceOpt
 		resourceArns = pulumi.StringArray{}
 	}
 
-	c := &Backup{PrimaryRegion: spec.PrimaryRegion, BackupRegion: spec.BackupRegion}
+	c := &Backup{PrimaryRegion: spec.PrimaryRegion, BackupRegion: spec.BackupRegion, ReplicationRuleID: ReplicationRuleID(spec)}
 	if err := ctx.RegisterComponentResource(Type, name, c, opts...); err != nil {
 		return nil, err
 	}
@@ -457,7 +460,7 @@ func replicate(ctx *pulumi.Context, name string, spec concept.Spec, args Args, p
 		Bucket: primary.bucket.ID().ToStringOutput(),
 		Role:   role.Arn,
 		Rules: s3.BucketReplicationConfigRuleArray{s3.BucketReplicationConfigRuleArgs{
-			Id:                      pulumi.String("copy-to-" + spec.BackupRegion),
+			Id:                      pulumi.String(ReplicationRuleID(spec)),
 			Status:                  pulumi.String("Enabled"),
 			Priority:                pulumi.Int(1),
 			Filter:                  &s3.BucketReplicationConfigRuleFilterArgs{Prefix: pulumi.String("")},
@@ -468,6 +471,12 @@ func replicate(ctx *pulumi.Context, name string, spec concept.Spec, args Args, p
 			Destination: &s3.BucketReplicationConfigRuleDestinationArgs{
 				Bucket:       replica.bucket.Arn,
 				StorageClass: pulumi.String("STANDARD_IA"),
+				// OPS-1: replication metrics (failures, latency) for the alarms of
+				// components/ops; S3 publishes them only when enabled per rule.
+				Metrics: &s3.BucketReplicationConfigRuleDestinationMetricsArgs{
+					Status:         pulumi.String("Enabled"),
+					EventThreshold: &s3.BucketReplicationConfigRuleDestinationMetricsEventThresholdArgs{Minutes: pulumi.Int(15)},
+				},
 				// ENC-5: the replica is encrypted with the backup region's key.
 				EncryptionConfiguration: &s3.BucketReplicationConfigRuleDestinationEncryptionConfigurationArgs{ReplicaKmsKeyId: args.BackupKeyArn},
 			},
@@ -475,6 +484,9 @@ func replicate(ctx *pulumi.Context, name string, spec concept.Spec, args Args, p
 	}, append(opts, pulumi.DependsOn([]pulumi.Resource{primary.versioning, replica.versioning, rp}))...)
 	return err
 }
+
+// ReplicationRuleID is the ID of the replication rule of spec's backup bucket.
+func ReplicationRuleID(spec concept.Spec) string { return "copy-to-" + spec.BackupRegion }
 
 // newVault builds an AWS Backup vault encrypted with the region's key and locked
 // for the lifecycle (ENC-2, ENC-5, BAK-3, BAK-5, BAK-6).

@@ -60,6 +60,8 @@ type Database struct {
 	Port pulumi.IntOutput `pulumi:"port"`
 	// SecretArn is the Secrets Manager secret RDS generated for the user (IAM-6).
 	SecretArn pulumi.StringOutput `pulumi:"secretArn"`
+	// Identifier is the instance's identifier, known before it exists.
+	Identifier string
 	// InstanceArn is the instance's ARN, for the backup selection.
 	InstanceArn pulumi.StringOutput `pulumi:"instanceArn"`
 	// DatabaseName and Username are the customer's database and dedicated user.
@@ -77,7 +79,7 @@ func New(ctx *pulumi.Context, name string, args Args, opts ...pulumi.ResourceOpt
 	if args.Provider == nil || args.SubnetIDs == nil || args.SecurityGroupID == nil || args.KeyArn == nil {
 		return nil, fmt.Errorf("database %s: Provider, SubnetIDs, SecurityGroupID and KeyArn are required", name)
 	}
-	c := &Database{DatabaseName: spec.DatabaseName, Username: spec.Username}
+	c := &Database{DatabaseName: spec.DatabaseName, Username: spec.Username, Identifier: name}
 	if err := ctx.RegisterComponentResource(Type, name, c, opts...); err != nil {
 		return nil, err
 	}

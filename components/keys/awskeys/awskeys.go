@@ -177,6 +177,22 @@ func KeyPolicy(spec keys.Spec, p keys.Purpose) (string, error) {
 					"StringEquals": {"aws:SourceAccount": spec.AccountID},
 				},
 			},
+			// OPS-1: the alert topic is encrypted with this key; the services that
+			// publish to it need the data key to encrypt the message (Amazon SNS,
+			// "compatibility between event sources from AWS services and encrypted
+			// topics"). EventBridge's KMS calls carry no source-account key, so its
+			// statement has no condition.
+			statement{
+				Sid: "CloudWatchAlarmsToAlertTopic", Effect: "Allow",
+				Principal: map[string]string{"Service": "cloudwatch.amazonaws.com"},
+				Action:    []string{"kms:Decrypt", "kms:GenerateDataKey*"}, Resource: "*",
+				Condition: map[string]map[string]any{"StringEquals": {"aws:SourceAccount": spec.AccountID}},
+			},
+			statement{
+				Sid: "EventBridgeToAlertTopic", Effect: "Allow",
+				Principal: map[string]string{"Service": "events.amazonaws.com"},
+				Action:    []string{"kms:Decrypt", "kms:GenerateDataKey*"}, Resource: "*",
+			},
 			statement{
 				Sid: "ReadTrailAndLogsInAccount", Effect: "Allow",
 				Principal: map[string]string{"AWS": root},

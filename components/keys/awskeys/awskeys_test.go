@@ -156,7 +156,10 @@ func TestENC2_KeyPolicyLeastPrivilege(t *testing.T) {
 		}
 		for sid, s := range st {
 			require.Equal(t, "Allow", s["Effect"], sid)
-			if sid != "KeyAdministration" {
+			// EventBridge's KMS requests carry no aws:SourceAccount or aws:SourceArn
+			// (Amazon SNS key management, EventBridge targets): its statement cannot
+			// be conditioned and grants only what publishing needs.
+			if sid != "KeyAdministration" && sid != "EventBridgeToAlertTopic" {
 				require.NotEmpty(t, s["Condition"], "%s %s: use is always conditioned", p, sid)
 			}
 		}
@@ -164,6 +167,11 @@ func TestENC2_KeyPolicyLeastPrivilege(t *testing.T) {
 	logs := statements(policy(t, r, keys.Logs))
 	require.Equal(t, map[string]any{"Service": "logs.eu-west-1.amazonaws.com"}, logs["CloudWatchLogs"]["Principal"])
 	require.Equal(t, map[string]any{"ArnLike": map[string]any{"kms:EncryptionContext:aws:logs:arn": "arn:aws:logs:eu-west-1:123456789012:log-group:*"}}, logs["CloudWatchLogs"]["Condition"])
+	// OPS-1: the alert topic's publishers may encrypt messages with the logs key.
+	require.Equal(t, map[string]any{"Service": "events.amazonaws.com"}, logs["EventBridgeToAlertTopic"]["Principal"])
+	require.Equal(t, []any{"kms:Decrypt", "kms:GenerateDataKey*"}, logs["EventBridgeToAlertTopic"]["Action"])
+	require.Equal(t, map[string]any{"Service": "cloudwatch.amazonaws.com"}, logs["CloudWatchAlarmsToAlertTopic"]["Principal"])
+	require.Equal(t, map[string]any{"StringEquals": map[string]any{"aws:SourceAccount": "123456789012"}}, logs["CloudWatchAlarmsToAlertTopic"]["Condition"])
 	data := statements(policy(t, r, keys.Data))
 	require.Equal(t, []any{"ec2.eu-west-1.amazonaws.com", "rds.eu-west-1.amazonaws.com", "s3.eu-west-1.amazonaws.com", "secretsmanager.eu-west-1.amazonaws.com"},
 		data["UseThroughServices"]["Condition"].(map[string]any)["StringEquals"].(map[string]any)["kms:ViaService"])

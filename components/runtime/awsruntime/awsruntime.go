@@ -70,6 +70,10 @@ type Runtime struct {
 	// LoadBalancerDNSName is where the edge sends requests.
 	LoadBalancerDNSName pulumi.StringOutput `pulumi:"loadBalancerDnsName"`
 	LoadBalancerArn     pulumi.StringOutput `pulumi:"loadBalancerArn"`
+	// TargetGroupArns are the load balancer's target groups (OPS-1 watches their health).
+	TargetGroupArns []pulumi.StringOutput
+	// CertificateArn is the imported origin certificate (OPS-1 watches its expiry).
+	CertificateArn pulumi.StringOutput `pulumi:"certificateArn"`
 	ClusterName         pulumi.StringOutput `pulumi:"clusterName"`
 	ServiceName         pulumi.StringOutput `pulumi:"serviceName"`
 	// FileSystemID and FileSystemArn are the EFS file store, for the backup selection.
@@ -349,6 +353,8 @@ func New(ctx *pulumi.Context, name string, args Args, opts ...pulumi.ResourceOpt
 
 	c.LoadBalancerDNSName = alb.DnsName
 	c.LoadBalancerArn = alb.Arn
+	c.TargetGroupArns = []pulumi.StringOutput{tg.Arn}
+	c.CertificateArn = cert.Arn
 	c.ClusterName = cluster.Name
 	c.ServiceName = svc.Name
 	c.FileSystemID = fs.ID().ToStringOutput()
