@@ -257,6 +257,13 @@ func (e *env) depsOf(r *Resource, input string, types []string) []*Resource {
 		if dup {
 			continue
 		}
+		if types == nil {
+			// Any resource bearing data: a copy destination of any kind.
+			if bearsData(d) {
+				out = append(out, d)
+			}
+			continue
+		}
 		for _, t := range types {
 			if d.Type == t {
 				out = append(out, d)

@@ -31,6 +31,10 @@ func resolveName(cloud jurisdiction.Cloud, name, from string) resolved {
 	if p, ok := jurisdiction.Resolve(cloud, name); ok {
 		return resolved{place: p, value: name, from: from}
 	}
+	// Cloud APIs accept region names in any letter case.
+	if p, ok := jurisdiction.Resolve(cloud, strings.ToLower(name)); ok {
+		return resolved{place: p, value: name, from: from}
+	}
 	// GCP zones: europe-west1-b.
 	if cloud == jurisdiction.GCP {
 		if i := strings.LastIndexByte(name, '-'); i > 0 {
@@ -59,6 +63,13 @@ func (e *env) placeOf(r *Resource) resolved {
 }
 
 func (e *env) resolvePlace(r *Resource) resolved {
+	dt := dataTypes[r.Type]
+	if dt.edge {
+		return resolved{place: edgePlace, value: "global", from: "Cloudflare's global network"}
+	}
+	if dt.within != "" && r.Inputs["location"] == nil && r.Inputs["region"] == nil {
+		return e.holderPlace(r, dt.within)
+	}
 	switch cloudOf(r.Type) {
 	case "aws":
 		if v, ok := r.Inputs["region"]; ok && v != nil {
@@ -216,3 +227,83 @@ func (e *env) resolveUnknown(r *Resource, input, kind string, types []string) ([
 
 // knownStrings collects the known strings of a value, and the last ":" or "/"
 // part of ARNs among them.
+
+// edgePlace is Cloudflare's global network, where edge stores keep their data.
+var edgePlace = jurisdiction.Place{Label: "cloudflare:global network", Global: true}
+
+// holderPlace is the place of the resource that holds r (a table's dataset), found
+// by the physical name, id or path in r's input, or through its property
+// dependencies when unknown at preview. A holder outside the plan cannot be shown
+// to be ours, so it is unresolvable.
+func (e *env) holderPlace(r *Resource, input string) resolved {
+	v := r.Inputs[input]
+	if isUnknown(v) {
+		if ds := e.depsOf(r, input, nil); len(ds) > 0 {
+			return e.placeOf(ds[0])
+		}
+		return resolved{status: placeUnknown, value: "unknown", from: input + " is unknown at preview and names no resource through its property dependencies"}
+	}
+	s, ok := known(v)
+	if !ok || s == "" {
+		return resolved{status: placeUnresolvable, value: "missing", from: input + " is missing"}
+	}
+	if loc := segment(s, "locations"); loc != "" {
+		return resolveName(jurisdiction.Cloud(cloudOf(r.Type)), loc, input+" location")
+	}
+	if rs := e.lookup(s); len(rs) > 0 {
+		return e.placeOf(rs[0])
+	}
+	if i := strings.LastIndexByte(s, '/'); i >= 0 {
+		if rs := e.lookup(s[i+1:]); len(rs) > 0 {
+			return e.placeOf(rs[0])
+		}
+	}
+	return resolved{status: placeUnresolvable, value: s, from: input + " names a resource not in the plan"}
+}
+
+// urlPlace resolves a delivery URL: s3://bucket/path?region=r by its region
+// parameter, else by the bucket when the plan holds it; gs://bucket by the bucket.
+// Any other destination cannot be shown to lie in the jurisdiction.
+func (e *env) urlPlace(v any) resolved {
+	s, ok := known(v)
+	if !ok {
+		if v == nil {
+			return resolved{status: placeUnresolvable, value: "missing", from: "destination"}
+		}
+		return resolved{status: placeUnknown, value: "unknown", from: "destination"}
+	}
+	scheme, rest, found := strings.Cut(s, "://")
+	if !found {
+		return resolved{status: placeUnresolvable, value: s, from: "a destination that names no place"}
+	}
+	host, query, _ := strings.Cut(rest, "?")
+	bucket, _, _ := strings.Cut(host, "/")
+	switch scheme {
+	case "s3":
+		for _, kv := range strings.Split(query, "&") {
+			if k, val, _ := strings.Cut(kv, "="); k == "region" {
+				return resolveName(jurisdiction.AWS, val, "region parameter of the destination URL")
+			}
+		}
+		if rs := e.lookup(bucket); len(rs) > 0 {
+			return e.placeOf(rs[0])
+		}
+	case "gs":
+		if rs := e.lookup(bucket); len(rs) > 0 {
+			return e.placeOf(rs[0])
+		}
+	}
+	return resolved{status: placeUnresolvable, value: s, from: "a " + scheme + " destination whose place the URL does not name"}
+}
+
+// resolveZone resolves a zone, region or location name: a zone by the zone's own
+// location (a Local Zone can lie in another country than its region), anything
+// else as a region or location.
+func resolveZone(cloud jurisdiction.Cloud, name, from string) resolved {
+	if name != Unknown {
+		if p, ok := jurisdiction.ResolveZone(cloud, name); ok {
+			return resolved{place: p, value: name, from: from}
+		}
+	}
+	return resolveName(cloud, name, from)
+}

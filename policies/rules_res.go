@@ -10,7 +10,7 @@ import (
 
 func res1(e *env) []Violation {
 	s := e.stack
-	data := e.dataResources()
+	data := e.residents()
 	var out []Violation
 	if s.Jurisdiction == "" {
 		for _, r := range data {
@@ -47,38 +47,54 @@ func res1(e *env) []Violation {
 	return out
 }
 
+// res2 judges where every data-bearing resource keeps its data and where it
+// copies or delivers it, from the data catalogue (catalogue.go): its region, the
+// zones it names (by the zone's own location), the holder it lives in, every copy
+// or delivery destination, and location inputs whose default can lie outside.
+// A type of a catalogued provider that the catalogue does not know is judged
+// here too, by its region (fail closed).
 func res2(e *env) []Violation {
 	var out []Violation
-	for _, r := range e.dataResources() {
-		out = append(out, e.judgePlacement("RES-2", r, "the region", e.placeOf(r))...)
-		switch r.Type {
-		case "gcp:storage/bucket:Bucket":
-			for _, loc := range list(get(r.Inputs, "customPlacementConfig.dataLocations")) {
-				out = append(out, e.judgePlacement("RES-2", r, "data location", resolveName(jurisdiction.GCP, raw(loc), "customPlacementConfig"))...)
+	for _, r := range e.residents() {
+		dt := dataTypes[r.Type]
+		cloud := jurisdiction.Cloud(cloudOf(r.Type))
+		// An edge store or delivery needs an approval naming the resource: the
+		// edge sub-processor's approval covers traffic through the edge, not data
+		// kept or sent elsewhere by it.
+		if !dt.noPlace {
+			what := "the region"
+			if dt.edge {
+				what = "the place"
 			}
-		case "gcp:pubsub/topic:Topic":
-			regs := list(get(r.Inputs, "messageStoragePolicy.allowedPersistenceRegions"))
-			if len(regs) == 0 {
-				out = append(out, violation("RES-2", r, "missing", "messageStoragePolicy.allowedPersistenceRegions in "+jOr(e.stack.Jurisdiction),
-					"a Pub/Sub topic without messageStoragePolicy may store messages in any region"))
+			out = append(out, e.judgePlacement("RES-2", r, what, e.placeOf(r))...)
+		}
+		for _, z := range dt.zones {
+			for _, v := range getAll(r.Inputs, z) {
+				out = append(out, e.judgePlacement("RES-2", r, "zone "+show(v), resolveZone(cloud, raw(v), z))...)
 			}
-			for _, reg := range regs {
-				out = append(out, e.judgePlacement("RES-2", r, "persistence region", resolveName(jurisdiction.GCP, raw(reg), "messageStoragePolicy"))...)
+		}
+		for _, c := range dt.copies {
+			for _, v := range getAll(r.Inputs, c.path) {
+				var p resolved
+				switch {
+				case isUnknown(v):
+					// Unknown at preview: the data-bearing resources the input
+					// depends on say where it goes, when they agree.
+					_, p = e.resolveUnknown(r, topInput(c.path), "destination", nil)
+				case c.region:
+					p = resolveZone(cloud, raw(v), c.path)
+				case c.url:
+					p = e.urlPlace(v)
+				default:
+					p = e.refPlace(v, cloud)
+				}
+				out = append(out, e.judgePlacement("RES-2", r, c.what+" "+show(v), p)...)
 			}
-		case "gcp:logging/projectSink:ProjectSink":
-			dest, ok := known(r.Inputs["destination"])
-			if !ok {
-				out = append(out, e.judgePlacement("RES-2", r, "the sink destination", resolved{status: placeUnknown, from: "destination"})...)
-				continue
-			}
-			name := dest
-			if i := strings.LastIndexByte(dest, '/'); i >= 0 {
-				name = dest[i+1:]
-			}
-			if rs := e.lookup(name); len(rs) > 0 {
-				out = append(out, e.judgePlacement("RES-2", r, "the sink destination", e.placeOf(rs[0]))...)
-			} else {
-				out = append(out, e.judgePlacement("RES-2", r, "the sink destination", resolved{status: placeUnresolvable, value: dest, from: "destination not in the plan"})...)
+		}
+		for _, d := range dt.defaultOutside {
+			if len(getAll(r.Inputs, d)) == 0 {
+				out = append(out, violation("RES-2", r, "missing", d+" set to a place in "+jOr(e.stack.Jurisdiction),
+					"%s of %s is unset, and its default can lie outside any jurisdiction", d, r.Type))
 			}
 		}
 	}
@@ -116,7 +132,7 @@ func (e *env) copies() []copyDest {
 			}
 		}
 	}
-	for _, r := range e.byType["gcp:storagetransfer/transferJob:TransferJob"] {
+	for _, r := range e.byType["gcp:storage/transferJob:TransferJob"] {
 		dest := get(r.Inputs, "transferSpec.gcsDataSink.bucketName")
 		targets, place := e.refTo(r, "transferSpec", dest, jurisdiction.GCP, "bucket", gcpBucketTypes)
 		out = append(out, copyDest{r: r, what: destWhat("transfer sink", dest, targets), place: place})

@@ -125,3 +125,38 @@ func show(v any) string {
 	}
 	return describe(v)
 }
+
+// getAll walks a dotted path of map keys and returns every value at its end: a
+// list on the way is walked element by element, and a string that holds JSON
+// (an ECS task's containerDefinitions) is decoded when the path goes on.
+func getAll(v any, path string) []any {
+	if path == "" {
+		if l, ok := v.([]any); ok {
+			return l
+		}
+		if v == nil {
+			return nil
+		}
+		return []any{v}
+	}
+	k, rest, _ := strings.Cut(path, ".")
+	switch x := v.(type) {
+	case map[string]any:
+		return getAll(x[k], rest)
+	case []any:
+		var out []any
+		for _, e := range x {
+			out = append(out, getAll(e, path)...)
+		}
+		return out
+	case string:
+		if x == Unknown {
+			return []any{x}
+		}
+		var decoded any
+		if json.Unmarshal([]byte(x), &decoded) == nil {
+			return getAll(decoded, path)
+		}
+	}
+	return nil
+}
