@@ -27,6 +27,8 @@ type testCase struct {
 	Base      string          `yaml:"base"`
 	Stack     map[string]any  `yaml:"stack"`
 	Config    *policies.Stack `yaml:"config"`
+	// PreviewConfig is the `config` of a preview document (Options.Config).
+	PreviewConfig map[string]string `yaml:"previewConfig"`
 	Now       string          `yaml:"now"`
 	Remove    []string        `yaml:"remove"`
 	Resources []yamlResource  `yaml:"resources"`
@@ -220,7 +222,7 @@ func TestCases(t *testing.T) {
 				if c.Now != "" {
 					now, _ = time.Parse("2006-01-02", c.Now)
 				}
-				rep := policies.Evaluate(c.resources(t, cf.Base), policies.Options{Now: now, Stack: c.Config})
+				rep := policies.Evaluate(c.resources(t, cf.Base), policies.Options{Now: now, Stack: c.Config, Config: c.PreviewConfig})
 				checks := map[string]bool{c.Control: true}
 				for _, a := range c.Also {
 					checks[a] = true
@@ -234,7 +236,7 @@ func TestCases(t *testing.T) {
 					if i := strings.LastIndex(n, "::"); i >= 0 {
 						n = n[i+2:]
 					}
-					if n == rootName || v.URN == "configuration" {
+					if n == rootName || v.URN == "configuration" || v.URN == policies.PreviewConfiguration {
 						n = "root"
 					}
 					got = append(got, key(v.Control, string(v.Severity), n, v.ApprovalID))

@@ -22,7 +22,7 @@ type env struct {
 	stack         Stack
 	stackProblems []Violation
 	now           time.Time
-	places        map[string]resolved
+	places        map[*Resource]resolved
 	refs          map[string]*refIdx
 	ids           map[*Resource][]string
 }
@@ -34,7 +34,7 @@ func newEnv(resources []Resource, opts Options, now time.Time) *env {
 		byType:    map[string][]*Resource{},
 		children:  map[string][]*Resource{},
 		now:       now,
-		places:    make(map[string]resolved, len(resources)),
+		places:    make(map[*Resource]resolved, len(resources)),
 		refs:      map[string]*refIdx{},
 		ids:       make(map[*Resource][]string, len(resources)),
 	}
@@ -50,7 +50,13 @@ func newEnv(resources []Resource, opts Options, now time.Time) *env {
 			roots = append(roots, r)
 		}
 	}
-	e.stack, e.stackProblems = learnStack(roots, opts.Stack)
+	cfg := opts.Stack
+	if len(roots) == 0 && opts.Config != nil {
+		// An incremental preview omits the unchanged root component; the stack
+		// configuration the preview carries says the same facts.
+		cfg = mergeConfigured(opts.Stack, StackFromConfig(opts.Config))
+	}
+	e.stack, e.stackProblems = learnStack(roots, cfg)
 	return e
 }
 
@@ -330,3 +336,7 @@ func names(rs []*Resource) string {
 	}
 	return strings.Join(out, ", ")
 }
+
+// partial reports whether the plan may omit unchanged resources: the stack was
+// learnt from a preview's configuration because the root component is absent.
+func (e *env) partial() bool { return e.stack.Source == PreviewConfiguration }

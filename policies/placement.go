@@ -54,11 +54,11 @@ func resolveName(cloud jurisdiction.Cloud, name, from string) resolved {
 
 // placeOf resolves where r's data sits.
 func (e *env) placeOf(r *Resource) resolved {
-	if p, ok := e.places[r.URN]; ok {
+	if p, ok := e.places[r]; ok {
 		return p
 	}
 	p := e.resolvePlace(r)
-	e.places[r.URN] = p
+	e.places[r] = p
 	return p
 }
 

@@ -103,6 +103,12 @@ type Options struct {
 	// what the root component does not declare; a conflicting jurisdiction is a
 	// RES-1 violation. Nil when there is no configuration.
 	Stack *Stack
+	// Config is the stack configuration a `pulumi preview --json` document carries
+	// (its `config`: "odoo-hosting:<key>" to text, structured values as JSON,
+	// secrets blinded). When the plan holds no root component, as in the preview
+	// of an incremental change without --show-sames, the stack's facts are read
+	// from it (StackFromConfig); Stack, when given, takes precedence.
+	Config map[string]string
 	// Controls limits evaluation to these control IDs; empty means all.
 	Controls []string
 }

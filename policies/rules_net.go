@@ -30,7 +30,7 @@ func net1(e *env) []Violation {
 	var out []Violation
 	vpcs := e.byType["aws:ec2/vpc:Vpc"]
 	root := &Resource{URN: e.stack.Source}
-	if e.needsNetwork() && len(vpcs) == 0 {
+	if e.needsNetwork() && !e.partial() && len(vpcs) == 0 {
 		out = append(out, violation("NET-1", root, "none", "one VPC", "a %s stack on aws has no private network (aws:ec2/vpc:Vpc)", e.stack.Tier))
 	}
 	for _, v := range vpcs[min(1, len(vpcs)):] {
@@ -364,7 +364,7 @@ func net6(e *env) []Violation {
 	}
 	var out []Violation
 	tunnels := append(append([]*Resource(nil), e.byType["cloudflare:index/magicWanGreTunnel:MagicWanGreTunnel"]...), e.byType["cloudflare:index/magicWanIpsecTunnel:MagicWanIpsecTunnel"]...)
-	if len(tunnels) == 0 {
+	if len(tunnels) == 0 && !e.partial() {
 		out = append(out, violation("NET-6", &Resource{URN: e.stack.Source}, "none", "Magic Transit tunnels, static routes and a Magic Firewall ruleset", "enterprise stack has no Cloudflare Magic Transit tunnel"))
 	}
 	for _, t := range tunnels {

@@ -173,7 +173,7 @@ func res3(e *env) []Violation {
 		}
 	}
 	copies := e.copies()
-	if s.Source != "" && s.Source != "configuration" && len(copies) == 0 && len(e.dataResources()) > 0 {
+	if s.Source != "" && s.Source != "configuration" && !e.partial() && len(copies) == 0 && len(e.dataResources()) > 0 {
 		out = append(out, violation("RES-3", &Resource{URN: s.Source}, "none", "a replication rule, backup copy action or transfer job to "+show(s.BackupRegion),
 			"the stack keeps customer data but makes no backup copy in a second region"))
 	}
@@ -292,6 +292,15 @@ func res6(e *env) []Violation {
 	var out []Violation
 	want := jurisdiction.RegionalServicesKey(s.Jurisdiction)
 	hosts := e.byType["cloudflare:index/regionalHostname:RegionalHostname"]
+	if want == "" {
+		// No jurisdiction declared (or one without regional services): nothing
+		// says where TLS may be decrypted, so no regional hostname can be judged.
+		for _, h := range hosts {
+			out = append(out, violation("RES-6", h, h.Inputs["regionKey"], "a declared jurisdiction with Cloudflare regional services",
+				"the regional hostname %s cannot be judged: the plan declares no jurisdiction (%s)", show(h.Inputs["hostname"]), jOr(s.Jurisdiction)))
+		}
+		return out
+	}
 	for _, h := range hosts {
 		key := h.Inputs["regionKey"]
 		k, ok := known(key)
