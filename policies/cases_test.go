@@ -21,18 +21,18 @@ type caseFile struct {
 }
 
 type testCase struct {
-	Note      string          `yaml:"note"`
-	Control   string          `yaml:"control"`
-	Also      []string        `yaml:"also"`
-	Base      string          `yaml:"base"`
-	Stack     map[string]any  `yaml:"stack"`
-	Config    *policies.Stack `yaml:"config"`
+	Note    string          `yaml:"note"`
+	Control string          `yaml:"control"`
+	Also    []string        `yaml:"also"`
+	Base    string          `yaml:"base"`
+	Stack   map[string]any  `yaml:"stack"`
+	Config  *policies.Stack `yaml:"config"`
 	// PreviewConfig is the `config` of a preview document (Options.Config).
 	PreviewConfig map[string]string `yaml:"previewConfig"`
-	Now       string          `yaml:"now"`
-	Remove    []string        `yaml:"remove"`
-	Resources []yamlResource  `yaml:"resources"`
-	Expect    []expectation   `yaml:"expect"`
+	Now           string            `yaml:"now"`
+	Remove        []string          `yaml:"remove"`
+	Resources     []yamlResource    `yaml:"resources"`
+	Expect        []expectation     `yaml:"expect"`
 }
 
 type yamlResource struct {
