@@ -3,6 +3,7 @@ package policies
 import (
 	"errors"
 	"fmt"
+	"slices"
 	"strings"
 
 	"github.com/octura/odoo-hosting/internal/jurisdiction"
@@ -30,6 +31,11 @@ func res1(e *env) []Violation {
 	c, err := jurisdiction.ParseCloud(s.Cloud)
 	if err != nil {
 		out = append(out, violation("RES-1", root, s.Cloud, "aws, gcp", "the stack names no known cloud (%q)", s.Cloud))
+	}
+	// An unknown tier would silently skip every tier rule: it is a violation. A
+	// program that is not ours, configured without a tier, has no tier rules.
+	if !slices.Contains(Tiers, s.Tier) && (s.Tier != "" || s.Source != "configuration") {
+		out = append(out, violation("RES-1", root, s.Tier, strings.Join(Tiers, ", "), "the stack names no known tier (%q), so no tier rule could judge it", s.Tier))
 	}
 	if s.Region == "" {
 		return append(out, violation("RES-1", root, "missing", "a primary region in "+string(s.Jurisdiction), "the stack names no primary region"))
@@ -211,6 +217,8 @@ func res4(e *env) []Violation {
 		seen[a.ID] = true
 		if a.Covers == "" {
 			probs = append(probs, "no covers")
+		} else if !validCovers(a.Covers) {
+			probs = append(probs, fmt.Sprintf("covers %q, which is not one sub-processor (%s) nor one resource URN", a.Covers, strings.Join(jurisdiction.SubProcessorIDs(), ", ")))
 		}
 		if a.Destination == "" {
 			probs = append(probs, "no destination")
@@ -246,8 +254,21 @@ func res5(e *env) []Violation {
 	}
 	root := &Resource{URN: s.Source}
 	declared := map[string]bool{}
+	model := map[string]jurisdiction.SubProcessor{}
+	for _, sp := range jurisdiction.SubProcessors(s.Tier, s.Jurisdiction, s.Tier == "enterprise") {
+		model[sp.ID] = sp
+	}
 	for _, sp := range s.SubProcessors {
 		declared[sp.ID] = true
+		if m, ok := model[sp.ID]; ok {
+			// A known sub-processor keeps data where the jurisdiction model says,
+			// whatever the stack declares (declaring the edge without its global
+			// network does not move the edge).
+			sp.Places = nil
+			for _, p := range m.Places {
+				sp.Places = append(sp.Places, Place{Label: p.Label, Countries: p.Countries, Global: p.Global})
+			}
+		}
 		if len(sp.Places) == 0 {
 			out = append(out, violation("RES-5", root, sp.ID, "at least one place with countries or global", "sub-processor %q is declared without the places its data sits", sp.ID))
 			continue
@@ -335,8 +356,7 @@ func res6(e *env) []Violation {
 		name := show(rec.Inputs["name"])
 		covered := false
 		for _, h := range hosts {
-			hn := show(h.Inputs["hostname"])
-			if hn == name || strings.HasPrefix(hn, name+".") || isUnknown(h.Inputs["hostname"]) {
+			if hn, ok := known(h.Inputs["hostname"]); ok && hostCovers(hn, name) {
 				covered = true
 				break
 			}
@@ -347,4 +367,40 @@ func res6(e *env) []Violation {
 		}
 	}
 	return out
+}
+
+// hostCovers reports whether a regional hostname covers a DNS name: the same name
+// (any case, without a trailing dot), or a one-level wildcard ("*.example.com"
+// covers "erp.example.com", not "a.erp.example.com" nor "example.com"), which is
+// what Cloudflare's regional hostnames support (API reference,
+// cloudflare_regional_hostname: "Wildcards are supported for one level").
+func hostCovers(pattern, name string) bool {
+	pattern = strings.ToLower(strings.TrimSuffix(pattern, "."))
+	name = strings.ToLower(strings.TrimSuffix(name, "."))
+	if pattern == name {
+		return true
+	}
+	rest, ok := strings.CutPrefix(pattern, "*.")
+	if !ok {
+		return false
+	}
+	label, parent, found := strings.Cut(name, ".")
+	return found && label != "" && parent == rest
+}
+
+// validCovers reports whether an approval's covers names one sub-processor of the
+// jurisdiction model or one resource by its full URN (RES-4): never a pattern.
+func validCovers(c string) bool {
+	if strings.ContainsAny(c, "*?[") {
+		return false
+	}
+	if strings.HasPrefix(c, "urn:pulumi:") {
+		return true
+	}
+	for _, id := range jurisdiction.SubProcessorIDs() {
+		if c == id {
+			return true
+		}
+	}
+	return false
 }

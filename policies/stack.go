@@ -35,7 +35,7 @@ type Stack struct {
 // Approval is a written approval of a cross-border placement (RES-4).
 type Approval struct {
 	ID          string `json:"id" yaml:"id"`
-	Covers      string `json:"covers" yaml:"covers"`           // sub-processor ID, URN or `*` glob over URNs
+	Covers      string `json:"covers" yaml:"covers"`           // one sub-processor ID or one resource URN (RES-4); never a pattern
 	Destination string `json:"destination" yaml:"destination"` // jurisdiction, ISO country or "global"
 	Expires     string `json:"expires" yaml:"expires"`         // YYYY-MM-DD, valid through that day (UTC)
 }
@@ -203,7 +203,7 @@ func (s Stack) approve(what string, place jurisdiction.Place, now time.Time) (ap
 	var best approvalState
 	found := false
 	for _, a := range s.Approvals {
-		if a.ID == "" || !coversMatch(a.Covers, what) {
+		if a.ID == "" || a.Covers != what || !validCovers(a.Covers) {
 			continue
 		}
 		found = true
@@ -220,36 +220,6 @@ func (s Stack) approve(what string, place jurisdiction.Place, now time.Time) (ap
 		}
 	}
 	return best, found
-}
-
-func coversMatch(pattern, what string) bool {
-	if pattern == what {
-		return true
-	}
-	if !strings.Contains(pattern, "*") {
-		return false
-	}
-	return glob(pattern, what)
-}
-
-// glob matches s against a pattern where `*` matches any run of characters.
-func glob(pattern, s string) bool {
-	parts := strings.Split(pattern, "*")
-	if !strings.HasPrefix(s, parts[0]) {
-		return false
-	}
-	s = s[len(parts[0]):]
-	for i, p := range parts[1:] {
-		if i == len(parts)-2 {
-			return strings.HasSuffix(s, p)
-		}
-		k := strings.Index(s, p)
-		if k < 0 {
-			return false
-		}
-		s = s[k+len(p):]
-	}
-	return true
 }
 
 func destinationCovers(dest string, p jurisdiction.Place) bool {
@@ -272,6 +242,11 @@ func destinationCovers(dest string, p jurisdiction.Place) bool {
 	}
 	return true
 }
+
+// Tiers are the hosting tiers the rules know (internal/tier.All; the policies
+// depend on the jurisdiction model only, so TestTiersMatchTheTierModel keeps the
+// two lists equal).
+var Tiers = []string{"odoo-sh", "cloud", "enterprise", "on-premise"}
 
 // PreviewConfiguration is the Source of a stack learnt from a preview's
 // configuration: the plan is then a partial one (an incremental preview without
