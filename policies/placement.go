@@ -22,6 +22,19 @@ type resolved struct {
 	status placeStatus
 	value  string // the region or location found, for messages
 	from   string // where it was read ("provider region", "location")
+	// region is the region (or multi-region) the place belongs to, lower case:
+	// a zone's parent region, so that a zone-level resource and a key in its
+	// region compare equal; empty when value is that already.
+	region string
+}
+
+// regionKey is the region a resolved place belongs to, for comparing two places
+// (a key's and its data's): zones by their region, names in any letter case.
+func (p resolved) regionKey() string {
+	if p.region != "" {
+		return p.region
+	}
+	return strings.ToLower(p.value)
 }
 
 func resolveName(cloud jurisdiction.Cloud, name, from string) resolved {
@@ -35,16 +48,9 @@ func resolveName(cloud jurisdiction.Cloud, name, from string) resolved {
 	if p, ok := jurisdiction.Resolve(cloud, strings.ToLower(name)); ok {
 		return resolved{place: p, value: name, from: from}
 	}
-	// GCP zones: europe-west1-b.
-	if cloud == jurisdiction.GCP {
-		if i := strings.LastIndexByte(name, '-'); i > 0 {
-			if p, ok := jurisdiction.Resolve(cloud, name[:i]); ok {
-				return resolved{place: p, value: name, from: from}
-			}
-		}
-		if p, ok := jurisdiction.Resolve(cloud, strings.ToLower(name)); ok {
-			return resolved{place: p, value: name, from: from}
-		}
+	// Zones (eu-west-1a, europe-west1-b), by the zone's own location.
+	if p, region, ok := jurisdiction.ResolveZone(cloud, name); ok {
+		return resolved{place: p, value: name, from: from, region: region}
 	}
 	if strings.EqualFold(name, "global") {
 		return resolved{place: jurisdiction.Place{Label: string(cloud) + ":global", Global: true}, value: name, from: from}
@@ -296,14 +302,7 @@ func (e *env) urlPlace(v any) resolved {
 	return resolved{status: placeUnresolvable, value: s, from: "a " + scheme + " destination whose place the URL does not name"}
 }
 
-// resolveZone resolves a zone, region or location name: a zone by the zone's own
-// location (a Local Zone can lie in another country than its region), anything
-// else as a region or location.
+// resolveZone resolves a zone, region or location name (resolveName does both).
 func resolveZone(cloud jurisdiction.Cloud, name, from string) resolved {
-	if name != Unknown {
-		if p, ok := jurisdiction.ResolveZone(cloud, name); ok {
-			return resolved{place: p, value: name, from: from}
-		}
-	}
 	return resolveName(cloud, name, from)
 }

@@ -76,7 +76,7 @@ func res2(e *env) []Violation {
 		}
 		for _, z := range dt.zones {
 			for _, v := range getAll(r.Inputs, z) {
-				out = append(out, e.judgePlacement("RES-2", r, "zone "+show(v), resolveZone(cloud, raw(v), z))...)
+				out = append(out, e.judgePlacement("RES-2", r, "the zone", resolveZone(cloud, raw(v), z))...)
 			}
 		}
 		for _, c := range dt.copies {
@@ -94,7 +94,7 @@ func res2(e *env) []Violation {
 				default:
 					p = e.refPlace(v, cloud)
 				}
-				out = append(out, e.judgePlacement("RES-2", r, c.what+" "+show(v), p)...)
+				out = append(out, e.judgePlacement("RES-2", r, "the "+c.what, p)...)
 			}
 		}
 		for _, d := range dt.defaultOutside {
@@ -191,9 +191,9 @@ func res3(e *env) []Violation {
 		}
 		src := e.placeOf(c.r)
 		switch {
-		case src.status == placeOK && src.value == c.place.value && c.r.Type != "gcp:sql/databaseInstance:DatabaseInstance":
+		case src.status == placeOK && src.regionKey() == c.place.regionKey() && c.r.Type != "gcp:sql/databaseInstance:DatabaseInstance":
 			out = append(out, violation("RES-3", c.r, c.place.value, "a second region: "+show(s.BackupRegion), "%s is the same region as the source; backups need a second region", c.what))
-		case s.BackupRegion != "" && c.place.value != s.BackupRegion && c.place.value != s.Region:
+		case s.BackupRegion != "" && c.place.regionKey() != strings.ToLower(s.BackupRegion) && c.place.regionKey() != strings.ToLower(s.Region):
 			out = append(out, violation("RES-3", c.r, c.place.value, s.BackupRegion+" (the stack's backupRegion)", "%s goes to %s, not to the stack's backupRegion %s", c.what, c.place.value, s.BackupRegion))
 		}
 	}

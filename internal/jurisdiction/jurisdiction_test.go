@@ -574,7 +574,7 @@ func TestResolveZone(t *testing.T) {
 		if strings.HasPrefix(name, "europe") {
 			c = GCP
 		}
-		p, ok := ResolveZone(c, name)
+		p, _, ok := ResolveZone(c, name)
 		got := ""
 		if ok {
 			got = strings.Join(p.Countries, ",")

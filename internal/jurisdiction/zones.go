@@ -35,33 +35,33 @@ var zoneTable = []Zone{
 // ResolveZone turns a zone name (any case) into the Place of the zone's own
 // infrastructure: an ordinary zone ("eu-west-1a", "europe-west1-b") lies in its
 // region; a Local or Wavelength Zone where the model places it. It returns false
-// for zones the model does not know.
-func ResolveZone(c Cloud, name string) (Place, bool) {
+// for zones the model does not know. The string is the zone's parent region.
+func ResolveZone(c Cloud, name string) (Place, string, bool) {
 	name = strings.ToLower(name)
 	if len(name) < 2 {
-		return Place{}, false
+		return Place{}, "", false
 	}
 	last := name[len(name)-1]
 	if last < 'a' || last > 'z' {
-		return Place{}, false
+		return Place{}, "", false
 	}
 	group := name[:len(name)-1]
 	for _, z := range zoneTable {
 		if z.Cloud == c && z.Group == group {
-			return Place{Label: string(c) + ":" + name + " (" + z.City + ")", Countries: []string{z.Country}}, true
+			return Place{Label: string(c) + ":" + name + " (" + z.City + ")", Countries: []string{z.Country}}, z.Region, true
 		}
 	}
 	switch c {
 	case AWS:
 		if r, ok := Lookup(c, group); ok {
-			return Place{Label: string(c) + ":" + name, Countries: []string{r.Country}}, true
+			return Place{Label: string(c) + ":" + name, Countries: []string{r.Country}}, r.Name, true
 		}
 	case GCP:
 		if strings.HasSuffix(group, "-") {
 			if r, ok := Lookup(c, strings.TrimSuffix(group, "-")); ok {
-				return Place{Label: string(c) + ":" + name, Countries: []string{r.Country}}, true
+				return Place{Label: string(c) + ":" + name, Countries: []string{r.Country}}, r.Name, true
 			}
 		}
 	}
-	return Place{}, false
+	return Place{}, "", false
 }
