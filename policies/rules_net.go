@@ -7,17 +7,18 @@ import (
 	"strings"
 )
 
-// subnetRole classifies a subnet, route table or security group by its "Role"
-// tag (app, database, management, public) or, failing that, by its name.
+// RoleTag is the tag that says the role of a subnet, route table or security
+// group: public, app, database or management (components/network/awsnetwork
+// sets it). Roles are data, never guessed from names: a customer called
+// "public-sector" names every subnet "public-sector-…".
+const RoleTag = "odoo-hosting:role"
+
+// subnetRole is the role a subnet, route table or security group's RoleTag
+// says; "" when untagged, which no rule takes for a role that passes.
 func subnetRole(r *Resource) string {
-	if t, ok := known(get(r.Inputs, "tags.Role")); ok {
+	m, _ := r.Inputs["tags"].(map[string]any)
+	if t, ok := known(m[RoleTag]); ok {
 		return strings.ToLower(t)
-	}
-	n := strings.ToLower(r.Name())
-	for _, c := range []struct{ sub, role string }{{"public", "public"}, {"database", "database"}, {"-db", "database"}, {"mgmt", "management"}, {"management", "management"}, {"app", "app"}, {"private", "app"}} {
-		if strings.Contains(n, c.sub) {
-			return c.role
-		}
 	}
 	return ""
 }
