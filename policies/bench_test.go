@@ -6,7 +6,7 @@ import (
 
 	"github.com/octura/odoo-hosting/policies"
 	"github.com/octura/odoo-hosting/policies/input"
-	"github.com/octura/odoo-hosting/policies/synth"
+	"github.com/octura/odoo-hosting/policies/internal/synth"
 )
 
 func BenchmarkEvaluate10k(b *testing.B) {

@@ -11,6 +11,7 @@ import (
 
 	"gopkg.in/yaml.v3"
 
+	"github.com/octura/odoo-hosting/internal/tier"
 	"github.com/octura/odoo-hosting/policies"
 )
 
@@ -21,16 +22,18 @@ type caseFile struct {
 }
 
 type testCase struct {
-	Note      string          `yaml:"note"`
-	Control   string          `yaml:"control"`
-	Also      []string        `yaml:"also"`
-	Base      string          `yaml:"base"`
-	Stack     map[string]any  `yaml:"stack"`
-	Config    *policies.Stack `yaml:"config"`
-	Now       string          `yaml:"now"`
-	Remove    []string        `yaml:"remove"`
-	Resources []yamlResource  `yaml:"resources"`
-	Expect    []expectation   `yaml:"expect"`
+	Note    string          `yaml:"note"`
+	Control string          `yaml:"control"`
+	Also    []string        `yaml:"also"`
+	Base    string          `yaml:"base"`
+	Stack   map[string]any  `yaml:"stack"`
+	Config  *policies.Stack `yaml:"config"`
+	// PreviewConfig is the `config` of a preview document (Options.Config).
+	PreviewConfig map[string]string `yaml:"previewConfig"`
+	Now           string            `yaml:"now"`
+	Remove        []string          `yaml:"remove"`
+	Resources     []yamlResource    `yaml:"resources"`
+	Expect        []expectation     `yaml:"expect"`
 }
 
 type yamlResource struct {
@@ -198,6 +201,18 @@ func key(control, severity, name, approval string) string {
 	return fmt.Sprintf("%s %s %s %s", control, severity, name, approval)
 }
 
+// nameOf is the logical name of a violation's resource, "root" for the stack.
+func nameOf(v policies.Violation) string {
+	n := v.URN
+	if i := strings.LastIndex(n, "::"); i >= 0 {
+		n = n[i+2:]
+	}
+	if n == rootName || v.URN == "configuration" || v.URN == policies.PreviewConfiguration {
+		n = "root"
+	}
+	return n
+}
+
 func TestCases(t *testing.T) {
 	files, err := filepath.Glob(filepath.Join("testdata", "cases", "*.yaml"))
 	if err != nil || len(files) == 0 {
@@ -220,7 +235,7 @@ func TestCases(t *testing.T) {
 				if c.Now != "" {
 					now, _ = time.Parse("2006-01-02", c.Now)
 				}
-				rep := policies.Evaluate(c.resources(t, cf.Base), policies.Options{Now: now, Stack: c.Config})
+				rep := policies.Evaluate(c.resources(t, cf.Base), policies.Options{Now: now, Stack: c.Config, Config: c.PreviewConfig})
 				checks := map[string]bool{c.Control: true}
 				for _, a := range c.Also {
 					checks[a] = true
@@ -230,14 +245,7 @@ func TestCases(t *testing.T) {
 					if !checks[v.Control] {
 						continue
 					}
-					n := v.URN
-					if i := strings.LastIndex(n, "::"); i >= 0 {
-						n = n[i+2:]
-					}
-					if n == rootName || v.URN == "configuration" {
-						n = "root"
-					}
-					got = append(got, key(v.Control, string(v.Severity), n, v.ApprovalID))
+					got = append(got, key(v.Control, string(v.Severity), nameOf(v), v.ApprovalID))
 				}
 				for _, e := range c.Expect {
 					sev := e.Severity
@@ -252,8 +260,7 @@ func TestCases(t *testing.T) {
 					}
 					found := false
 					for _, v := range rep.Violations {
-						named := strings.HasSuffix(v.URN, "::"+e.Name) || e.Name == "root" && (strings.HasSuffix(v.URN, "::"+rootName) || v.URN == "configuration")
-						found = found || v.Control == e.Control && named && v.Value == e.Value
+						found = found || v.Control == e.Control && nameOf(v) == e.Name && v.Value == e.Value
 					}
 					if !found {
 						t.Errorf("%s: no %s violation of %s with value %q", c.Note, e.Control, e.Name, e.Value)
@@ -302,5 +309,16 @@ func TestBaselinePasses(t *testing.T) {
 				t.Errorf("%s: %s %s: %s (value %s; allowed %s)", base, v.Control, v.URN, v.Message, v.Value, v.Allowed)
 			}
 		}
+	}
+}
+
+// TestTiersMatchTheTierModel: the tiers the rules know are the tier model's (RES-1).
+func TestTiersMatchTheTierModel(t *testing.T) {
+	var want []string
+	for _, x := range tier.All() {
+		want = append(want, string(x))
+	}
+	if strings.Join(policies.Tiers, ",") != strings.Join(want, ",") {
+		t.Errorf("policies.Tiers = %v, tier.All() = %v", policies.Tiers, want)
 	}
 }

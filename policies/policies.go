@@ -103,6 +103,12 @@ type Options struct {
 	// what the root component does not declare; a conflicting jurisdiction is a
 	// RES-1 violation. Nil when there is no configuration.
 	Stack *Stack
+	// Config is the stack configuration a `pulumi preview --json` document carries
+	// (its `config`: "odoo-hosting:<key>" to text, structured values as JSON,
+	// secrets blinded). When the plan holds no root component, as in the preview
+	// of an incremental change without --show-sames, the stack's facts are read
+	// from it (StackFromConfig); Stack, when given, takes precedence.
+	Config map[string]string
 	// Controls limits evaluation to these control IDs; empty means all.
 	Controls []string
 }
@@ -112,6 +118,46 @@ type Rule struct {
 	Control string
 	Title   string
 	check   func(e *env) []Violation
+}
+
+// registry is every rule, one per control ID, in the order of CONTROLS.md; each
+// rule lives in the rules_<area>.go file of its control family.
+var registry = []Rule{
+	{Control: "RES-1", Title: "The stack names one jurisdiction, cloud and primary region inside it", check: res1},
+	{Control: "RES-2", Title: "Customer data is placed in regions of the stack's jurisdiction", check: res2},
+	{Control: "RES-3", Title: "Backup copies go to a second region of the same jurisdiction", check: res3},
+	{Control: "RES-4", Title: "Cross-border placements need a valid written approval", check: res4},
+	{Control: "RES-5", Title: "Sub-processors are declared with their places", check: res5},
+	{Control: "RES-6", Title: "enterprise: TLS is decrypted at the edge only inside the jurisdiction", check: res6},
+	{Control: "ENC-1", Title: "TLS 1.2 or newer at every endpoint", check: enc1},
+	{Control: "ENC-2", Title: "Encryption at rest with project-managed keys", check: enc2},
+	{Control: "ENC-3", Title: "Keys rotate, wait 30 days before deletion and are single-region", check: enc3},
+	{Control: "ENC-4", Title: "enterprise: customer-managed keys on every data resource", check: enc4},
+	{Control: "ENC-5", Title: "Backup copies are encrypted with a key in the backup region", check: enc5},
+	{Control: "NET-1", Title: "One private network with app, database and management subnets across zones", check: net1},
+	{Control: "NET-2", Title: "No public IPs; database subnets have no internet route", check: net2},
+	{Control: "NET-3", Title: "Least-privilege traffic rules; nothing open to the internet", check: net3},
+	{Control: "NET-4", Title: "Web application firewall at the edge", check: net4},
+	{Control: "NET-5", Title: "Allow-lists and site-to-site VPNs are tight", check: net5},
+	{Control: "NET-6", Title: "enterprise: Magic Transit DDoS protection", check: net6},
+	{Control: "NET-7", Title: "Flow logs go to an encrypted destination in the jurisdiction", check: net7},
+	{Control: "NET-8", Title: "The origin answers only the edge", check: net8},
+	{Control: "IAM-1", Title: "Access through groups or roles, never granted to a single user", check: iam1},
+	{Control: "IAM-2", Title: "MFA is mandatory for engineers", check: iam2},
+	{Control: "IAM-3", Title: "Break-glass access expires within 24 hours", check: iam3},
+	{Control: "IAM-4", Title: "Audit trails, integrity-protected, encrypted, in the jurisdiction", check: iam4},
+	{Control: "IAM-5", Title: "Server access never by password nor from the open internet", check: iam5},
+	{Control: "IAM-6", Title: "No plain-text credentials in configuration or state", check: iam6},
+	{Control: "BAK-1", Title: "Backup schedules meet the tier's RPO", check: bak1},
+	{Control: "BAK-2", Title: "Backup retention 35 days or as configured", check: bak2},
+	{Control: "BAK-3", Title: "Backups encrypted, versioned, immutable, never public", check: bak3},
+	{Control: "BAK-4", Title: "Restores are tested at least quarterly", check: bak4},
+	{Control: "BAK-5", Title: "Backups expire within 12 months", check: bak5},
+	{Control: "BAK-6", Title: "Data resources are protected from deletion", check: bak6},
+	{Control: "DAT-1", Title: "Non-production never reads production data", check: dat1},
+	{Control: "DAT-2", Title: "cloud and enterprise run across zones", check: dat2},
+	{Control: "OPS-1", Title: "A failing promise raises an alert to named contacts over an encrypted channel", check: ops1},
+	{Control: "OPS-2", Title: "Threat detection on; the application image pinned by digest and scanned", check: ops2},
 }
 
 // Rules returns the registry: one rule per control ID, in catalogue order.

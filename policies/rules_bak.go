@@ -118,7 +118,7 @@ func bak1(e *env) []Violation {
 			out = append(out, violation("BAK-1", db, get(db.Inputs, "settings.backupConfiguration.enabled"), "backupConfiguration.enabled true", "database %s has no automated backups", db.Name()))
 		}
 	}
-	if e.stack.Source != "" && e.stack.Cloud == "aws" && len(plans) == 0 && (s.Tier == "cloud" || s.Tier == "enterprise") {
+	if e.stack.Source != "" && !e.partial() && e.stack.Cloud == "aws" && len(plans) == 0 && (s.Tier == "cloud" || s.Tier == "enterprise") {
 		out = append(out, violation("BAK-1", e.root(), "none", "an aws:backup/plan:Plan", "the stack has no backup plan"))
 	}
 	for _, p := range plans {

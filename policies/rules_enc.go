@@ -287,7 +287,7 @@ func enc3(e *env) []Violation {
 		if isUnknown(k.key) && len(keys) > 0 {
 			what = "key " + names(keys)
 		}
-		if kp.status == placeOK && rp.status == placeOK && kp.value != rp.value {
+		if kp.status == placeOK && rp.status == placeOK && kp.regionKey() != rp.regionKey() {
 			out = append(out, violation("ENC-3", r, kp.value, rp.value+" (the data's region)", "%s in %s is encrypted with %s in %s", r.Name(), rp.value, what, kp.value))
 		}
 	}
@@ -344,7 +344,7 @@ func enc5(e *env) []Violation {
 			case kp.status == placeUnknown:
 				out = append(out, violation("ENC-5", c.r, "unknown", "a replica key in the destination region "+show(c.place.value),
 					"the replica key of %s is unknown at preview (%s), so it cannot be shown to be in the backup region", c.what, kp.from))
-			case kp.status == placeOK && c.place.status == placeOK && kp.value != c.place.value:
+			case kp.status == placeOK && c.place.status == placeOK && kp.regionKey() != c.place.regionKey():
 				what := "a key"
 				if isUnknown(c.key) && len(keys) > 0 {
 					what = "key " + names(keys)
@@ -371,7 +371,7 @@ func enc5(e *env) []Violation {
 				case kp.status == placeUnknown:
 					out = append(out, violation("ENC-5", v, "unknown", "kmsKeyArn of a key in "+vp.value,
 						"the key of backup vault %s, a copy destination, is unknown at preview (%s), so it cannot be shown to be in the backup region", v.Name(), kp.from))
-				case kp.status == placeOK && vp.status == placeOK && kp.value != vp.value:
+				case kp.status == placeOK && vp.status == placeOK && kp.regionKey() != vp.regionKey():
 					out = append(out, violation("ENC-5", v, kp.value, vp.value, "backup vault %s in %s is encrypted with %s in %s", v.Name(), vp.value, what, kp.value))
 				}
 			}

@@ -137,7 +137,7 @@ func iam3(e *env) []Violation {
 func iam4(e *env) []Violation {
 	var out []Violation
 	trails := e.byType["aws:cloudtrail/trail:Trail"]
-	if e.stack.Cloud == "aws" && e.stack.Production() && e.stack.Source != "" && len(trails) == 0 {
+	if e.stack.Cloud == "aws" && e.stack.Production() && e.stack.Source != "" && !e.partial() && len(trails) == 0 {
 		out = append(out, violation("IAM-4", &Resource{URN: e.stack.Source}, "none", "an aws:cloudtrail/trail:Trail", "production stack on aws has no audit trail"))
 	}
 	for _, t := range trails {

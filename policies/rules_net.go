@@ -7,17 +7,18 @@ import (
 	"strings"
 )
 
-// subnetRole classifies a subnet, route table or security group by its "Role"
-// tag (app, database, management, public) or, failing that, by its name.
+// RoleTag is the tag that says the role of a subnet, route table or security
+// group: public, app, database or management (components/network/awsnetwork
+// sets it). Roles are data, never guessed from names: a customer called
+// "public-sector" names every subnet "public-sector-…".
+const RoleTag = "odoo-hosting:role"
+
+// subnetRole is the role a subnet, route table or security group's RoleTag
+// says; "" when untagged, which no rule takes for a role that passes.
 func subnetRole(r *Resource) string {
-	if t, ok := known(get(r.Inputs, "tags.Role")); ok {
+	m, _ := r.Inputs["tags"].(map[string]any)
+	if t, ok := known(m[RoleTag]); ok {
 		return strings.ToLower(t)
-	}
-	n := strings.ToLower(r.Name())
-	for _, c := range []struct{ sub, role string }{{"public", "public"}, {"database", "database"}, {"-db", "database"}, {"mgmt", "management"}, {"management", "management"}, {"app", "app"}, {"private", "app"}} {
-		if strings.Contains(n, c.sub) {
-			return c.role
-		}
 	}
 	return ""
 }
@@ -30,7 +31,7 @@ func net1(e *env) []Violation {
 	var out []Violation
 	vpcs := e.byType["aws:ec2/vpc:Vpc"]
 	root := &Resource{URN: e.stack.Source}
-	if e.needsNetwork() && len(vpcs) == 0 {
+	if e.needsNetwork() && !e.partial() && len(vpcs) == 0 {
 		out = append(out, violation("NET-1", root, "none", "one VPC", "a %s stack on aws has no private network (aws:ec2/vpc:Vpc)", e.stack.Tier))
 	}
 	for _, v := range vpcs[min(1, len(vpcs)):] {
@@ -364,7 +365,7 @@ func net6(e *env) []Violation {
 	}
 	var out []Violation
 	tunnels := append(append([]*Resource(nil), e.byType["cloudflare:index/magicWanGreTunnel:MagicWanGreTunnel"]...), e.byType["cloudflare:index/magicWanIpsecTunnel:MagicWanIpsecTunnel"]...)
-	if len(tunnels) == 0 {
+	if len(tunnels) == 0 && !e.partial() {
 		out = append(out, violation("NET-6", &Resource{URN: e.stack.Source}, "none", "Magic Transit tunnels, static routes and a Magic Firewall ruleset", "enterprise stack has no Cloudflare Magic Transit tunnel"))
 	}
 	for _, t := range tunnels {

@@ -3,52 +3,15 @@ package policies
 import (
 	"errors"
 	"fmt"
+	"slices"
 	"strings"
 
 	"github.com/octura/odoo-hosting/internal/jurisdiction"
 )
 
-var registry = []Rule{
-	{Control: "RES-1", Title: "The stack names one jurisdiction, cloud and primary region inside it", check: res1},
-	{Control: "RES-2", Title: "Customer data is placed in regions of the stack's jurisdiction", check: res2},
-	{Control: "RES-3", Title: "Backup copies go to a second region of the same jurisdiction", check: res3},
-	{Control: "RES-4", Title: "Cross-border placements need a valid written approval", check: res4},
-	{Control: "RES-5", Title: "Sub-processors are declared with their places", check: res5},
-	{Control: "RES-6", Title: "enterprise: TLS is decrypted at the edge only inside the jurisdiction", check: res6},
-	{Control: "ENC-1", Title: "TLS 1.2 or newer at every endpoint", check: enc1},
-	{Control: "ENC-2", Title: "Encryption at rest with project-managed keys", check: enc2},
-	{Control: "ENC-3", Title: "Keys rotate, wait 30 days before deletion and are single-region", check: enc3},
-	{Control: "ENC-4", Title: "enterprise: customer-managed keys on every data resource", check: enc4},
-	{Control: "ENC-5", Title: "Backup copies are encrypted with a key in the backup region", check: enc5},
-	{Control: "NET-1", Title: "One private network with app, database and management subnets across zones", check: net1},
-	{Control: "NET-2", Title: "No public IPs; database subnets have no internet route", check: net2},
-	{Control: "NET-3", Title: "Least-privilege traffic rules; nothing open to the internet", check: net3},
-	{Control: "NET-4", Title: "Web application firewall at the edge", check: net4},
-	{Control: "NET-5", Title: "Allow-lists and site-to-site VPNs are tight", check: net5},
-	{Control: "NET-6", Title: "enterprise: Magic Transit DDoS protection", check: net6},
-	{Control: "NET-7", Title: "Flow logs go to an encrypted destination in the jurisdiction", check: net7},
-	{Control: "NET-8", Title: "The origin answers only the edge", check: net8},
-	{Control: "IAM-1", Title: "Access through groups or roles, never granted to a single user", check: iam1},
-	{Control: "IAM-2", Title: "MFA is mandatory for engineers", check: iam2},
-	{Control: "IAM-3", Title: "Break-glass access expires within 24 hours", check: iam3},
-	{Control: "IAM-4", Title: "Audit trails, integrity-protected, encrypted, in the jurisdiction", check: iam4},
-	{Control: "IAM-5", Title: "Server access never by password nor from the open internet", check: iam5},
-	{Control: "IAM-6", Title: "No plain-text credentials in configuration or state", check: iam6},
-	{Control: "BAK-1", Title: "Backup schedules meet the tier's RPO", check: bak1},
-	{Control: "BAK-2", Title: "Backup retention 35 days or as configured", check: bak2},
-	{Control: "BAK-3", Title: "Backups encrypted, versioned, immutable, never public", check: bak3},
-	{Control: "BAK-4", Title: "Restores are tested at least quarterly", check: bak4},
-	{Control: "BAK-5", Title: "Backups expire within 12 months", check: bak5},
-	{Control: "BAK-6", Title: "Data resources are protected from deletion", check: bak6},
-	{Control: "DAT-1", Title: "Non-production never reads production data", check: dat1},
-	{Control: "DAT-2", Title: "cloud and enterprise run across zones", check: dat2},
-	{Control: "OPS-1", Title: "A failing promise raises an alert to named contacts over an encrypted channel", check: ops1},
-	{Control: "OPS-2", Title: "Threat detection on; the application image pinned by digest and scanned", check: ops2},
-}
-
 func res1(e *env) []Violation {
 	s := e.stack
-	data := e.dataResources()
+	data := e.residents()
 	var out []Violation
 	if s.Jurisdiction == "" {
 		for _, r := range data {
@@ -69,6 +32,11 @@ func res1(e *env) []Violation {
 	if err != nil {
 		out = append(out, violation("RES-1", root, s.Cloud, "aws, gcp", "the stack names no known cloud (%q)", s.Cloud))
 	}
+	// An unknown tier would silently skip every tier rule: it is a violation. A
+	// program that is not ours, configured without a tier, has no tier rules.
+	if !slices.Contains(Tiers, s.Tier) && (s.Tier != "" || s.Source != "configuration") {
+		out = append(out, violation("RES-1", root, s.Tier, strings.Join(Tiers, ", "), "the stack names no known tier (%q), so no tier rule could judge it", s.Tier))
+	}
 	if s.Region == "" {
 		return append(out, violation("RES-1", root, "missing", "a primary region in "+string(s.Jurisdiction), "the stack names no primary region"))
 	}
@@ -85,38 +53,54 @@ func res1(e *env) []Violation {
 	return out
 }
 
+// res2 judges where every data-bearing resource keeps its data and where it
+// copies or delivers it, from the data catalogue (catalogue.go): its region, the
+// zones it names (by the zone's own location), the holder it lives in, every copy
+// or delivery destination, and location inputs whose default can lie outside.
+// A type of a catalogued provider that the catalogue does not know is judged
+// here too, by its region (fail closed).
 func res2(e *env) []Violation {
 	var out []Violation
-	for _, r := range e.dataResources() {
-		out = append(out, e.judgePlacement("RES-2", r, "the region", e.placeOf(r))...)
-		switch r.Type {
-		case "gcp:storage/bucket:Bucket":
-			for _, loc := range list(get(r.Inputs, "customPlacementConfig.dataLocations")) {
-				out = append(out, e.judgePlacement("RES-2", r, "data location", resolveName(jurisdiction.GCP, raw(loc), "customPlacementConfig"))...)
+	for _, r := range e.residents() {
+		dt := dataTypes[r.Type]
+		cloud := jurisdiction.Cloud(cloudOf(r.Type))
+		// An edge store or delivery needs an approval naming the resource: the
+		// edge sub-processor's approval covers traffic through the edge, not data
+		// kept or sent elsewhere by it.
+		if !dt.noPlace {
+			what := "the region"
+			if dt.edge {
+				what = "the place"
 			}
-		case "gcp:pubsub/topic:Topic":
-			regs := list(get(r.Inputs, "messageStoragePolicy.allowedPersistenceRegions"))
-			if len(regs) == 0 {
-				out = append(out, violation("RES-2", r, "missing", "messageStoragePolicy.allowedPersistenceRegions in "+jOr(e.stack.Jurisdiction),
-					"a Pub/Sub topic without messageStoragePolicy may store messages in any region"))
+			out = append(out, e.judgePlacement("RES-2", r, what, e.placeOf(r))...)
+		}
+		for _, z := range dt.zones {
+			for _, v := range getAll(r.Inputs, z) {
+				out = append(out, e.judgePlacement("RES-2", r, "the zone", resolveZone(cloud, raw(v), z))...)
 			}
-			for _, reg := range regs {
-				out = append(out, e.judgePlacement("RES-2", r, "persistence region", resolveName(jurisdiction.GCP, raw(reg), "messageStoragePolicy"))...)
+		}
+		for _, c := range dt.copies {
+			for _, v := range getAll(r.Inputs, c.path) {
+				var p resolved
+				switch {
+				case isUnknown(v):
+					// Unknown at preview: the data-bearing resources the input
+					// depends on say where it goes, when they agree.
+					_, p = e.resolveUnknown(r, topInput(c.path), "destination", nil)
+				case c.region:
+					p = resolveZone(cloud, raw(v), c.path)
+				case c.url:
+					p = e.urlPlace(v)
+				default:
+					p = e.refPlace(v, cloud)
+				}
+				out = append(out, e.judgePlacement("RES-2", r, "the "+c.what, p)...)
 			}
-		case "gcp:logging/projectSink:ProjectSink":
-			dest, ok := known(r.Inputs["destination"])
-			if !ok {
-				out = append(out, e.judgePlacement("RES-2", r, "the sink destination", resolved{status: placeUnknown, from: "destination"})...)
-				continue
-			}
-			name := dest
-			if i := strings.LastIndexByte(dest, '/'); i >= 0 {
-				name = dest[i+1:]
-			}
-			if rs := e.lookup(name); len(rs) > 0 {
-				out = append(out, e.judgePlacement("RES-2", r, "the sink destination", e.placeOf(rs[0]))...)
-			} else {
-				out = append(out, e.judgePlacement("RES-2", r, "the sink destination", resolved{status: placeUnresolvable, value: dest, from: "destination not in the plan"})...)
+		}
+		for _, d := range dt.defaultOutside {
+			if len(getAll(r.Inputs, d)) == 0 {
+				out = append(out, violation("RES-2", r, "missing", d+" set to a place in "+jOr(e.stack.Jurisdiction),
+					"%s of %s is unset, and its default can lie outside any jurisdiction", d, r.Type))
 			}
 		}
 	}
@@ -154,7 +138,7 @@ func (e *env) copies() []copyDest {
 			}
 		}
 	}
-	for _, r := range e.byType["gcp:storagetransfer/transferJob:TransferJob"] {
+	for _, r := range e.byType["gcp:storage/transferJob:TransferJob"] {
 		dest := get(r.Inputs, "transferSpec.gcsDataSink.bucketName")
 		targets, place := e.refTo(r, "transferSpec", dest, jurisdiction.GCP, "bucket", gcpBucketTypes)
 		out = append(out, copyDest{r: r, what: destWhat("transfer sink", dest, targets), place: place})
@@ -195,7 +179,7 @@ func res3(e *env) []Violation {
 		}
 	}
 	copies := e.copies()
-	if s.Source != "" && s.Source != "configuration" && len(copies) == 0 && len(e.dataResources()) > 0 {
+	if s.Source != "" && s.Source != "configuration" && !e.partial() && len(copies) == 0 && len(e.dataResources()) > 0 {
 		out = append(out, violation("RES-3", &Resource{URN: s.Source}, "none", "a replication rule, backup copy action or transfer job to "+show(s.BackupRegion),
 			"the stack keeps customer data but makes no backup copy in a second region"))
 	}
@@ -207,9 +191,9 @@ func res3(e *env) []Violation {
 		}
 		src := e.placeOf(c.r)
 		switch {
-		case src.status == placeOK && src.value == c.place.value && c.r.Type != "gcp:sql/databaseInstance:DatabaseInstance":
+		case src.status == placeOK && src.regionKey() == c.place.regionKey() && c.r.Type != "gcp:sql/databaseInstance:DatabaseInstance":
 			out = append(out, violation("RES-3", c.r, c.place.value, "a second region: "+show(s.BackupRegion), "%s is the same region as the source; backups need a second region", c.what))
-		case s.BackupRegion != "" && c.place.value != s.BackupRegion && c.place.value != s.Region:
+		case s.BackupRegion != "" && c.place.regionKey() != strings.ToLower(s.BackupRegion) && c.place.regionKey() != strings.ToLower(s.Region):
 			out = append(out, violation("RES-3", c.r, c.place.value, s.BackupRegion+" (the stack's backupRegion)", "%s goes to %s, not to the stack's backupRegion %s", c.what, c.place.value, s.BackupRegion))
 		}
 	}
@@ -233,6 +217,8 @@ func res4(e *env) []Violation {
 		seen[a.ID] = true
 		if a.Covers == "" {
 			probs = append(probs, "no covers")
+		} else if !validCovers(a.Covers) {
+			probs = append(probs, fmt.Sprintf("covers %q, which is not one sub-processor (%s) nor one resource URN", a.Covers, strings.Join(jurisdiction.SubProcessorIDs(), ", ")))
 		}
 		if a.Destination == "" {
 			probs = append(probs, "no destination")
@@ -268,8 +254,21 @@ func res5(e *env) []Violation {
 	}
 	root := &Resource{URN: s.Source}
 	declared := map[string]bool{}
+	model := map[string]jurisdiction.SubProcessor{}
+	for _, sp := range jurisdiction.SubProcessors(s.Tier, s.Jurisdiction, s.Tier == "enterprise") {
+		model[sp.ID] = sp
+	}
 	for _, sp := range s.SubProcessors {
 		declared[sp.ID] = true
+		if m, ok := model[sp.ID]; ok {
+			// A known sub-processor keeps data where the jurisdiction model says,
+			// whatever the stack declares (declaring the edge without its global
+			// network does not move the edge).
+			sp.Places = nil
+			for _, p := range m.Places {
+				sp.Places = append(sp.Places, Place{Label: p.Label, Countries: p.Countries, Global: p.Global})
+			}
+		}
 		if len(sp.Places) == 0 {
 			out = append(out, violation("RES-5", root, sp.ID, "at least one place with countries or global", "sub-processor %q is declared without the places its data sits", sp.ID))
 			continue
@@ -314,6 +313,15 @@ func res6(e *env) []Violation {
 	var out []Violation
 	want := jurisdiction.RegionalServicesKey(s.Jurisdiction)
 	hosts := e.byType["cloudflare:index/regionalHostname:RegionalHostname"]
+	if want == "" {
+		// No jurisdiction declared (or one without regional services): nothing
+		// says where TLS may be decrypted, so no regional hostname can be judged.
+		for _, h := range hosts {
+			out = append(out, violation("RES-6", h, h.Inputs["regionKey"], "a declared jurisdiction with Cloudflare regional services",
+				"the regional hostname %s cannot be judged: the plan declares no jurisdiction (%s)", show(h.Inputs["hostname"]), jOr(s.Jurisdiction)))
+		}
+		return out
+	}
 	for _, h := range hosts {
 		key := h.Inputs["regionKey"]
 		k, ok := known(key)
@@ -348,8 +356,7 @@ func res6(e *env) []Violation {
 		name := show(rec.Inputs["name"])
 		covered := false
 		for _, h := range hosts {
-			hn := show(h.Inputs["hostname"])
-			if hn == name || strings.HasPrefix(hn, name+".") || isUnknown(h.Inputs["hostname"]) {
+			if hn, ok := known(h.Inputs["hostname"]); ok && hostCovers(hn, name) {
 				covered = true
 				break
 			}
@@ -360,4 +367,40 @@ func res6(e *env) []Violation {
 		}
 	}
 	return out
+}
+
+// hostCovers reports whether a regional hostname covers a DNS name: the same name
+// (any case, without a trailing dot), or a one-level wildcard ("*.example.com"
+// covers "erp.example.com", not "a.erp.example.com" nor "example.com"), which is
+// what Cloudflare's regional hostnames support (API reference,
+// cloudflare_regional_hostname: "Wildcards are supported for one level").
+func hostCovers(pattern, name string) bool {
+	pattern = strings.ToLower(strings.TrimSuffix(pattern, "."))
+	name = strings.ToLower(strings.TrimSuffix(name, "."))
+	if pattern == name {
+		return true
+	}
+	rest, ok := strings.CutPrefix(pattern, "*.")
+	if !ok {
+		return false
+	}
+	label, parent, found := strings.Cut(name, ".")
+	return found && label != "" && parent == rest
+}
+
+// validCovers reports whether an approval's covers names one sub-processor of the
+// jurisdiction model or one resource by its full URN (RES-4): never a pattern.
+func validCovers(c string) bool {
+	if strings.ContainsAny(c, "*?[") {
+		return false
+	}
+	if strings.HasPrefix(c, "urn:pulumi:") {
+		return true
+	}
+	for _, id := range jurisdiction.SubProcessorIDs() {
+		if c == id {
+			return true
+		}
+	}
+	return false
 }

@@ -1,6 +1,7 @@
 package policies
 
 import (
+	"encoding/json"
 	"fmt"
 	"strings"
 	"time"
@@ -34,7 +35,7 @@ type Stack struct {
 // Approval is a written approval of a cross-border placement (RES-4).
 type Approval struct {
 	ID          string `json:"id" yaml:"id"`
-	Covers      string `json:"covers" yaml:"covers"`           // sub-processor ID, URN or `*` glob over URNs
+	Covers      string `json:"covers" yaml:"covers"`           // one sub-processor ID or one resource URN (RES-4); never a pattern
 	Destination string `json:"destination" yaml:"destination"` // jurisdiction, ISO country or "global"
 	Expires     string `json:"expires" yaml:"expires"`         // YYYY-MM-DD, valid through that day (UTC)
 }
@@ -152,7 +153,9 @@ func learnStack(roots []*Resource, cfg *Stack) (Stack, []Violation) {
 	}
 	if s.Source == "" {
 		c := *cfg
-		c.Source = "configuration"
+		if c.Source != PreviewConfiguration {
+			c.Source = "configuration"
+		}
 		return c, probs
 	}
 	if cfg.Jurisdiction != "" && s.Jurisdiction != "" && cfg.Jurisdiction != s.Jurisdiction {
@@ -200,7 +203,7 @@ func (s Stack) approve(what string, place jurisdiction.Place, now time.Time) (ap
 	var best approvalState
 	found := false
 	for _, a := range s.Approvals {
-		if a.ID == "" || !coversMatch(a.Covers, what) {
+		if a.ID == "" || a.Covers != what || !validCovers(a.Covers) {
 			continue
 		}
 		found = true
@@ -217,36 +220,6 @@ func (s Stack) approve(what string, place jurisdiction.Place, now time.Time) (ap
 		}
 	}
 	return best, found
-}
-
-func coversMatch(pattern, what string) bool {
-	if pattern == what {
-		return true
-	}
-	if !strings.Contains(pattern, "*") {
-		return false
-	}
-	return glob(pattern, what)
-}
-
-// glob matches s against a pattern where `*` matches any run of characters.
-func glob(pattern, s string) bool {
-	parts := strings.Split(pattern, "*")
-	if !strings.HasPrefix(s, parts[0]) {
-		return false
-	}
-	s = s[len(parts[0]):]
-	for i, p := range parts[1:] {
-		if i == len(parts)-2 {
-			return strings.HasSuffix(s, p)
-		}
-		k := strings.Index(s, p)
-		if k < 0 {
-			return false
-		}
-		s = s[k+len(p):]
-	}
-	return true
 }
 
 func destinationCovers(dest string, p jurisdiction.Place) bool {
@@ -268,4 +241,94 @@ func destinationCovers(dest string, p jurisdiction.Place) bool {
 		}
 	}
 	return true
+}
+
+// Tiers are the hosting tiers the rules know (internal/tier.All; the policies
+// depend on the jurisdiction model only, so TestTiersMatchTheTierModel keeps the
+// two lists equal).
+var Tiers = []string{"odoo-sh", "cloud", "enterprise", "on-premise"}
+
+// PreviewConfiguration is the Source of a stack learnt from a preview's
+// configuration: the plan is then a partial one (an incremental preview without
+// --show-sames), so rules that need the whole plan (a backup plan, an audit
+// trail, a network exists) do not judge what is absent.
+const PreviewConfiguration = "preview configuration"
+
+// ConfigNamespace is the configuration namespace of our Pulumi project.
+const ConfigNamespace = "odoo-hosting"
+
+// StackFromConfig reads the stack's facts from a preview's configuration, the
+// way the program derives the root component's inputs from it: what the
+// configuration leaves to defaults (the backup region, the sub-processors) is
+// taken from the jurisdiction model. It returns nil when the configuration holds
+// none of our keys.
+func StackFromConfig(cfg map[string]string) *Stack {
+	get := func(k string) string { return strings.TrimSpace(cfg[ConfigNamespace+":"+k]) }
+	s := Stack{Source: PreviewConfiguration, Customer: get("customer"), Environment: get("environment"), Tier: get("tier"),
+		Cloud: get("cloud"), Jurisdiction: jurisdiction.Jurisdiction(get("jurisdiction")), Region: get("region"),
+		BackupRegion: get("backupRegion"), MaskedSource: get("maskedSource")}
+	if s.Customer == "" && s.Jurisdiction == "" && s.Region == "" && s.Tier == "" && s.Cloud == "" {
+		return nil
+	}
+	if s.Cloud == "" {
+		s.Cloud = string(jurisdiction.AWS)
+	}
+	if s.BackupRegion == "" {
+		if c, err := jurisdiction.ParseCloud(s.Cloud); err == nil {
+			if r, err := jurisdiction.DefaultBackupRegion(c, s.Region); err == nil {
+				s.BackupRegion = r.Name
+			}
+		}
+	}
+	var approvals []map[string]any
+	if raw := get("approvals"); raw != "" && json.Unmarshal([]byte(raw), &approvals) == nil {
+		for _, m := range approvals {
+			s.Approvals = append(s.Approvals, Approval{ID: text(m["id"]), Covers: text(m["covers"]), Destination: text(m["destination"]), Expires: text(m["expires"])})
+		}
+	}
+	var keys map[string]any
+	if raw := get("customerKeys"); raw != "" && json.Unmarshal([]byte(raw), &keys) == nil {
+		s.CustomerKeys = CustomerKeys{Primary: text(keys["primary"]), Backup: text(keys["backup"])}
+	}
+	for _, sp := range jurisdiction.SubProcessors(s.Tier, s.Jurisdiction, s.Tier == "enterprise") {
+		d := SubProcessor{ID: sp.ID, Name: sp.Name, Purpose: sp.Purpose}
+		for _, p := range sp.Places {
+			d.Places = append(d.Places, Place{Label: p.Label, Countries: p.Countries, Global: p.Global})
+		}
+		s.SubProcessors = append(s.SubProcessors, d)
+	}
+	return &s
+}
+
+// mergeConfigured fills what the explicit configuration leaves empty from the
+// preview's configuration.
+func mergeConfigured(explicit, preview *Stack) *Stack {
+	switch {
+	case preview == nil:
+		return explicit
+	case explicit == nil:
+		return preview
+	}
+	s := *explicit
+	fill := func(dst *string, src string) {
+		if *dst == "" {
+			*dst = src
+		}
+	}
+	fill(&s.Customer, preview.Customer)
+	fill(&s.Environment, preview.Environment)
+	fill(&s.Tier, preview.Tier)
+	fill(&s.Cloud, preview.Cloud)
+	fill(&s.Region, preview.Region)
+	fill(&s.BackupRegion, preview.BackupRegion)
+	if s.Jurisdiction == "" {
+		s.Jurisdiction = preview.Jurisdiction
+	}
+	if len(s.Approvals) == 0 {
+		s.Approvals = preview.Approvals
+	}
+	if len(s.SubProcessors) == 0 {
+		s.SubProcessors = preview.SubProcessors
+	}
+	return &s
 }

@@ -559,3 +559,28 @@ func TestRES6_RegionalEdge(t *testing.T) {
 	assert.True(t, RegionalEdge("uk").Global)
 	assert.Equal(t, "", RegionalServicesKey("uk"))
 }
+
+func TestResolveZone(t *testing.T) {
+	for name, want := range map[string]string{
+		"eu-west-1a":       "IE",
+		"EU-WEST-1B":       "IE",
+		"us-east-1-qro-1a": "MX",
+		"us-east-1-bos-1a": "US",
+		"europe-west1-b":   "BE",
+		"us-east-1-xyz-1a": "",
+		"eu-west-1":        "",
+	} {
+		c := AWS
+		if strings.HasPrefix(name, "europe") {
+			c = GCP
+		}
+		p, _, ok := ResolveZone(c, name)
+		got := ""
+		if ok {
+			got = strings.Join(p.Countries, ",")
+		}
+		if got != want {
+			t.Errorf("ResolveZone(%s) = %q, want %q", name, got, want)
+		}
+	}
+}

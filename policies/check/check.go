@@ -86,12 +86,13 @@ func Main(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 		defer func() { _ = f.Close() }()
 		r = f
 	}
-	resources, _, err := input.Read(r)
+	doc, err := input.ReadDocument(r)
 	if err != nil {
 		fmt.Fprintf(stderr, "check: %s: %v\n", displayName(name), err)
 		return BadInput
 	}
-	rep := policies.Evaluate(resources, opts)
+	opts.Config = doc.Config
+	rep := policies.Evaluate(doc.Resources, opts)
 	if err := output.Write(stdout, *format, rep); err != nil {
 		fmt.Fprintf(stderr, "check: writing output: %v\n", err)
 		return BadInput

@@ -46,6 +46,18 @@ type doc struct {
 		Resources []state `json:"resources"`
 	} `json:"deployment"`
 	Version *int `json:"version"`
+	// Config is the stack configuration a preview carries (secrets blinded).
+	Config map[string]any `json:"config"`
+}
+
+// Document is what a plan document says: its resources (each once, in its new
+// state) and, for a preview, the stack configuration it was made with.
+type Document struct {
+	Resources []policies.Resource
+	Format    Format
+	// Config is the preview's `config` (keys "<project>:<key>", structured values
+	// as JSON text, secrets blinded); nil for other formats.
+	Config map[string]string
 }
 
 type step struct {
@@ -58,24 +70,44 @@ type step struct {
 
 // Read parses r and returns its resources in input order.
 func Read(r io.Reader) ([]policies.Resource, Format, error) {
+	d, err := ReadDocument(r)
+	return d.Resources, d.Format, err
+}
+
+// ReadDocument parses r and returns its resources and configuration.
+func ReadDocument(r io.Reader) (Document, error) {
 	data, err := io.ReadAll(io.LimitReader(r, MaxSize+1))
 	if err != nil {
-		return nil, "", fmt.Errorf("reading input: %w", err)
+		return Document{}, fmt.Errorf("reading input: %w", err)
 	}
 	if len(data) > MaxSize {
-		return nil, "", fmt.Errorf("input is larger than %d MiB", MaxSize>>20)
+		return Document{}, fmt.Errorf("input is larger than %d MiB", MaxSize>>20)
 	}
-	return Parse(data)
+	return ParseDocument(data)
 }
 
 // Parse is Read over bytes.
 func Parse(data []byte) ([]policies.Resource, Format, error) {
+	d, err := ParseDocument(data)
+	return d.Resources, d.Format, err
+}
+
+// ParseDocument is ReadDocument over bytes.
+func ParseDocument(data []byte) (Document, error) {
+	rs, f, cfg, err := parse(data)
+	if err != nil {
+		return Document{}, err
+	}
+	return Document{Resources: rs, Format: f, Config: cfg}, nil
+}
+
+func parse(data []byte) ([]policies.Resource, Format, map[string]string, error) {
 	trimmed := bytes.TrimSpace(data)
 	if len(trimmed) == 0 {
-		return nil, "", errors.New("input is empty; want the JSON of `pulumi preview --json`, `pulumi stack export` or the offline plan")
+		return nil, "", nil, errors.New("input is empty; want the JSON of `pulumi preview --json`, `pulumi stack export` or the offline plan")
 	}
 	if trimmed[0] != '{' {
-		return nil, "", fmt.Errorf("input does not start with a JSON object (found %q); want the JSON of `pulumi preview --json`, `pulumi stack export` or the offline plan", string(trimmed[:min(len(trimmed), 20)]))
+		return nil, "", nil, fmt.Errorf("input does not start with a JSON object (found %q); want the JSON of `pulumi preview --json`, `pulumi stack export` or the offline plan", string(trimmed[:min(len(trimmed), 20)]))
 	}
 	var d doc
 	dec := json.NewDecoder(bytes.NewReader(trimmed))
@@ -83,31 +115,36 @@ func Parse(data []byte) ([]policies.Resource, Format, error) {
 	if err := dec.Decode(&d); err != nil {
 		var se *json.SyntaxError
 		if errors.As(err, &se) {
-			return nil, "", fmt.Errorf("malformed JSON at byte %d: %v", se.Offset, err)
+			return nil, "", nil, fmt.Errorf("malformed JSON at byte %d: %v", se.Offset, err)
 		}
 		if errors.Is(err, io.ErrUnexpectedEOF) {
-			return nil, "", fmt.Errorf("truncated JSON: the input ends after %d bytes inside a value", len(trimmed))
+			return nil, "", nil, fmt.Errorf("truncated JSON: the input ends after %d bytes inside a value", len(trimmed))
 		}
-		return nil, "", fmt.Errorf("malformed JSON: %v", err)
+		return nil, "", nil, fmt.Errorf("malformed JSON: %v", err)
 	}
 	if dec.More() {
-		return nil, "", errors.New("malformed JSON: trailing data after the top-level object")
+		return nil, "", nil, errors.New("malformed JSON: trailing data after the top-level object")
 	}
 	var out []policies.Resource
 	var format Format
 	switch {
 	case d.Steps != nil:
 		format = Preview
+		// Each resource is judged once, in its new state: the old state of a
+		// replacement (delete-replaced) or of a deletion is never judged, and the
+		// create-replacement and replace steps of one URN give one resource.
+		at := map[string]int{}
 		for i, s := range *d.Steps {
+			switch s.Op {
+			case "delete", "delete-replaced", "discard", "discard-replaced", "read-discard", "remove-pending-replace":
+				continue
+			}
 			st := s.NewState
 			if st == nil {
-				if s.Op == "delete" || s.Op == "discard" || s.Op == "read-discard" || s.Op == "remove-pending-replace" {
-					continue
-				}
-				st = s.OldState // same: unchanged resources appear with their old state
+				st = s.OldState // same: unchanged resources may appear with their old state
 				if st == nil {
 					if s.URN == "" {
-						return nil, "", fmt.Errorf("step %d (%s) has neither urn nor newState", i, s.Op)
+						return nil, "", nil, fmt.Errorf("step %d (%s) has neither urn nor newState", i, s.Op)
 					}
 					continue
 				}
@@ -120,8 +157,13 @@ func Parse(data []byte) ([]policies.Resource, Format, error) {
 			}
 			res, err := convert(*st, fmt.Sprintf("step %d", i))
 			if err != nil {
-				return nil, "", err
+				return nil, "", nil, err
 			}
+			if j, seen := at[res.URN]; seen {
+				out[j] = res
+				continue
+			}
+			at[res.URN] = len(out)
 			out = append(out, res)
 		}
 	case d.Deployment != nil:
@@ -132,14 +174,14 @@ func Parse(data []byte) ([]policies.Resource, Format, error) {
 			}
 			res, err := convert(s, fmt.Sprintf("resource %d", i))
 			if err != nil {
-				return nil, "", err
+				return nil, "", nil, err
 			}
 			out = append(out, res)
 		}
 	default:
-		return nil, "", errors.New("unrecognised JSON: want \"steps\" (pulumi preview --json, offline plan) or \"deployment.resources\" (pulumi stack export)")
+		return nil, "", nil, errors.New("unrecognised JSON: want \"steps\" (pulumi preview --json, offline plan) or \"deployment.resources\" (pulumi stack export)")
 	}
-	return out, format, nil
+	return out, format, config(d.Config), nil
 }
 
 func convert(s state, where string) (policies.Resource, error) {
@@ -236,6 +278,26 @@ func deps(in map[string][]string) map[string][]string {
 			out = make(map[string][]string, len(in))
 		}
 		out[k] = urns
+	}
+	return out
+}
+
+// config turns a preview's configuration into strings (structured values as JSON).
+func config(in map[string]any) map[string]string {
+	if len(in) == 0 {
+		return nil
+	}
+	out := make(map[string]string, len(in))
+	for k, v := range in {
+		switch x := v.(type) {
+		case string:
+			out[k] = x
+		case json.Number:
+			out[k] = x.String()
+		default:
+			b, _ := json.Marshal(x)
+			out[k] = string(b)
+		}
 	}
 	return out
 }

@@ -89,3 +89,59 @@ func FuzzRead(f *testing.F) {
 		_ = policies.Evaluate(rs, policies.Options{})
 	})
 }
+
+// replacement is a preview with replacement steps: bucket "fixed" was in
+// us-east-1 and is re-created in eu-west-1 (compliant); bucket "moved" was in
+// eu-west-1 and is re-created in us-east-1 (not compliant).
+const replacement = `{"config":{"odoo-hosting:jurisdiction":"eu","odoo-hosting:region":"eu-west-1","odoo-hosting:cloud":"aws","odoo-hosting:tier":"cloud","odoo-hosting:originKey":"[secret]","odoo-hosting:network":{"cidr":"10.0.0.0/16"}},"steps":[
+ {"op":"same","urn":"urn:pulumi:s::p::pulumi:providers:aws::eu","newState":{"type":"pulumi:providers:aws","urn":"urn:pulumi:s::p::pulumi:providers:aws::eu","custom":true,"inputs":{"region":"eu-west-1"}}},
+ {"op":"same","urn":"urn:pulumi:s::p::pulumi:providers:aws::us","newState":{"type":"pulumi:providers:aws","urn":"urn:pulumi:s::p::pulumi:providers:aws::us","custom":true,"inputs":{"region":"us-east-1"}}},
+ {"op":"create-replacement","urn":"urn:pulumi:s::p::aws:s3/bucketV2:BucketV2::fixed","newState":{"type":"aws:s3/bucketV2:BucketV2","urn":"urn:pulumi:s::p::aws:s3/bucketV2:BucketV2::fixed","custom":true,"provider":"urn:pulumi:s::p::pulumi:providers:aws::eu::1","inputs":{"bucket":"fixed"}}},
+ {"op":"replace","urn":"urn:pulumi:s::p::aws:s3/bucketV2:BucketV2::fixed","newState":{"type":"aws:s3/bucketV2:BucketV2","urn":"urn:pulumi:s::p::aws:s3/bucketV2:BucketV2::fixed","custom":true,"provider":"urn:pulumi:s::p::pulumi:providers:aws::eu::1","inputs":{"bucket":"fixed"}}},
+ {"op":"delete-replaced","urn":"urn:pulumi:s::p::aws:s3/bucketV2:BucketV2::fixed","oldState":{"type":"aws:s3/bucketV2:BucketV2","urn":"urn:pulumi:s::p::aws:s3/bucketV2:BucketV2::fixed","custom":true,"provider":"urn:pulumi:s::p::pulumi:providers:aws::us::2","inputs":{"bucket":"fixed"}}},
+ {"op":"create-replacement","urn":"urn:pulumi:s::p::aws:s3/bucketV2:BucketV2::moved","newState":{"type":"aws:s3/bucketV2:BucketV2","urn":"urn:pulumi:s::p::aws:s3/bucketV2:BucketV2::moved","custom":true,"provider":"urn:pulumi:s::p::pulumi:providers:aws::us::2","inputs":{"bucket":"moved"}}},
+ {"op":"replace","urn":"urn:pulumi:s::p::aws:s3/bucketV2:BucketV2::moved","newState":{"type":"aws:s3/bucketV2:BucketV2","urn":"urn:pulumi:s::p::aws:s3/bucketV2:BucketV2::moved","custom":true,"provider":"urn:pulumi:s::p::pulumi:providers:aws::us::2","inputs":{"bucket":"moved"}}},
+ {"op":"delete-replaced","urn":"urn:pulumi:s::p::aws:s3/bucketV2:BucketV2::moved","oldState":{"type":"aws:s3/bucketV2:BucketV2","urn":"urn:pulumi:s::p::aws:s3/bucketV2:BucketV2::moved","custom":true,"provider":"urn:pulumi:s::p::pulumi:providers:aws::eu::1","inputs":{"bucket":"moved"}}}
+]}`
+
+// TestRES2_ReplacementsJudgeTheNewStateOnce: each replaced resource is read once,
+// in its new state; the old state of delete-replaced is never judged.
+func TestRES2_ReplacementsJudgeTheNewStateOnce(t *testing.T) {
+	d, err := input.ParseDocument([]byte(replacement))
+	if err != nil {
+		t.Fatal(err)
+	}
+	var got []string
+	for _, r := range d.Resources {
+		got = append(got, r.Name()+"@"+r.Provider)
+	}
+	want := "eu@ us@ fixed@urn:pulumi:s::p::pulumi:providers:aws::eu moved@urn:pulumi:s::p::pulumi:providers:aws::us"
+	if strings.Join(got, " ") != want {
+		t.Fatalf("resources %q, want %q", strings.Join(got, " "), want)
+	}
+	rep := policies.Evaluate(d.Resources, policies.Options{Config: d.Config, Controls: []string{"RES-2"}})
+	var vs []string
+	for _, v := range rep.Violations {
+		vs = append(vs, v.Control+" "+v.URN+" "+v.Value)
+	}
+	if strings.Join(vs, "\n") != "RES-2 urn:pulumi:s::p::aws:s3/bucketV2:BucketV2::moved us-east-1" {
+		t.Errorf("violations:\n%s", strings.Join(vs, "\n"))
+	}
+}
+
+// TestRES1_PreviewConfig: the preview's configuration is read, structured values
+// as JSON text and secrets as blinded.
+func TestRES1_PreviewConfig(t *testing.T) {
+	d, err := input.ParseDocument([]byte(replacement))
+	if err != nil {
+		t.Fatal(err)
+	}
+	for k, want := range map[string]string{"odoo-hosting:jurisdiction": "eu", "odoo-hosting:originKey": "[secret]", "odoo-hosting:network": `{"cidr":"10.0.0.0/16"}`} {
+		if d.Config[k] != want {
+			t.Errorf("config[%s] = %q, want %q", k, d.Config[k], want)
+		}
+	}
+	if d, _ := input.ParseDocument([]byte(export)); d.Config != nil {
+		t.Errorf("a stack export has config %v", d.Config)
+	}
+}

@@ -17,7 +17,7 @@ import (
 	"github.com/octura/odoo-hosting/internal/jurisdiction"
 	"github.com/octura/odoo-hosting/policies"
 	"github.com/octura/odoo-hosting/policies/input"
-	"github.com/octura/odoo-hosting/policies/synth"
+	"github.com/octura/odoo-hosting/policies/internal/synth"
 )
 
 //go:embed residency.rego

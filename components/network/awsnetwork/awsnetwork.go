@@ -154,6 +154,18 @@ func (b *builder) tags(n string) pulumi.StringMap {
 	return pulumi.StringMap{"Name": pulumi.String(n), "customer": pulumi.String(b.spec.Customer)}
 }
 
+// RoleTag is the tag that says a subnet's, route table's or security group's role
+// (public, app, database, management): the policy pack reads the role from it,
+// never from a name (NET-1, NET-2, NET-3), as pulumi-awsx tags subnet types.
+const RoleTag = "odoo-hosting:role"
+
+// roleTags are the tags of a resource that plays role in the network.
+func (b *builder) roleTags(n string, role network.Tier) pulumi.StringMap {
+	t := b.tags(n)
+	t[RoleTag] = pulumi.String(string(role))
+	return t
+}
+
 func (b *builder) build(n *Network) error {
 	steps := []func() error{b.vpcAndSubnets, b.routing, b.securityGroups, b.endpoints, b.flowLogs, b.vpn}
 	for _, step := range steps {
@@ -212,7 +224,7 @@ func (b *builder) vpcAndSubnets() error {
 				CidrBlock:           pulumi.String(s.CIDR),
 				AvailabilityZone:    pulumi.String(s.Zone),
 				MapPublicIpOnLaunch: pulumi.Bool(false), // NET-2
-				Tags:                b.tags(n),
+				Tags:                b.roleTags(n, t),
 			}, b.child()...)
 			if err != nil {
 				return err
@@ -233,9 +245,9 @@ func (b *builder) routing() error {
 		return err
 	}
 	b.tables = map[string]*ec2.RouteTable{}
-	table := func(key string) (*ec2.RouteTable, error) {
+	table := func(key string, role network.Tier) (*ec2.RouteTable, error) {
 		n := name + "-" + key
-		rt, err := ec2.NewRouteTable(ctx, n, &ec2.RouteTableArgs{VpcId: b.vpc.ID(), Tags: b.tags(n)}, b.child()...)
+		rt, err := ec2.NewRouteTable(ctx, n, &ec2.RouteTableArgs{VpcId: b.vpc.ID(), Tags: b.roleTags(n, role)}, b.child()...)
 		b.tables[key] = rt
 		return rt, err
 	}
@@ -247,7 +259,7 @@ func (b *builder) routing() error {
 		return err
 	}
 
-	public, err := table("public")
+	public, err := table("public", network.Public)
 	if err != nil {
 		return err
 	}
@@ -277,7 +289,7 @@ func (b *builder) routing() error {
 		}
 	}
 	for _, z := range b.layout.Zones {
-		rt, err := table("app-" + z)
+		rt, err := table("app-"+z, network.App)
 		if err != nil {
 			return err
 		}
@@ -291,7 +303,7 @@ func (b *builder) routing() error {
 		}
 	}
 	for _, t := range []network.Tier{network.Database, network.Management} {
-		rt, err := table(string(t))
+		rt, err := table(string(t), t)
 		if err != nil {
 			return err
 		}
@@ -323,10 +335,13 @@ func (b *builder) securityGroups() error {
 		"management": "Management: SSH from the allow-list and VPN peers only",
 		"endpoints":  "VPC interface endpoints: HTTPS from inside the VPC",
 	}
+	// The load balancer sits in the public subnets, the interface endpoints in
+	// the management subnets.
+	roles := map[string]network.Tier{"alb": network.Public, "app": network.App, "database": network.Database, "management": network.Management, "endpoints": network.Management}
 	for _, g := range []string{"alb", "app", "database", "management", "endpoints"} {
 		n := b.name + "-" + g
 		sg, err := ec2.NewSecurityGroup(b.ctx, n, &ec2.SecurityGroupArgs{
-			VpcId: b.vpc.ID(), Description: pulumi.String(descriptions[g]), Tags: b.tags(n),
+			VpcId: b.vpc.ID(), Description: pulumi.String(descriptions[g]), Tags: b.roleTags(n, roles[g]),
 		}, b.child()...)
 		if err != nil {
 			return err
