@@ -231,4 +231,3 @@ func imagesScanned(e *env) bool {
 	}
 	return false
 }
-

@@ -74,8 +74,8 @@ type Runtime struct {
 	TargetGroupArns []pulumi.StringOutput
 	// CertificateArn is the imported origin certificate (OPS-1 watches its expiry).
 	CertificateArn pulumi.StringOutput `pulumi:"certificateArn"`
-	ClusterName         pulumi.StringOutput `pulumi:"clusterName"`
-	ServiceName         pulumi.StringOutput `pulumi:"serviceName"`
+	ClusterName    pulumi.StringOutput `pulumi:"clusterName"`
+	ServiceName    pulumi.StringOutput `pulumi:"serviceName"`
 	// FileSystemID and FileSystemArn are the EFS file store, for the backup selection.
 	FileSystemID  pulumi.StringOutput `pulumi:"fileSystemId"`
 	FileSystemArn pulumi.StringOutput `pulumi:"fileSystemArn"`
