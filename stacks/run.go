@@ -146,6 +146,12 @@ func Run(ctx *pulumi.Context, bp *Blueprint, secrets Secrets) (*Outputs, error) 
 		if err != nil {
 			return nil, err
 		}
+		// Odoo's proxy mode needs X-Forwarded-Host, which only the edge can add.
+		if _, err := cloudflareedge.NewForwardedHost(ctx, name+"-forwarded-host", cloudflareedge.ForwardedHostArgs{
+			ZoneID: bp.Edge.ZoneID, Hostnames: bp.Edge.Hostnames, Customer: bp.Edge.Customer,
+		}, in, pulumi.Provider(prov.cloudflare)); err != nil {
+			return nil, err
+		}
 		protected = append(protected, db.InstanceArn, rt.FileSystemArn)
 		origin = rt.LoadBalancerDNSName
 		odoo = &OdooOutputs{Image: rt.Image, ImageDigest: rt.ImageDigest, Version: rt.OdooVersion}
