@@ -132,7 +132,8 @@ func blueprint(cfg *config.Config, now time.Time) *Blueprint {
 		bp.Runtime = &runtime.Spec{
 			Customer: cfg.Slug(), Tier: cfg.Tier, Production: prod,
 			Image: cfg.Odoo.Image, Version: cfg.Odoo.Version, Zones: len(cfg.Network.Zones),
-			Hostnames: []string{cfg.Domain},
+			DatabaseName: bp.Database.WithDefaults().DatabaseName,
+			Hostnames:    []string{cfg.Domain},
 		}
 	}
 

@@ -42,6 +42,15 @@ type Outputs struct {
 	Controls      []string
 	CrossBorder   []config.CrossBorder
 	OriginDNS     pulumi.StringOutput // the load balancer behind the edge (cloud tiers)
+	Odoo          *OdooOutputs        // cloud tiers: what runs (OPS-2)
+}
+
+// OdooOutputs are what a cloud tier runs (OPS-2): the image the tasks pull, by
+// digest through the stack's cache, its digest and the Odoo version it carries.
+type OdooOutputs struct {
+	Image       pulumi.StringOutput
+	ImageDigest string
+	Version     string
 }
 
 // Export publishes the outputs as the stack's outputs.
@@ -61,6 +70,11 @@ func (o *Outputs) Export(ctx *pulumi.Context) {
 		})
 	}
 	ctx.Export("crossBorderPlacements", crossings)
+	if o.Odoo != nil {
+		ctx.Export("odooImage", o.Odoo.Image)
+		ctx.Export("odooImageDigest", pulumi.String(o.Odoo.ImageDigest))
+		ctx.Export("odooVersion", pulumi.String(o.Odoo.Version))
+	}
 }
 
 // Run registers the stack of bp: the root component, the explicit providers and the
@@ -107,10 +121,11 @@ func Run(ctx *pulumi.Context, bp *Blueprint, secrets Secrets) (*Outputs, error) 
 	protected := pulumi.StringArray{}
 	origin := pulumi.String("").ToStringOutput()
 	var app *awsops.Args // the application's parts OPS-1 watches (cloud tiers)
+	var odoo *OdooOutputs
 	if bp.Runtime != nil {
 		db, err := awsdatabase.New(ctx, name+"-db", awsdatabase.Args{
 			Spec: *bp.Database, Provider: prov.primary, SubnetIDs: net.DatabaseSubnetIDs,
-			SecurityGroupID: net.DatabaseSecurityGroupID, KeyArn: dataKey,
+			SecurityGroupID: net.DatabaseSecurityGroupID, KeyArn: dataKey, LogsKeyArn: logsKey,
 		}, in)
 		if err != nil {
 			return nil, err
@@ -127,9 +142,16 @@ func Run(ctx *pulumi.Context, bp *Blueprint, secrets Secrets) (*Outputs, error) 
 			LoadBalancerSecurityGroupID: net.LoadBalancerSecurityGroupID, AppSecurityGroupID: net.AppSecurityGroupID,
 			KeyArn: dataKey, LogsKeyArn: logsKey,
 			OriginCertificatePEM: cert.Certificate, OriginPrivateKeyPEM: secrets.OriginKey,
-			DatabaseAddress: db.Address, DatabaseSecretArn: db.SecretArn,
+			DatabaseAddress: db.Address, DatabaseSecretArn: db.AppSecretArn, MasterSecretArn: db.SecretArn,
+			DatabaseSecretVersion: db.AppSecretVersion,
 		}, in)
 		if err != nil {
+			return nil, err
+		}
+		// Odoo's proxy mode needs X-Forwarded-Host, which only the edge can add.
+		if _, err := cloudflareedge.NewForwardedHost(ctx, name+"-forwarded-host", cloudflareedge.ForwardedHostArgs{
+			ZoneID: bp.Edge.ZoneID, Hostnames: bp.Edge.Hostnames, Customer: bp.Edge.Customer,
+		}, in, pulumi.Provider(prov.cloudflare)); err != nil {
 			return nil, err
 		}
 		protected = append(protected, db.InstanceArn, rt.FileSystemArn)
@@ -138,6 +160,7 @@ func Run(ctx *pulumi.Context, bp *Blueprint, secrets Secrets) (*Outputs, error) 
 		for _, tg := range rt.TargetGroupArns {
 			app.TargetGroupArns = append(app.TargetGroupArns, tg)
 		}
+		odoo = &OdooOutputs{Image: rt.Image, ImageDigest: rt.ImageDigest, Version: rt.OdooVersion}
 	}
 
 	bk, err := awsbackup.New(ctx, name+"-backup", awsbackup.Args{
@@ -195,6 +218,7 @@ func Run(ctx *pulumi.Context, bp *Blueprint, secrets Secrets) (*Outputs, error) 
 		Controls:      Controls(cfg),
 		CrossBorder:   cfg.CrossBorderPlacements(bp.Now),
 		OriginDNS:     origin,
+		Odoo:          odoo,
 	}
 	if err := ctx.RegisterResourceOutputs(root, pulumi.Map{
 		"hostnames": out.Hostnames, "keyArns": out.KeyARNs, "backupBuckets": out.BackupBuckets,

@@ -172,7 +172,7 @@ config:
           cloudflareEndpoint: 162.159.64.1
           interfaceAddress: 169.254.10.0/31
   odoo-hosting:odoo:
-    image: registry.example.com/odoo
+    image: quay.io/example/odoo@sha256:259fa933bf3ee7f3e375bd74d1e0bc28bd75955159723be477359e0fdb8acf67
     version: "17.0"
   odoo-hosting:backup:
     gfs: true

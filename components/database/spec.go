@@ -24,6 +24,7 @@ const (
 	DefaultNonProdStorageGB      = 20
 	DefaultBackupRetentionDays   = 35
 	DefaultDatabaseName          = "odoo"
+	DefaultLogRetentionDays      = 365
 	MinBackupRetentionDays       = 7
 	MaxBackupRetentionDays       = 35
 	MaxAllocatedStorageGB        = 65536
@@ -61,9 +62,15 @@ type Spec struct {
 	// DatabaseName is the customer's own database ([a-z][a-z0-9_], up to 63).
 	// Default "odoo".
 	DatabaseName string
-	// Username is the customer's dedicated database user (IAM-6). Default
-	// "odoo_<customer>" with every character outside [a-z0-9_] replaced by "_".
+	// Username is the customer's dedicated application role (IAM-6): what Odoo
+	// connects as, owner of DatabaseName and nothing else. Default "odoo_<customer>"
+	// with every character outside [a-z0-9_] replaced by "_".
 	Username string
+	// MasterUsername is the instance's master user, which Odoo never uses: only the
+	// setup step that keeps the application role. Default "admin_<customer>", likewise.
+	MasterUsername string
+	// LogRetentionDays is how long the database's exported logs are kept. Default 365.
+	LogRetentionDays int
 }
 
 // WithDefaults returns s with every unset field at its default.
@@ -95,6 +102,12 @@ func (s Spec) WithDefaults() Spec {
 	if s.Username == "" {
 		s.Username = DefaultUsername(s.Customer)
 	}
+	if s.MasterUsername == "" {
+		s.MasterUsername = DefaultMasterUsername(s.Customer)
+	}
+	if s.LogRetentionDays == 0 {
+		s.LogRetentionDays = DefaultLogRetentionDays
+	}
 	return s
 }
 
@@ -104,6 +117,12 @@ var nonIdent = regexp.MustCompile(`[^a-z0-9_]`)
 // every character outside [a-z0-9_] replaced by "_" (IAM-6).
 func DefaultUsername(customer string) string {
 	return "odoo_" + nonIdent.ReplaceAllString(strings.ToLower(customer), "_")
+}
+
+// DefaultMasterUsername is the master user of a customer's instance:
+// "admin_<customer>" with every character outside [a-z0-9_] replaced by "_".
+func DefaultMasterUsername(customer string) string {
+	return "admin_" + nonIdent.ReplaceAllString(strings.ToLower(customer), "_")
 }
 
 var (
@@ -142,6 +161,11 @@ func (s Spec) Validate() error {
 	}
 	if !identRE.MatchString(s.Username) || reserved[s.Username] {
 		add("username %q is not a dedicated user name; allowed: a lowercase letter, then up to 62 of a-z, 0-9 and _, not a shared or administrative name such as postgres, admin or odoo", s.Username)
+	}
+	if !identRE.MatchString(s.MasterUsername) || reserved[s.MasterUsername] {
+		add("masterUsername %q is not a master user name; allowed: a lowercase letter, then up to 62 of a-z, 0-9 and _, not postgres, admin or rdsadmin", s.MasterUsername)
+	} else if s.MasterUsername == s.Username {
+		add("masterUsername %q is the application role too (IAM-6: Odoo never runs as the master user); allowed: another name", s.MasterUsername)
 	}
 	return errors.Join(errs...)
 }

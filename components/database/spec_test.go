@@ -12,7 +12,8 @@ import (
 func TestDefaultsByEnvironment(t *testing.T) {
 	prod := database.Spec{Customer: "acme-corp", Tier: tier.Cloud, Production: true}.WithDefaults()
 	require.Equal(t, database.Spec{Customer: "acme-corp", Tier: tier.Cloud, Production: true, EngineVersion: "16", InstanceClass: "db.t4g.medium",
-		AllocatedStorageGB: 100, MultiAZ: true, BackupRetentionDays: 35, DatabaseName: "odoo", Username: "odoo_acme_corp"}, prod)
+		AllocatedStorageGB: 100, MultiAZ: true, BackupRetentionDays: 35, DatabaseName: "odoo", Username: "odoo_acme_corp",
+		MasterUsername: "admin_acme_corp", LogRetentionDays: 365}, prod)
 	dev := database.Spec{Customer: "acme", Tier: tier.Enterprise}.WithDefaults()
 	require.Equal(t, "db.t4g.small", dev.InstanceClass)
 	require.Equal(t, 20, dev.AllocatedStorageGB)

@@ -18,7 +18,6 @@ import (
 
 // Defaults and limits; the only place they are written down.
 const (
-	DefaultImage            = "odoo"
 	DefaultVersion          = "18.0"
 	DefaultCPU              = 1024
 	DefaultMemoryMiB        = 2048
@@ -30,9 +29,25 @@ const (
 	// AppPort is the port Odoo listens on; HealthPath its health check.
 	AppPort    = 8069
 	HealthPath = "/web/health"
+	// WebsocketPort is the port of Odoo's evented (gevent) worker in multi-process
+	// mode, and WebsocketPath the route it serves on Odoo 16 and later (the bus,
+	// live chat, discussions and notifications): its own target group and rule.
+	WebsocketPort = 8072
+	WebsocketPath = "/websocket"
+	// IdleTimeoutSeconds is the load balancer's idle timeout: at least EdgeTimeoutSeconds,
+	// Cloudflare's proxy read timeout, so a long request ends at the edge, not in a 504
+	// of the load balancer.
+	IdleTimeoutSeconds = 120
+	EdgeTimeoutSeconds = 100
+	// DefaultDatabaseName is the customer's one database; the dbfilter admits only it.
+	DefaultDatabaseName = "odoo"
 	// FileStorePath is where the Odoo file store is mounted.
 	FileStorePath = "/var/lib/odoo"
 )
+
+// Versions are the Odoo versions the runtime is built for: 16.0 and later serve the
+// bus on /websocket through the evented worker.
+var Versions = []string{"16.0", "17.0", "18.0"}
 
 // LogRetentionChoices are the retention periods log stores accept, in days.
 var LogRetentionChoices = []int{1, 3, 5, 7, 14, 30, 60, 90, 120, 150, 180, 365, 400, 545, 731, 1096, 1827, 2192, 2557, 2922, 3288, 3653}
@@ -48,10 +63,15 @@ type Spec struct {
 	Tier tier.Tier
 	// Production marks a production runtime. Default false.
 	Production bool
-	// Image is the container image without tag, from configuration. Default "odoo".
+	// Image is the container image reference, pinned by digest:
+	// <registry>/<repository>[:tag]@sha256:<64 hex> in a registry an ECR pull-through
+	// cache reaches without credentials (OPS-2). Required.
 	Image string
-	// Version is the image tag, from configuration. Default "18.0".
+	// Version is the Odoo version of the image ("16.0", "17.0", "18.0"). Default "18.0".
 	Version string
+	// DatabaseName is the customer's one database: Odoo serves it alone (dbfilter).
+	// Default "odoo".
+	DatabaseName string
 	// CPU is the container's CPU units (256, 512, 1024, 2048, 4096). Default 1024.
 	CPU int
 	// MemoryMiB is the container's memory, within the range of CPU. Default 2048.
@@ -72,8 +92,8 @@ type Spec struct {
 
 // WithDefaults returns s with every unset field at its default.
 func (s Spec) WithDefaults() Spec {
-	if s.Image == "" {
-		s.Image = DefaultImage
+	if s.DatabaseName == "" {
+		s.DatabaseName = DefaultDatabaseName
 	}
 	if s.Version == "" {
 		s.Version = DefaultVersion
@@ -99,16 +119,98 @@ func (s Spec) WithDefaults() Spec {
 	return s
 }
 
-// ImageRef is the container image to run: Image + ":" + Version.
-func ImageRef(s Spec) string {
+// CacheRegistries maps each registry an image may come from to the upstream URL of
+// its pull-through cache rule: the upstreams Amazon ECR caches without stored
+// credentials (Amazon ECR User Guide, "Sync an upstream registry with an Amazon ECR
+// private registry").
+var CacheRegistries = map[string]string{"public.ecr.aws": "public.ecr.aws", "quay.io": "quay.io", "registry.k8s.io": "registry.k8s.io"}
+
+// Image is a parsed image reference.
+type Image struct {
+	Registry   string // e.g. public.ecr.aws
+	Repository string // e.g. docker/library/odoo
+	Tag        string // e.g. 18.0; may be empty
+	Digest     string // sha256:<64 hex>
+}
+
+var imageRefRE = regexp.MustCompile(`^([a-z0-9]([a-z0-9.-]*[a-z0-9])?)/([a-z0-9]+(?:(?:[._]|__|-+)[a-z0-9]+)*(?:/[a-z0-9]+(?:(?:[._]|__|-+)[a-z0-9]+)*)*)(?::([A-Za-z0-9_][A-Za-z0-9_.-]{0,127}))?@(sha256:[0-9a-f]{64})$`)
+
+// ParseImage parses a digest-pinned reference in a cacheable registry (OPS-2).
+func ParseImage(ref string) (Image, error) {
+	m := imageRefRE.FindStringSubmatch(ref)
+	if m == nil {
+		return Image{}, fmt.Errorf("image %q is not an image reference pinned by digest; allowed: <registry>/<repository>[:tag]@sha256:<64 hex digits>", ref)
+	}
+	if _, ok := CacheRegistries[m[1]]; !ok {
+		return Image{}, fmt.Errorf("image %q is in registry %q, which no pull-through cache rule reaches without credentials; allowed: public.ecr.aws, quay.io, registry.k8s.io", ref, m[1])
+	}
+	return Image{Registry: m[1], Repository: m[3], Tag: m[4], Digest: m[5]}, nil
+}
+
+// CachePrefix is the repository prefix of the stack's pull-through cache rule: the
+// customer slug, cut to ECR's 30 characters.
+func CachePrefix(s Spec) string {
+	p := s.Customer
+	if len(p) > 30 {
+		p = strings.TrimRight(p[:30], "-")
+	}
+	return p
+}
+
+// CachedImage is the image the tasks pull: the configured image through the
+// stack's pull-through cache in its own account and region, by digest only.
+func CachedImage(s Spec, account, region string) (string, error) {
+	img, err := ParseImage(s.Image)
+	if err != nil {
+		return "", err
+	}
+	return fmt.Sprintf("%s.dkr.ecr.%s.amazonaws.com/%s/%s@%s", account, region, CachePrefix(s), img.Repository, img.Digest), nil
+}
+
+// Sizing is Odoo's multi-process configuration for a container size.
+type Sizing struct {
+	Workers           int // HTTP worker processes
+	MaxCronThreads    int // cron worker processes
+	LimitMemorySoft   int // bytes: a worker above it is recycled after its request
+	LimitMemoryHard   int // bytes: a worker above it is killed at once
+	LimitTimeCPU      int // seconds of CPU per request
+	LimitTimeReal     int // seconds of wall time per request
+	LimitTimeRealCron int // seconds of wall time per cron job
+}
+
+// Reserved memory (MiB) for the master process, the evented worker and the system;
+// each worker process gets at least MinWorkerMiB.
+const (
+	ReservedMiB  = 512
+	MinWorkerMiB = 384
+)
+
+// SizingOf sizes Odoo to the container: workers = 2 × vCPU + 1 (Odoo's rule of
+// thumb), no more than the memory holds at MinWorkerMiB each besides the cron
+// worker, at least 2; one cron thread; each process's hard memory limit its share of
+// the memory, the soft limit 80 % of it; requests limited to Cloudflare's timeout.
+func SizingOf(s Spec) Sizing {
 	s = s.WithDefaults()
-	return s.Image + ":" + s.Version
+	const cron = 1
+	workers := 2*s.CPU/1024 + 1
+	if byMem := (s.MemoryMiB-ReservedMiB)/MinWorkerMiB - cron; byMem < workers {
+		workers = byMem
+	}
+	if workers < 2 {
+		workers = 2
+	}
+	share := (s.MemoryMiB - ReservedMiB) / (workers + cron) // MiB per process
+	return Sizing{
+		Workers: workers, MaxCronThreads: cron,
+		LimitMemoryHard: share << 20, LimitMemorySoft: share * 4 / 5 << 20,
+		LimitTimeCPU: 60, LimitTimeReal: EdgeTimeoutSeconds + 20, LimitTimeRealCron: 900,
+	}
 }
 
 var (
 	customerRE = regexp.MustCompile(`^[a-z][a-z0-9-]{1,31}$`)
-	imageRE    = regexp.MustCompile(`^[a-z0-9]([a-z0-9._:/-]*[a-z0-9])?$`)
-	tagRE      = regexp.MustCompile(`^[A-Za-z0-9_][A-Za-z0-9_.-]{0,127}$`)
+	versionRE  = regexp.MustCompile(`^[0-9]{2}\.[0-9]$`)
+	identRE    = regexp.MustCompile(`^[a-z][a-z0-9_]{0,62}$`)
 	hostRE     = regexp.MustCompile(`^([a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?\.)+[a-z]{2,63}$`)
 )
 
@@ -124,11 +226,16 @@ func (s Spec) Validate() error {
 	if !s.Tier.RunsApplication() {
 		add("tier %q does not run Odoo in this project; allowed: cloud, enterprise", s.Tier)
 	}
-	if last := s.Image[strings.LastIndex(s.Image, "/")+1:]; !imageRE.MatchString(s.Image) || strings.Contains(last, ":") {
-		add("image %q is not an image name without tag; allowed: a repository such as odoo or registry.example.com/team/odoo; the tag goes in version", s.Image)
+	if img, err := ParseImage(s.Image); err != nil {
+		add("%v", err)
+	} else if img.Tag != "" && versionRE.MatchString(img.Tag) && img.Tag != s.Version {
+		add("image %q has tag %s but version is %s; allowed: a tag equal to version, or no tag", s.Image, img.Tag, s.Version)
 	}
-	if !tagRE.MatchString(s.Version) {
-		add("version %q is not an image tag; allowed: letters, digits, _, . and -, such as %s", s.Version, DefaultVersion)
+	if !slices.Contains(Versions, s.Version) {
+		add("version %q is not a supported Odoo version; allowed: %s", s.Version, strings.Join(Versions, ", "))
+	}
+	if !identRE.MatchString(s.DatabaseName) {
+		add("databaseName %q is not a database name; allowed: a lowercase letter, then up to 62 of a-z, 0-9 and _", s.DatabaseName)
 	}
 	if r, ok := cpuMemory[s.CPU]; !ok {
 		add("cpu %d is not a container size; allowed: 256, 512, 1024, 2048, 4096", s.CPU)

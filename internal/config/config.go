@@ -163,8 +163,8 @@ type Tunnel struct {
 
 // Odoo is the application: the image for the cloud tiers, the origin for the others.
 type Odoo struct {
-	Image   string `yaml:"image"`   // container image; default "odoo"
-	Version string `yaml:"version"` // Odoo version tag; default "18.0"
+	Image   string `yaml:"image"`   // cloud, enterprise: <registry>/<repository>[:tag]@sha256:<digest> (OPS-2)
+	Version string `yaml:"version"` // Odoo version of the image; default "18.0"
 	Origin  string `yaml:"origin"`  // odoo-sh: the <name>.odoo.com host; on-premise: the public origin host
 	Tunnel  bool   `yaml:"tunnel"`  // on-premise: reach the server through a Cloudflare Tunnel instead
 }
@@ -195,7 +195,6 @@ const (
 	DefaultRetentionDays = 35
 	GFSRetentionDays     = 93 // 3 monthly copies
 	DefaultPlan          = "pro"
-	DefaultImage         = "odoo"
 	DefaultVersion       = "18.0"
 	DefaultBGPASN        = 65000
 	DefaultWarningDays   = 30
@@ -217,9 +216,6 @@ func (c *Config) ApplyDefaults() {
 	}
 	if c.Cloudflare.Plan == "" {
 		c.Cloudflare.Plan = DefaultPlan
-	}
-	if c.Odoo.Image == "" {
-		c.Odoo.Image = DefaultImage
 	}
 	if c.Odoo.Version == "" {
 		c.Odoo.Version = DefaultVersion

@@ -25,7 +25,10 @@ var (
 	s3URIRE      = regexp.MustCompile(`^s3://[a-z0-9][a-z0-9.-]{1,61}[a-z0-9](/.*)?$`)
 	tunnelNameRE = regexp.MustCompile(`^[A-Za-z0-9_]{1,15}$`)
 	versionRE    = regexp.MustCompile(`^[0-9]{2}\.[0-9]$`)
-	imageRE      = regexp.MustCompile(`^[a-z0-9]+([._/-][a-z0-9]+)*(:[0-9]+)?(/[a-z0-9]+([._-][a-z0-9]+)*)*$`)
+	// imageRE is an image reference: a registry host, a repository path, an optional
+	// tag and an optional digest (the distribution reference grammar, lowercase).
+	imageRE  = regexp.MustCompile(`^(?:([a-z0-9]([a-z0-9.-]*[a-z0-9])?(?::[0-9]+)?)/)?([a-z0-9]+(?:(?:[._]|__|-+)[a-z0-9]+)*(?:/[a-z0-9]+(?:(?:[._]|__|-+)[a-z0-9]+)*)*)(?::([A-Za-z0-9_][A-Za-z0-9_.-]{0,127}))?(?:@(sha256:[0-9a-f]{64}))?$`)
+	digestRE = regexp.MustCompile(`@sha256:[0-9a-f]{64}$`)
 )
 
 // Plans are the Cloudflare zone plans, cheapest first.
@@ -33,6 +36,14 @@ var Plans = []string{"free", "pro", "business", "enterprise"}
 
 // SupportedVersions are the Odoo versions the runtime is tested with.
 var SupportedVersions = []string{"16.0", "17.0", "18.0"}
+
+// ImageRegistries are the registries odoo.image may name: the upstreams an ECR
+// pull-through cache reaches without stored credentials (OPS-2; Amazon ECR User
+// Guide, "Sync an upstream registry with an Amazon ECR private registry").
+var ImageRegistries = []string{"public.ecr.aws", "quay.io", "registry.k8s.io"}
+
+// imageExample is the form odoo.image takes.
+const imageExample = "<registry>/<repository>[:tag]@sha256:<64 hex digits>, such as public.ecr.aws/docker/library/odoo:18.0@sha256:259fa933bf3ee7f3e375bd74d1e0bc28bd75955159723be477359e0fdb8acf67"
 
 // Validate checks the whole configuration and returns every problem at once, in a
 // stable order. now decides whether approvals have expired. Call ApplyDefaults first.
@@ -764,9 +775,7 @@ func (c *Config) validateMagicTransit(p *Problems) {
 func (c *Config) validateOdoo(p *Problems) {
 	o := c.Odoo
 	if c.Tier.RunsApplication() {
-		if !imageRE.MatchString(o.Image) {
-			p.add("odoo.image", o.Image, "is not a container image name", "a repository such as odoo or registry.example.com/odoo, without a tag")
-		}
+		c.validateImage(p)
 		if !versionRE.MatchString(o.Version) || !slices.Contains(SupportedVersions, o.Version) {
 			p.add("odoo.version", o.Version, "is not a supported Odoo version", strings.Join(SupportedVersions, ", "))
 		}
@@ -805,6 +814,41 @@ func (c *Config) validateOdoo(p *Problems) {
 	if o.Tunnel && c.Tier != OnPremise {
 		p.add("odoo.tunnel", "true", "is only for tier on-premise", "leave it out")
 	}
+}
+
+// validateImage checks odoo.image: an image reference pinned by digest, in a registry
+// the stack's pull-through cache reaches, whose tag (when present) is odoo.version
+// (OPS-2: the running image is the one configured, scanned in the stack's region).
+func (c *Config) validateImage(p *Problems) {
+	img := c.Odoo.Image
+	for _, d := range c.decodeProblems {
+		if img == "" && (d.Field == "odoo" || strings.HasPrefix(d.Field, "odoo.")) {
+			return // the odoo object did not decode: said once, above
+		}
+	}
+	m := imageRE.FindStringSubmatch(img)
+	switch {
+	case img == "":
+		p.add("odoo.image", "", "is required on tier "+string(c.Tier)+" (OPS-2: the image is pinned by digest)", imageExample)
+	case m == nil || isAddress(img) || isAddress(m[1]):
+		p.add("odoo.image", img, "is not a container image reference", imageExample)
+	case !digestRE.MatchString(img):
+		p.add("odoo.image", img, "is not pinned by digest (OPS-2: a tag alone can move to another image)", imageExample)
+	case !slices.Contains(ImageRegistries, m[1]):
+		p.add("odoo.image", img, "is not in a registry the stack's pull-through cache reaches without credentials", strings.Join(ImageRegistries, ", "))
+	case m[4] != "" && versionRE.MatchString(m[4]) && m[4] != c.Odoo.Version:
+		p.add("odoo.image", img, "has tag "+m[4]+" but odoo.version is "+c.Odoo.Version, "a tag equal to odoo.version, or no tag")
+	}
+}
+
+// isAddress reports whether s is an IP address or prefix, which an image reference's
+// registry or whole text never is here.
+func isAddress(s string) bool {
+	if _, err := netip.ParsePrefix(s); err == nil {
+		return true
+	}
+	_, err := netip.ParseAddr(s)
+	return err == nil
 }
 
 func (c *Config) validateBreakGlass(p *Problems, now time.Time) {

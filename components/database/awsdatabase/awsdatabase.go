@@ -1,12 +1,19 @@
 // Package awsdatabase builds a customer's database on AWS from a database.Spec: an
-// RDS for PostgreSQL instance with its subnet group and parameter group.
+// RDS for PostgreSQL instance with its subnet group and parameter group, the log
+// groups of its exported logs, and the secret of the application role Odoo connects
+// as (IAM-6) — never the master user.
 package awsdatabase
 
 import (
+	"crypto/rand"
+	"encoding/base64"
+	"encoding/json"
 	"fmt"
 	"strings"
 
+	"github.com/pulumi/pulumi-aws/sdk/v6/go/aws/cloudwatch"
 	"github.com/pulumi/pulumi-aws/sdk/v6/go/aws/rds"
+	"github.com/pulumi/pulumi-aws/sdk/v6/go/aws/secretsmanager"
 	"github.com/pulumi/pulumi/sdk/v3/go/pulumi"
 
 	concept "github.com/octura/odoo-hosting/components/database"
@@ -19,15 +26,29 @@ const Type = "odoo-hosting:database:Database"
 const Port = 5432
 
 // Parameters are the parameter group settings: TLS required (ENC-1) and the logs
-// an operator needs to audit connections and slow statements.
+// an operator needs to audit connections. No statement text is logged: Odoo sends
+// its values inside the SQL text, so a slow or failing statement's text would
+// write customer data (and the application role's password, which the setup step
+// sets) to the logs. Slow statements are found through Performance Insights,
+// encrypted with the data key, instead.
 func Parameters() map[string]string {
 	return map[string]string{
 		"rds.force_ssl":              "1", // ENC-1
 		"log_connections":            "1",
 		"log_disconnections":         "1",
-		"log_min_duration_statement": "1000",
+		"log_min_duration_statement": "-1",    // never log a statement for its duration
+		"log_min_error_statement":    "panic", // nor with an error
 		"log_lock_waits":             "1",
 	}
+}
+
+// LogExports are the log types the instance publishes to CloudWatch Logs.
+var LogExports = []string{"postgresql", "upgrade"}
+
+// LogGroupName is the log group RDS publishes log type of instance identifier
+// to (RDS guide, "Publishing PostgreSQL logs to Amazon CloudWatch Logs").
+func LogGroupName(identifier, logType string) string {
+	return "/aws/rds/instance/" + identifier + "/" + logType
 }
 
 // Family is the parameter group family of an engine version.
@@ -43,9 +64,11 @@ type Args struct {
 	SubnetIDs pulumi.StringArrayInput
 	// SecurityGroupID admits only the app tier on the database port (NET-3). Required.
 	SecurityGroupID pulumi.StringInput
-	// KeyArn is the data key: storage, performance data and the generated password
+	// KeyArn is the data key: storage, performance data and the generated passwords
 	// are encrypted with it (ENC-2). Required.
 	KeyArn pulumi.StringInput
+	// LogsKeyArn encrypts the exported logs' groups (ENC-2). Required.
+	LogsKeyArn pulumi.StringInput
 }
 
 // Database is a customer's database on AWS.
@@ -58,15 +81,22 @@ type Database struct {
 	Address pulumi.StringOutput `pulumi:"address"`
 	// Port is the PostgreSQL port.
 	Port pulumi.IntOutput `pulumi:"port"`
-	// SecretArn is the Secrets Manager secret RDS generated for the user (IAM-6).
+	// SecretArn is the Secrets Manager secret RDS generated for the master user,
+	// which only the setup step reads.
 	SecretArn pulumi.StringOutput `pulumi:"secretArn"`
 	// Identifier is the instance's identifier, known before it exists.
 	Identifier string
+	// AppSecretArn is the secret of the application role (IAM-6): JSON with
+	// username and password. AppSecretVersion changes when its password does.
+	AppSecretArn     pulumi.StringOutput `pulumi:"appSecretArn"`
+	AppSecretVersion pulumi.StringOutput `pulumi:"appSecretVersion"`
 	// InstanceArn is the instance's ARN, for the backup selection.
 	InstanceArn pulumi.StringOutput `pulumi:"instanceArn"`
-	// DatabaseName and Username are the customer's database and dedicated user.
-	DatabaseName string
-	Username     string
+	// DatabaseName and Username are the customer's database and its application
+	// role; MasterUsername the instance's master user.
+	DatabaseName   string
+	Username       string
+	MasterUsername string
 }
 
 // New validates args.Spec and builds the database; on an invalid spec or missing
@@ -76,10 +106,10 @@ func New(ctx *pulumi.Context, name string, args Args, opts ...pulumi.ResourceOpt
 	if err := spec.Validate(); err != nil {
 		return nil, fmt.Errorf("database %s: %w", name, err)
 	}
-	if args.Provider == nil || args.SubnetIDs == nil || args.SecurityGroupID == nil || args.KeyArn == nil {
-		return nil, fmt.Errorf("database %s: Provider, SubnetIDs, SecurityGroupID and KeyArn are required", name)
+	if args.Provider == nil || args.SubnetIDs == nil || args.SecurityGroupID == nil || args.KeyArn == nil || args.LogsKeyArn == nil {
+		return nil, fmt.Errorf("database %s: Provider, SubnetIDs, SecurityGroupID, KeyArn and LogsKeyArn are required", name)
 	}
-	c := &Database{DatabaseName: spec.DatabaseName, Username: spec.Username, Identifier: name}
+	c := &Database{DatabaseName: spec.DatabaseName, Username: spec.Username, MasterUsername: spec.MasterUsername, Identifier: name}
 	if err := ctx.RegisterComponentResource(Type, name, c, opts...); err != nil {
 		return nil, err
 	}
@@ -96,7 +126,7 @@ func New(ctx *pulumi.Context, name string, args Args, opts ...pulumi.ResourceOpt
 		return nil, err
 	}
 	var params rds.ParameterGroupParameterArray
-	for _, k := range []string{"log_connections", "log_disconnections", "log_lock_waits", "log_min_duration_statement", "rds.force_ssl"} {
+	for _, k := range []string{"log_connections", "log_disconnections", "log_lock_waits", "log_min_duration_statement", "log_min_error_statement", "rds.force_ssl"} {
 		params = append(params, rds.ParameterGroupParameterArgs{Name: pulumi.String(k), Value: pulumi.String(Parameters()[k]), ApplyMethod: pulumi.String("pending-reboot")})
 	}
 	pg, err := rds.NewParameterGroup(ctx, name, &rds.ParameterGroupArgs{
@@ -108,6 +138,21 @@ func New(ctx *pulumi.Context, name string, args Args, opts ...pulumi.ResourceOpt
 	}, child...)
 	if err != nil {
 		return nil, err
+	}
+	// The exported logs' groups, made before the instance so that RDS never makes
+	// them without our key and retention (ENC-2).
+	var logGroups []pulumi.Resource
+	for _, t := range LogExports {
+		lg, err := cloudwatch.NewLogGroup(ctx, name+"-"+t, &cloudwatch.LogGroupArgs{
+			Name:            pulumi.String(LogGroupName(name, t)),
+			KmsKeyId:        args.LogsKeyArn,
+			RetentionInDays: pulumi.Int(spec.LogRetentionDays),
+			Tags:            tags,
+		}, child...)
+		if err != nil {
+			return nil, err
+		}
+		logGroups = append(logGroups, lg)
 	}
 	db, err := rds.NewInstance(ctx, name, &rds.InstanceArgs{
 		Identifier:         pulumi.String(name),
@@ -126,9 +171,10 @@ func New(ctx *pulumi.Context, name string, args Args, opts ...pulumi.ResourceOpt
 		// ENC-2: encrypted with the project's data key, never the RDS default key.
 		StorageEncrypted: pulumi.Bool(true),
 		KmsKeyId:         args.KeyArn,
-		// IAM-6: a dedicated user whose password RDS generates and keeps in Secrets
-		// Manager, encrypted with the data key; no password in configuration or state.
-		Username:                         pulumi.String(spec.Username),
+		// IAM-6: the master user's password RDS generates, keeps and rotates in Secrets
+		// Manager, encrypted with the data key; no password in configuration or
+		// state. Odoo never connects as the master user.
+		Username:                         pulumi.String(spec.MasterUsername),
 		ManageMasterUserPassword:         pulumi.Bool(true),
 		MasterUserSecretKmsKeyId:         args.KeyArn,
 		IamDatabaseAuthenticationEnabled: pulumi.Bool(true),
@@ -147,9 +193,32 @@ func New(ctx *pulumi.Context, name string, args Args, opts ...pulumi.ResourceOpt
 		PerformanceInsightsKmsKeyId:  args.KeyArn,
 		AutoMinorVersionUpgrade:      pulumi.Bool(true),
 		AllowMajorVersionUpgrade:     pulumi.Bool(false),
-		EnabledCloudwatchLogsExports: pulumi.StringArray{pulumi.String("postgresql"), pulumi.String("upgrade")},
+		EnabledCloudwatchLogsExports: pulumi.ToStringArray(LogExports),
 		Tags:                         tags,
-	}, append(child, pulumi.RetainOnDelete(true), pulumi.Protect(spec.Production))...)
+	}, append(child, pulumi.RetainOnDelete(true), pulumi.Protect(spec.Production), pulumi.DependsOn(logGroups))...)
+	if err != nil {
+		return nil, err
+	}
+
+	// IAM-6: the application role's credentials, in a secret of ours encrypted with
+	// the data key. The password is drawn once; the version ignores later draws, so
+	// it changes only when an operator rotates it (docs/operations.md).
+	appSecret, err := secretsmanager.NewSecret(ctx, name+"-app", &secretsmanager.SecretArgs{
+		Description: pulumi.String("Application role " + spec.Username + " of the Odoo database of " + spec.Customer),
+		KmsKeyId:    args.KeyArn,
+		Tags:        tags,
+	}, child...)
+	if err != nil {
+		return nil, err
+	}
+	credentials, err := newCredentials(spec.Username)
+	if err != nil {
+		return nil, err
+	}
+	appVersion, err := secretsmanager.NewSecretVersion(ctx, name+"-app", &secretsmanager.SecretVersionArgs{
+		SecretId:     appSecret.ID(),
+		SecretString: pulumi.ToSecret(pulumi.String(credentials)).(pulumi.StringOutput),
+	}, append(child, pulumi.IgnoreChanges([]string{"secretString"}))...)
 	if err != nil {
 		return nil, err
 	}
@@ -164,11 +233,26 @@ func New(ctx *pulumi.Context, name string, args Args, opts ...pulumi.ResourceOpt
 		}
 		return *s[0].SecretArn
 	}).(pulumi.StringOutput)
+	c.AppSecretArn = appSecret.Arn
+	c.AppSecretVersion = appVersion.VersionId
 	if err := ctx.RegisterResourceOutputs(c, pulumi.Map{
 		"endpoint": c.Endpoint, "address": c.Address, "port": c.Port, "secretArn": c.SecretArn, "instanceArn": c.InstanceArn,
-		"databaseName": pulumi.String(c.DatabaseName), "username": pulumi.String(c.Username),
+		"appSecretArn": c.AppSecretArn, "appSecretVersion": c.AppSecretVersion,
+		"databaseName": pulumi.String(c.DatabaseName), "username": pulumi.String(c.Username), "masterUsername": pulumi.String(c.MasterUsername),
 	}); err != nil {
 		return nil, err
 	}
 	return c, nil
+}
+
+// newCredentials draws the application role's password (256 bits, URL-safe
+// base64: no character that needs quoting in odoo.conf or SQL) and returns the
+// secret's JSON.
+func newCredentials(username string) (string, error) {
+	pw := make([]byte, 32)
+	if _, err := rand.Read(pw); err != nil {
+		return "", err
+	}
+	b, err := json.Marshal(map[string]string{"username": username, "password": base64.RawURLEncoding.EncodeToString(pw)})
+	return string(b), err
 }

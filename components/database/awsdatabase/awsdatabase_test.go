@@ -15,7 +15,10 @@ import (
 	"github.com/octura/odoo-hosting/internal/tier"
 )
 
-const key = "arn:aws:kms:eu-west-1:111111111111:key/data"
+const (
+	key     = "arn:aws:kms:eu-west-1:111111111111:key/data"
+	logsKey = "arn:aws:kms:eu-west-1:111111111111:key/logs"
+)
 
 func run(t *testing.T, s database.Spec) (*plan.Plan, *awsdatabase.Database, error) {
 	t.Helper()
@@ -31,6 +34,7 @@ func run(t *testing.T, s database.Spec) (*plan.Plan, *awsdatabase.Database, erro
 			SubnetIDs:       pulumi.StringArray{pulumi.String("subnet-db-a"), pulumi.String("subnet-db-b")},
 			SecurityGroupID: pulumi.String("sg-db"),
 			KeyArn:          pulumi.String(key),
+			LogsKeyArn:      pulumi.String(logsKey),
 		})
 		if newErr == nil {
 			ctx.Export("secretArn", c.SecretArn)
@@ -83,7 +87,7 @@ func observe(p *plan.Plan, c *awsdatabase.Database) databasetest.Observed {
 	o.FinalSnapshot = in["skipFinalSnapshot"] == false && str("finalSnapshotIdentifier") != ""
 	o.DeletionProtection = in["deletionProtection"] == true
 	o.Retained, o.Protected = db.RetainOnDelete, db.Protect
-	o.DatabaseName, o.Username = str("dbName"), str("username")
+	o.DatabaseName, o.Username = str("dbName"), c.Username
 	return o
 }
 
@@ -105,8 +109,10 @@ func TestInventoryCloudProduction(t *testing.T) {
 			require.NotEmpty(t, r.Provider)
 		}
 	}
-	require.Equal(t, map[string]int{awsdatabase.Type: 1, "aws:rds/subnetGroup:SubnetGroup": 1, "aws:rds/parameterGroup:ParameterGroup": 1, "aws:rds/instance:Instance": 1}, counts)
+	require.Equal(t, map[string]int{awsdatabase.Type: 1, "aws:rds/subnetGroup:SubnetGroup": 1, "aws:rds/parameterGroup:ParameterGroup": 1, "aws:rds/instance:Instance": 1,
+		"aws:cloudwatch/logGroup:LogGroup": 2, "aws:secretsmanager/secret:Secret": 1, "aws:secretsmanager/secretVersion:SecretVersion": 1}, counts)
 	require.Equal(t, "odoo_acme", c.Username)
+	require.Equal(t, "admin_acme", c.MasterUsername)
 	require.Equal(t, "odoo", c.DatabaseName)
 	db := instance(t, p)
 	require.Equal(t, "db.t4g.medium", db.Inputs["instanceClass"])
@@ -198,4 +204,46 @@ func TestInvalidSpecRegistersNothing(t *testing.T) {
 	require.Nil(t, c)
 	require.EqualError(t, err, `database acme-db: tier "on-premise" has no database in this project; allowed: cloud, enterprise`)
 	require.Empty(t, p.Managed())
+}
+
+// TestIAM6_OdooHasItsOwnRoleNotTheMasterUser: the instance's master user is not the
+// application role, whose credentials are in a secret of ours with the data key.
+func TestIAM6_OdooHasItsOwnRoleNotTheMasterUser(t *testing.T) {
+	p, c, err := run(t, database.Spec{Customer: "acme", Tier: tier.Cloud, Production: true})
+	require.NoError(t, err)
+	require.Equal(t, "admin_acme", instance(t, p).Inputs["username"])
+	require.NotEqual(t, instance(t, p).Inputs["username"], c.Username)
+	sec, ok := p.Get("aws:secretsmanager/secret:Secret", "acme-db-app")
+	require.True(t, ok)
+	require.Equal(t, key, sec.Inputs["kmsKeyId"])
+	v, ok := p.Get("aws:secretsmanager/secretVersion:SecretVersion", "acme-db-app")
+	require.True(t, ok)
+	require.Equal(t, plan.Secret, v.Inputs["secretString"])
+	err = database.Spec{Customer: "acme", Tier: tier.Cloud, MasterUsername: "odoo_acme"}.Validate()
+	require.EqualError(t, err, `masterUsername "odoo_acme" is the application role too (IAM-6: Odoo never runs as the master user); allowed: another name`)
+}
+
+// TestENC2_ExportedLogsGoToOurGroups: each exported log type has its group, made
+// before the instance, with the logs key and a retention; statement text is never
+// logged (log_min_duration_statement off, no statement with errors).
+func TestENC2_ExportedLogsGoToOurGroups(t *testing.T) {
+	p, _, err := run(t, database.Spec{Customer: "acme", Tier: tier.Cloud, Production: true})
+	require.NoError(t, err)
+	db := instance(t, p)
+	require.Equal(t, []any{"postgresql", "upgrade"}, db.Inputs["enabledCloudwatchLogsExports"])
+	for _, typ := range []string{"postgresql", "upgrade"} {
+		lg, ok := p.Get("aws:cloudwatch/logGroup:LogGroup", "acme-db-"+typ)
+		require.True(t, ok, typ)
+		require.Equal(t, "/aws/rds/instance/acme-db/"+typ, lg.Inputs["name"])
+		require.Equal(t, logsKey, lg.Inputs["kmsKeyId"])
+		require.Equal(t, 365.0, lg.Inputs["retentionInDays"])
+		require.Contains(t, db.Dependencies, lg.URN)
+	}
+	pg, _ := p.Get("aws:rds/parameterGroup:ParameterGroup", "acme-db")
+	got := map[string]any{}
+	for _, prm := range pg.Inputs["parameters"].([]any) {
+		got[prm.(map[string]any)["name"].(string)] = prm.(map[string]any)["value"]
+	}
+	require.Equal(t, "-1", got["log_min_duration_statement"])
+	require.Equal(t, "panic", got["log_min_error_statement"])
 }

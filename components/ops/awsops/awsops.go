@@ -2,7 +2,8 @@
 // encrypted with the stack's logs key, with one e-mail subscription per contact;
 // EventBridge rules for AWS Backup, RDS and GuardDuty events; CloudWatch alarms for
 // S3 replication, the load balancer's targets and the origin certificate; a dated
-// EventBridge rule per approval; and a GuardDuty detector (OPS-1, OPS-2).
+// EventBridge rule per approval; a GuardDuty detector and alerts of image
+// vulnerabilities found by Amazon Inspector (OPS-1, OPS-2).
 package awsops
 
 import (
@@ -12,7 +13,6 @@ import (
 	"strings"
 
 	"github.com/pulumi/pulumi-aws/sdk/v6/go/aws/cloudwatch"
-	"github.com/pulumi/pulumi-aws/sdk/v6/go/aws/ecr"
 	"github.com/pulumi/pulumi-aws/sdk/v6/go/aws/guardduty"
 	"github.com/pulumi/pulumi-aws/sdk/v6/go/aws/sns"
 	"github.com/pulumi/pulumi/sdk/v3/go/pulumi"
@@ -266,20 +266,8 @@ func New(ctx *pulumi.Context, name string, args Args, opts ...pulumi.ResourceOpt
 		}), "", ""); err != nil {
 			return nil, err
 		}
-		// OPS-2: every image in the registry (the pull-through cache of the Odoo
-		// image included) scanned continuously by Amazon Inspector (enhanced
-		// scanning); high and critical findings alert.
-		if _, err := ecr.NewRegistryScanningConfiguration(ctx, name+"-image-scanning", &ecr.RegistryScanningConfigurationArgs{
-			ScanType: pulumi.String("ENHANCED"),
-			Rules: ecr.RegistryScanningConfigurationRuleArray{ecr.RegistryScanningConfigurationRuleArgs{
-				ScanFrequency: pulumi.String("CONTINUOUS_SCAN"),
-				RepositoryFilters: ecr.RegistryScanningConfigurationRuleRepositoryFilterArray{
-					ecr.RegistryScanningConfigurationRuleRepositoryFilterArgs{Filter: pulumi.String("*"), FilterType: pulumi.String("WILDCARD")},
-				},
-			}},
-		}, in...); err != nil {
-			return nil, err
-		}
+		// OPS-2: the runtime's registry is scanned by Amazon Inspector (enhanced
+		// scanning, awsruntime); its high and critical findings alert.
 		if err := rule("vulnerability-found", "OPS-2: Amazon Inspector reports a high or critical vulnerability in an image", pattern(map[string]any{
 			"source": []string{"aws.inspector2"}, "detail-type": []string{"Inspector2 Finding"},
 			"detail": map[string]any{"severity": []string{"HIGH", "CRITICAL"}},

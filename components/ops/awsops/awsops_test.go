@@ -92,17 +92,16 @@ func TestOPS1_EverySignalPublishesToTheTopic(t *testing.T) {
 	p, err := run(t, spec(), nil)
 	require.NoError(t, err)
 	assert.Equal(t, map[string]int{
-		"aws:cloudwatch/eventRule:EventRule":                                  8, // 4 backup jobs, database, approval, threats, vulnerabilities
-		"aws:cloudwatch/eventTarget:EventTarget":                              8,
-		"aws:cloudwatch/metricAlarm:MetricAlarm":                              4, // replication failed and behind, app unhealthy, certificate
-		"aws:guardduty/detector:Detector":                                     1,
-		"aws:ecr/registryScanningConfiguration:RegistryScanningConfiguration": 1,
-		"aws:sns/topic:Topic":                                                 1,
-		"aws:sns/topicPolicy:TopicPolicy":                                     1,
-		"aws:sns/topicSubscription:TopicSubscription":                         2,
-		"odoo-hosting:ops:Operations":                                         1,
-		"pulumi:providers:aws":                                                1,
-		"pulumi:pulumi:Stack":                                                 1,
+		"aws:cloudwatch/eventRule:EventRule":          8, // 4 backup jobs, database, approval, threats, vulnerabilities
+		"aws:cloudwatch/eventTarget:EventTarget":      8,
+		"aws:cloudwatch/metricAlarm:MetricAlarm":      4, // replication failed and behind, app unhealthy, certificate
+		"aws:guardduty/detector:Detector":             1,
+		"aws:sns/topic:Topic":                         1,
+		"aws:sns/topicPolicy:TopicPolicy":             1,
+		"aws:sns/topicSubscription:TopicSubscription": 2,
+		"odoo-hosting:ops:Operations":                 1,
+		"pulumi:providers:aws":                        1,
+		"pulumi:pulumi:Stack":                         1,
 	}, p.Count())
 	// Every target and action is the one topic's ARN (the planner's mock ARN).
 	arn := p.ByType("aws:cloudwatch/eventTarget:EventTarget")[0].Inputs["arn"]
@@ -177,18 +176,14 @@ func TestOPS1_TopicPolicy(t *testing.T) {
 	assert.Equal(t, []string{"events.amazonaws.com", "cloudwatch.amazonaws.com"}, publishers)
 }
 
-// TestOPS2_ThreatDetectionAndScanning: GuardDuty on, enhanced continuous scanning
-// of every repository, and high findings of both alert.
+// TestOPS2_ThreatDetectionAndScanning: GuardDuty on, and high findings of it and of
+// the image scanning (awsruntime) alert.
 func TestOPS2_ThreatDetectionAndScanning(t *testing.T) {
 	p, err := run(t, spec(), nil)
 	require.NoError(t, err)
 	d := p.ByType("aws:guardduty/detector:Detector")
 	require.Len(t, d, 1)
 	assert.Equal(t, true, d[0].Inputs["enable"])
-	sc := p.ByType("aws:ecr/registryScanningConfiguration:RegistryScanningConfiguration")
-	require.Len(t, sc, 1)
-	assert.Equal(t, "ENHANCED", sc[0].Inputs["scanType"])
-	assert.Equal(t, "CONTINUOUS_SCAN", sc[0].Inputs["rules"].([]any)[0].(map[string]any)["scanFrequency"])
 	assert.Equal(t, []any{"aws.guardduty"}, pattern(t, p, "threat-found")["source"])
 	assert.Equal(t, []any{"aws.inspector2"}, pattern(t, p, "vulnerability-found")["source"])
 
@@ -198,7 +193,6 @@ func TestOPS2_ThreatDetectionAndScanning(t *testing.T) {
 	p, err = run(t, s, nil)
 	require.NoError(t, err)
 	assert.Empty(t, p.ByType("aws:guardduty/detector:Detector"))
-	assert.Empty(t, p.ByType("aws:ecr/registryScanningConfiguration:RegistryScanningConfiguration"))
 	assert.Len(t, p.ByType("aws:cloudwatch/metricAlarm:MetricAlarm"), 2, "only the replication alarms")
 }
 

@@ -1,6 +1,10 @@
 // Package awsruntime builds a customer's Odoo runtime on AWS from a runtime.Spec:
-// an application load balancer that speaks TLS 1.2+ only, ECS Fargate tasks in the
-// app subnets, an encrypted EFS file store and an encrypted log group.
+// an application load balancer that speaks TLS 1.2+ only, with a target group for
+// the HTTP workers and one for the websocket worker; ECS Fargate tasks in the app
+// subnets that run the configured image by digest through a pull-through cache in
+// the stack's region, scanned there (OPS-2); an encrypted EFS file store; encrypted
+// log groups, Container Insights' included; and Odoo's master password, stored
+// hashed in Secrets Manager with the data key.
 package awsruntime
 
 import (
@@ -11,10 +15,12 @@ import (
 	"github.com/pulumi/pulumi-aws/sdk/v6/go/aws/acm"
 	"github.com/pulumi/pulumi-aws/sdk/v6/go/aws/cloudwatch"
 	"github.com/pulumi/pulumi-aws/sdk/v6/go/aws/ec2"
+	"github.com/pulumi/pulumi-aws/sdk/v6/go/aws/ecr"
 	"github.com/pulumi/pulumi-aws/sdk/v6/go/aws/ecs"
 	"github.com/pulumi/pulumi-aws/sdk/v6/go/aws/efs"
 	"github.com/pulumi/pulumi-aws/sdk/v6/go/aws/iam"
 	"github.com/pulumi/pulumi-aws/sdk/v6/go/aws/lb"
+	"github.com/pulumi/pulumi-aws/sdk/v6/go/aws/secretsmanager"
 	"github.com/pulumi/pulumi/sdk/v3/go/pulumi"
 
 	concept "github.com/octura/odoo-hosting/components/runtime"
@@ -59,8 +65,15 @@ type Args struct {
 	OriginPrivateKeyPEM  pulumi.StringInput
 	// DatabaseAddress is the database host. Required.
 	DatabaseAddress pulumi.StringInput
-	// DatabaseSecretArn is the secret with the database user and password (IAM-6). Required.
+	// DatabaseSecretArn is the secret with the application role's username and
+	// password (IAM-6): what Odoo connects as. Required.
 	DatabaseSecretArn pulumi.StringInput
+	// MasterSecretArn is the RDS-managed secret of the master user: read only by the
+	// setup container, at each task start, to keep the application role. Required.
+	MasterSecretArn pulumi.StringInput
+	// DatabaseSecretVersion changes when the application role's password does; the
+	// service is redeployed then, so the tasks read the new password (rotation).
+	DatabaseSecretVersion pulumi.StringInput
 }
 
 // Runtime is a customer's Odoo runtime on AWS.
@@ -79,6 +92,11 @@ type Runtime struct {
 	// FileSystemID and FileSystemArn are the EFS file store, for the backup selection.
 	FileSystemID  pulumi.StringOutput `pulumi:"fileSystemId"`
 	FileSystemArn pulumi.StringOutput `pulumi:"fileSystemArn"`
+	// Image is the image the tasks run, through the cache and by digest;
+	// ImageDigest its digest and OdooVersion the Odoo version it carries (OPS-2).
+	Image       pulumi.StringOutput `pulumi:"image"`
+	ImageDigest string
+	OdooVersion string
 }
 
 // New validates args.Spec and builds the runtime; on an invalid spec or missing
@@ -90,10 +108,12 @@ func New(ctx *pulumi.Context, name string, args Args, opts ...pulumi.ResourceOpt
 	}
 	if args.Provider == nil || args.VpcID == nil || args.PublicSubnetIDs == nil || args.AppSubnetIDs == nil ||
 		args.LoadBalancerSecurityGroupID == nil || args.AppSecurityGroupID == nil || args.KeyArn == nil || args.LogsKeyArn == nil ||
-		args.OriginCertificatePEM == nil || args.OriginPrivateKeyPEM == nil || args.DatabaseAddress == nil || args.DatabaseSecretArn == nil {
+		args.OriginCertificatePEM == nil || args.OriginPrivateKeyPEM == nil || args.DatabaseAddress == nil || args.DatabaseSecretArn == nil ||
+		args.MasterSecretArn == nil {
 		return nil, fmt.Errorf("runtime %s: every argument of awsruntime.Args is required", name)
 	}
-	c := &Runtime{}
+	img, _ := concept.ParseImage(spec.Image) // validated above
+	c := &Runtime{ImageDigest: img.Digest, OdooVersion: spec.Version}
 	if err := ctx.RegisterComponentResource(Type, name, c, opts...); err != nil {
 		return nil, err
 	}
@@ -119,7 +139,15 @@ func New(ctx *pulumi.Context, name string, args Args, opts ...pulumi.ResourceOpt
 		SecurityGroups:           pulumi.StringArray{args.LoadBalancerSecurityGroupID}, // NET-3, NET-8
 		DropInvalidHeaderFields:  pulumi.Bool(true),
 		EnableDeletionProtection: pulumi.Bool(spec.Production),
-		Tags:                     tags,
+		// At least Cloudflare's 100 s proxy read timeout: a long report ends at the
+		// edge's limit, not in the load balancer's 504 at its default 60 s.
+		IdleTimeout: pulumi.Int(concept.IdleTimeoutSeconds),
+		// Cloudflare appends the visitor's address to X-Forwarded-For; the load
+		// balancer keeps the header as it came (its default appends Cloudflare's
+		// address), so Odoo's proxy fix, which trusts the last entry, sees the
+		// visitor (ELB guide, "HTTP headers and Application Load Balancers").
+		XffHeaderProcessingMode: pulumi.String("preserve"),
+		Tags:                    tags,
 	}, child...)
 	if err != nil {
 		return nil, err
@@ -128,6 +156,23 @@ func New(ctx *pulumi.Context, name string, args Args, opts ...pulumi.ResourceOpt
 		TargetType: pulumi.String("ip"),
 		Protocol:   pulumi.String("HTTP"),
 		Port:       pulumi.Int(concept.AppPort),
+		VpcId:      args.VpcID,
+		HealthCheck: &lb.TargetGroupHealthCheckArgs{
+			Enabled: pulumi.Bool(true), Path: pulumi.String(concept.HealthPath), Protocol: pulumi.String("HTTP"),
+			Matcher: pulumi.String("200"), Interval: pulumi.Int(30), HealthyThreshold: pulumi.Int(2), UnhealthyThreshold: pulumi.Int(3),
+		},
+		DeregistrationDelay: pulumi.Int(30),
+		Tags:                tags,
+	}, child...)
+	if err != nil {
+		return nil, err
+	}
+	// The websocket worker: Odoo 16+ serves the bus on /websocket from the evented
+	// worker's port in multi-process mode, so it has its own target group.
+	wsTG, err := lb.NewTargetGroup(ctx, name+"-ws", &lb.TargetGroupArgs{
+		TargetType: pulumi.String("ip"),
+		Protocol:   pulumi.String("HTTP"),
+		Port:       pulumi.Int(concept.WebsocketPort),
 		VpcId:      args.VpcID,
 		HealthCheck: &lb.TargetGroupHealthCheckArgs{
 			Enabled: pulumi.Bool(true), Path: pulumi.String(concept.HealthPath), Protocol: pulumi.String("HTTP"),
@@ -170,10 +215,36 @@ func New(ctx *pulumi.Context, name string, args Args, opts ...pulumi.ResourceOpt
 	if err != nil {
 		return nil, err
 	}
+	wsRule, err := lb.NewListenerRule(ctx, name+"-websocket", &lb.ListenerRuleArgs{
+		ListenerArn: listener.Arn,
+		Priority:    pulumi.Int(5),
+		Conditions: lb.ListenerRuleConditionArray{
+			lb.ListenerRuleConditionArgs{HostHeader: &lb.ListenerRuleConditionHostHeaderArgs{Values: pulumi.ToStringArray(spec.Hostnames)}},
+			lb.ListenerRuleConditionArgs{PathPattern: &lb.ListenerRuleConditionPathPatternArgs{
+				Values: pulumi.ToStringArray([]string{concept.WebsocketPath, concept.WebsocketPath + "/*"}),
+			}},
+		},
+		Actions: lb.ListenerRuleActionArray{lb.ListenerRuleActionArgs{Type: pulumi.String("forward"), TargetGroupArn: wsTG.Arn}},
+		Tags:    tags,
+	}, child...)
+	if err != nil {
+		return nil, err
+	}
 
 	logs, err := cloudwatch.NewLogGroup(ctx, name, &cloudwatch.LogGroupArgs{
 		Name:            pulumi.String("/odoo-hosting/" + name),
 		KmsKeyId:        args.LogsKeyArn, // ENC-2
+		RetentionInDays: pulumi.Int(spec.LogRetentionDays),
+		Tags:            tags,
+	}, child...)
+	if err != nil {
+		return nil, err
+	}
+	// Container Insights writes to this group; made first, with our key and
+	// retention, it is never created by the service with neither (ENC-2).
+	insights, err := cloudwatch.NewLogGroup(ctx, name+"-insights", &cloudwatch.LogGroupArgs{
+		Name:            pulumi.String(ContainerInsightsLogGroup(name)),
+		KmsKeyId:        args.LogsKeyArn,
 		RetentionInDays: pulumi.Int(spec.LogRetentionDays),
 		Tags:            tags,
 	}, child...)
@@ -188,8 +259,51 @@ func New(ctx *pulumi.Context, name string, args Args, opts ...pulumi.ResourceOpt
 			Logging:  pulumi.String("DEFAULT"),
 		}},
 		Tags: tags,
+	}, with(pulumi.DependsOn([]pulumi.Resource{insights}))...)
+	if err != nil {
+		return nil, err
+	}
+
+	// OPS-2: the image comes through a pull-through cache in the stack's region and
+	// is scanned there, continuously, by enhanced scanning (Amazon Inspector).
+	cache, err := ecr.NewPullThroughCacheRule(ctx, name, &ecr.PullThroughCacheRuleArgs{
+		EcrRepositoryPrefix: pulumi.String(concept.CachePrefix(spec)),
+		UpstreamRegistryUrl: pulumi.String(concept.CacheRegistries[img.Registry]),
 	}, child...)
 	if err != nil {
+		return nil, err
+	}
+	scanning, err := ecr.NewRegistryScanningConfiguration(ctx, name, &ecr.RegistryScanningConfigurationArgs{
+		ScanType: pulumi.String("ENHANCED"),
+		Rules: ecr.RegistryScanningConfigurationRuleArray{ecr.RegistryScanningConfigurationRuleArgs{
+			ScanFrequency: pulumi.String("CONTINUOUS_SCAN"),
+			RepositoryFilters: ecr.RegistryScanningConfigurationRuleRepositoryFilterArray{ecr.RegistryScanningConfigurationRuleRepositoryFilterArgs{
+				Filter: pulumi.String(concept.CachePrefix(spec) + "/*"), FilterType: pulumi.String("WILDCARD"),
+			}},
+		}},
+	}, child...)
+	if err != nil {
+		return nil, err
+	}
+
+	// Odoo's master password: drawn once, stored only as its hash, encrypted with
+	// the data key; the plan and the state hold it as a secret.
+	adminHash, err := newAdminPasswordHash()
+	if err != nil {
+		return nil, err
+	}
+	admin, err := secretsmanager.NewSecret(ctx, name+"-admin", &secretsmanager.SecretArgs{
+		Description: pulumi.String("Hash of the Odoo master password of " + spec.Customer + " (database manager off)"),
+		KmsKeyId:    args.KeyArn, // ENC-2
+		Tags:        tags,
+	}, child...)
+	if err != nil {
+		return nil, err
+	}
+	if _, err := secretsmanager.NewSecretVersion(ctx, name+"-admin", &secretsmanager.SecretVersionArgs{
+		SecretId:     admin.ID(),
+		SecretString: pulumi.ToSecret(pulumi.String(adminHash)).(pulumi.StringOutput),
+	}, with(pulumi.IgnoreChanges([]string{"secretString"}))...); err != nil {
 		return nil, err
 	}
 
@@ -257,11 +371,25 @@ func New(ctx *pulumi.Context, name string, args Args, opts ...pulumi.ResourceOpt
 	}
 	if _, err := iam.NewRolePolicy(ctx, name+"-execution", &iam.RolePolicyArgs{
 		Role: execRole.Name,
-		Policy: pulumi.All(logs.Arn, args.DatabaseSecretArn, args.KeyArn).ApplyT(func(v []any) (string, error) {
+		Policy: pulumi.All(logs.Arn, args.DatabaseSecretArn, args.MasterSecretArn, admin.Arn, args.KeyArn).ApplyT(func(v []any) (string, error) {
+			region, err := regionOfArn(v[0].(string))
+			if err != nil {
+				return "", err
+			}
+			account, err := accountOfArn(v[0].(string))
+			if err != nil {
+				return "", err
+			}
+			repos := fmt.Sprintf("arn:aws:ecr:%s:%s:repository/%s/*", region, account, concept.CachePrefix(spec))
 			return policy(
 				stmt([]string{"logs:CreateLogStream", "logs:PutLogEvents"}, v[0].(string)+":*"),
-				stmt([]string{"secretsmanager:GetSecretValue"}, v[1].(string)),
-				stmt([]string{"kms:Decrypt"}, v[2].(string)),
+				stmts([]string{"secretsmanager:GetSecretValue"}, v[1].(string), v[2].(string), v[3].(string)),
+				stmt([]string{"kms:Decrypt"}, v[4].(string)),
+				// Pulling through the cache: the first pull imports the image and makes
+				// its repository under the stack's prefix (ECR guide, pull through cache IAM).
+				stmt([]string{"ecr:GetAuthorizationToken"}, "*"),
+				stmt([]string{"ecr:BatchCheckLayerAvailability", "ecr:BatchGetImage", "ecr:GetDownloadUrlForLayer",
+					"ecr:BatchImportUpstreamImage", "ecr:CreateRepository"}, repos),
 			)
 		}).(pulumi.StringOutput),
 	}, child...); err != nil {
@@ -289,12 +417,26 @@ func New(ctx *pulumi.Context, name string, args Args, opts ...pulumi.ResourceOpt
 		return nil, err
 	}
 
-	containers := pulumi.All(args.DatabaseAddress, args.DatabaseSecretArn, logs.Name, logs.Arn).ApplyT(func(v []any) (string, error) {
-		region, err := regionOfArn(v[3].(string))
+	image := logs.Arn.ApplyT(func(arn string) (string, error) {
+		region, err := regionOfArn(arn)
 		if err != nil {
 			return "", err
 		}
-		return ContainerDefinitions(spec, ContainerInputs{DatabaseHost: v[0].(string), DatabaseSecretArn: v[1].(string), LogGroup: v[2].(string), Region: region})
+		account, err := accountOfArn(arn)
+		if err != nil {
+			return "", err
+		}
+		return concept.CachedImage(spec, account, region)
+	}).(pulumi.StringOutput)
+	containers := pulumi.All(args.DatabaseAddress, args.DatabaseSecretArn, args.MasterSecretArn, admin.Arn, logs.Name, logs.Arn, image).ApplyT(func(v []any) (string, error) {
+		region, err := regionOfArn(v[5].(string))
+		if err != nil {
+			return "", err
+		}
+		return ContainerDefinitions(spec, ContainerInputs{
+			Image: v[6].(string), DatabaseHost: v[0].(string), AppSecretArn: v[1].(string), MasterSecretArn: v[2].(string),
+			AdminSecretArn: v[3].(string), LogGroup: v[4].(string), Region: region,
+		})
 	}).(pulumi.StringOutput)
 	task, err := ecs.NewTaskDefinition(ctx, name, &ecs.TaskDefinitionArgs{
 		Family:                  pulumi.String(name),
@@ -308,7 +450,7 @@ func New(ctx *pulumi.Context, name string, args Args, opts ...pulumi.ResourceOpt
 		RuntimePlatform: &ecs.TaskDefinitionRuntimePlatformArgs{
 			OperatingSystemFamily: pulumi.String("LINUX"), CpuArchitecture: pulumi.String("X86_64"),
 		},
-		Volumes: ecs.TaskDefinitionVolumeArray{ecs.TaskDefinitionVolumeArgs{
+		Volumes: ecs.TaskDefinitionVolumeArray{ecs.TaskDefinitionVolumeArgs{Name: pulumi.String(ConfigVolume)}, ecs.TaskDefinitionVolumeArgs{
 			Name: pulumi.String(FileStoreVolume),
 			EfsVolumeConfiguration: &ecs.TaskDefinitionVolumeEfsVolumeConfigurationArgs{
 				FileSystemId:      fs.ID().ToStringOutput(),
@@ -338,7 +480,13 @@ func New(ctx *pulumi.Context, name string, args Args, opts ...pulumi.ResourceOpt
 		},
 		LoadBalancers: ecs.ServiceLoadBalancerArray{ecs.ServiceLoadBalancerArgs{
 			TargetGroupArn: tg.Arn, ContainerName: pulumi.String(ContainerName), ContainerPort: pulumi.Int(concept.AppPort),
+		}, ecs.ServiceLoadBalancerArgs{
+			TargetGroupArn: wsTG.Arn, ContainerName: pulumi.String(ContainerName), ContainerPort: pulumi.Int(concept.WebsocketPort),
 		}},
+		// A new password of the application role redeploys the service: new tasks
+		// read it at start (rotation, docs/operations.md).
+		ForceNewDeployment:              pulumi.Bool(args.DatabaseSecretVersion != nil),
+		Triggers:                        triggers(args.DatabaseSecretVersion),
 		HealthCheckGracePeriodSeconds:   pulumi.Int(300),
 		DeploymentMinimumHealthyPercent: pulumi.Int(100),
 		DeploymentMaximumPercent:        pulumi.Int(200),
@@ -346,22 +494,24 @@ func New(ctx *pulumi.Context, name string, args Args, opts ...pulumi.ResourceOpt
 		EnableExecuteCommand:            pulumi.Bool(true), // IAM-5
 		PropagateTags:                   pulumi.String("SERVICE"),
 		Tags:                            tags,
-	}, with(pulumi.DependsOn(append([]pulumi.Resource{rule}, mounts...)))...)
+	}, with(pulumi.DependsOn(append([]pulumi.Resource{rule, wsRule, cache, scanning}, mounts...)))...)
 	if err != nil {
 		return nil, err
 	}
 
 	c.LoadBalancerDNSName = alb.DnsName
 	c.LoadBalancerArn = alb.Arn
-	c.TargetGroupArns = []pulumi.StringOutput{tg.Arn}
+	c.TargetGroupArns = []pulumi.StringOutput{tg.Arn, wsTG.Arn}
 	c.CertificateArn = cert.Arn
 	c.ClusterName = cluster.Name
 	c.ServiceName = svc.Name
 	c.FileSystemID = fs.ID().ToStringOutput()
 	c.FileSystemArn = fs.Arn
+	c.Image = image
 	if err := ctx.RegisterResourceOutputs(c, pulumi.Map{
 		"loadBalancerDnsName": c.LoadBalancerDNSName, "loadBalancerArn": c.LoadBalancerArn, "clusterName": c.ClusterName,
 		"serviceName": c.ServiceName, "fileSystemId": c.FileSystemID, "fileSystemArn": c.FileSystemArn,
+		"image": c.Image, "imageDigest": pulumi.String(c.ImageDigest), "odooVersion": pulumi.String(c.OdooVersion),
 	}); err != nil {
 		return nil, err
 	}
@@ -369,6 +519,23 @@ func New(ctx *pulumi.Context, name string, args Args, opts ...pulumi.ResourceOpt
 }
 
 const ecsTasksTrust = `{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Principal":{"Service":"ecs-tasks.amazonaws.com"},"Action":"sts:AssumeRole"}]}`
+
+// ContainerInsightsLogGroup is the log group Container Insights writes the
+// performance events of cluster to (CloudWatch guide, Container Insights).
+func ContainerInsightsLogGroup(cluster string) string {
+	return "/aws/ecs/containerinsights/" + cluster + "/performance"
+}
+
+func triggers(version pulumi.StringInput) pulumi.StringMap {
+	if version == nil {
+		return nil
+	}
+	return pulumi.StringMap{"databaseSecretVersion": version}
+}
+
+func stmts(actions []string, resources ...string) map[string]any {
+	return map[string]any{"Effect": "Allow", "Action": actions, "Resource": resources}
+}
 
 func stmt(actions []string, resource string) map[string]any {
 	return map[string]any{"Effect": "Allow", "Action": actions, "Resource": resource}

@@ -2,6 +2,7 @@ package awsruntime_test
 
 import (
 	"encoding/json"
+	"slices"
 	"strings"
 	"testing"
 
@@ -22,8 +23,14 @@ const (
 	secretArn = "arn:aws:secretsmanager:eu-west-1:111111111111:secret:rds!db-acme"
 )
 
+const (
+	masterArn = "arn:aws:secretsmanager:eu-west-1:111111111111:secret:rds!db-acme-master"
+	adminArn  = `^arn:aws:secretsmanager:eu-west-1:111111111111:secret/acme-app-admin-[0-9a-f]{8}$`
+	image     = "public.ecr.aws/docker/library/odoo:18.0@" + runtimetest.Digest
+)
+
 func spec() runtime.Spec {
-	return runtime.Spec{Customer: "acme", Tier: tier.Cloud, Production: true, Hostnames: []string{"erp.acme.example", "acme.example"}}
+	return runtime.Spec{Customer: "acme", Tier: tier.Cloud, Production: true, Image: image, Hostnames: []string{"erp.acme.example", "acme.example"}}
 }
 
 func run(t *testing.T, s runtime.Spec) (*plan.Plan, error) {
@@ -47,6 +54,8 @@ func run(t *testing.T, s runtime.Spec) (*plan.Plan, error) {
 			OriginPrivateKeyPEM:         pulumi.String("-----BEGIN PRIVATE KEY-----\nMIIE\n-----END PRIVATE KEY-----\n"),
 			DatabaseAddress:             pulumi.String("acme-db.eu-west-1.rds.amazonaws.com"),
 			DatabaseSecretArn:           pulumi.String(secretArn),
+			MasterSecretArn:             pulumi.String(masterArn),
+			DatabaseSecretVersion:       pulumi.String("v1"),
 		})
 		return nil
 	})
@@ -63,6 +72,16 @@ func containers(t *testing.T, p *plan.Plan) []map[string]any {
 	var defs []map[string]any
 	require.NoError(t, json.Unmarshal([]byte(td[0].Inputs["containerDefinitions"].(string)), &defs))
 	return defs
+}
+
+func container(t *testing.T, p *plan.Plan, name string) map[string]any {
+	for _, c := range containers(t, p) {
+		if c["name"] == name {
+			return c
+		}
+	}
+	t.Fatalf("no container %s", name)
+	return nil
 }
 
 func observe(t *testing.T, p *plan.Plan) runtimetest.Observed {
@@ -83,8 +102,14 @@ func observe(t *testing.T, p *plan.Plan) runtimetest.Observed {
 	}
 	for _, r := range p.ByType("aws:lb/listenerRule:ListenerRule") {
 		for _, c := range l(r.Inputs["conditions"]) {
-			for _, h := range l(m(m(c)["hostHeader"])["values"]) {
-				o.Hostnames = append(o.Hostnames, h.(string))
+			hh, ok := m(c)["hostHeader"]
+			if !ok {
+				continue
+			}
+			for _, h := range l(m(hh)["values"]) {
+				if !slices.Contains(o.Hostnames, h.(string)) {
+					o.Hostnames = append(o.Hostnames, h.(string))
+				}
 			}
 		}
 	}
@@ -94,16 +119,17 @@ func observe(t *testing.T, p *plan.Plan) runtimetest.Observed {
 	o.Replicas = int(svc.Inputs["desiredCount"].(float64))
 	o.Zones = len(p.ByType("aws:efs/mountTarget:MountTarget"))
 	o.RemoteSessions = svc.Inputs["enableExecuteCommand"] == true
-	c := containers(t, p)[0]
-	o.Image = c["image"].(string)
-	for _, s := range c["secrets"].([]any) {
-		if m(s)["name"] == "PASSWORD" && strings.HasPrefix(m(s)["valueFrom"].(string), secretArn) {
+	o.Image = container(t, p, awsruntime.ContainerName)["image"].(string)
+	for _, s := range container(t, p, awsruntime.SetupContainerName)["secrets"].([]any) {
+		if m(s)["name"] == "APP_PASSWORD" && strings.HasPrefix(m(s)["valueFrom"].(string), secretArn) {
 			o.DatabasePasswordFromSecretStore = true
 		}
 	}
-	for _, e := range c["environment"].([]any) {
-		if strings.Contains(strings.ToUpper(m(e)["name"].(string)), "PASSWORD") {
-			o.DatabasePasswordInEnvironment = true
+	for _, c := range containers(t, p) {
+		for _, e := range c["environment"].([]any) {
+			if strings.Contains(strings.ToUpper(m(e)["name"].(string)), "PASSWORD") || strings.Contains(m(e)["value"].(string), "password") {
+				o.DatabasePasswordInEnvironment = true
+			}
 		}
 	}
 	fs := p.ByType("aws:efs/fileSystem:FileSystem")[0]
@@ -112,7 +138,11 @@ func observe(t *testing.T, p *plan.Plan) runtimetest.Observed {
 	}
 	o.FileStoreRetained, o.FileStoreProtected = fs.RetainOnDelete, fs.Protect
 	td := p.ByType("aws:ecs/taskDefinition:TaskDefinition")[0]
-	o.FileStoreTransitTLS = m(m(l(td.Inputs["volumes"])[0])["efsVolumeConfiguration"])["transitEncryption"] == "ENABLED"
+	for _, v := range l(td.Inputs["volumes"]) {
+		if efs, ok := m(v)["efsVolumeConfiguration"]; ok {
+			o.FileStoreTransitTLS = m(efs)["transitEncryption"] == "ENABLED"
+		}
+	}
 	lg := p.ByType("aws:cloudwatch/logGroup:LogGroup")[0]
 	o.LogsKey = lg.Inputs["kmsKeyId"].(string)
 	o.LogRetentionDays = int(lg.Inputs["retentionInDays"].(float64))
@@ -141,12 +171,14 @@ func TestInventoryCloudProduction(t *testing.T) {
 	}
 	require.Equal(t, map[string]int{
 		awsruntime.Type: 1, "aws:acm/certificate:Certificate": 1, "aws:lb/loadBalancer:LoadBalancer": 1, "aws:lb/listener:Listener": 1,
-		"aws:lb/listenerRule:ListenerRule": 1, "aws:lb/targetGroup:TargetGroup": 1, "aws:cloudwatch/logGroup:LogGroup": 1,
+		"aws:lb/listenerRule:ListenerRule": 2, "aws:lb/targetGroup:TargetGroup": 2, "aws:cloudwatch/logGroup:LogGroup": 2,
 		"aws:ecs/cluster:Cluster": 1, "aws:efs/fileSystem:FileSystem": 1, "aws:ec2/securityGroup:SecurityGroup": 1,
 		"aws:efs/mountTarget:MountTarget": 2, "aws:efs/accessPoint:AccessPoint": 1, "aws:iam/role:Role": 2,
 		"aws:iam/rolePolicy:RolePolicy": 2, "aws:ecs/taskDefinition:TaskDefinition": 1, "aws:ecs/service:Service": 1,
+		"aws:ecr/pullThroughCacheRule:PullThroughCacheRule": 1, "aws:ecr/registryScanningConfiguration:RegistryScanningConfiguration": 1,
+		"aws:secretsmanager/secret:Secret": 1, "aws:secretsmanager/secretVersion:SecretVersion": 1,
 	}, counts)
-	require.Len(t, p.Managed(), 19)
+	require.Len(t, p.Managed(), 26)
 }
 
 func TestENC1_TLS12ListenerOnlyNoPort80(t *testing.T) {
@@ -175,9 +207,13 @@ func TestNET8_ForwardsOnlyCustomerHostnames(t *testing.T) {
 	require.NoError(t, err)
 	ls := p.ByType("aws:lb/listener:Listener")[0]
 	require.Equal(t, map[string]any{"type": "fixed-response", "fixedResponse": map[string]any{"contentType": "text/plain", "statusCode": "404", "messageBody": "not found"}}, m(l(ls.Inputs["defaultActions"])[0]))
-	r := p.ByType("aws:lb/listenerRule:ListenerRule")[0]
+	r, ok := p.Get("aws:lb/listenerRule:ListenerRule", "acme-app-hosts")
+	require.True(t, ok)
 	require.Equal(t, []any{map[string]any{"hostHeader": map[string]any{"values": []any{"erp.acme.example", "acme.example"}}}}, r.Inputs["conditions"])
 	require.Equal(t, "forward", m(l(r.Inputs["actions"])[0])["type"])
+	ws, ok := p.Get("aws:lb/listenerRule:ListenerRule", "acme-app-websocket")
+	require.True(t, ok)
+	require.Equal(t, m(l(ws.Inputs["conditions"])[0]), map[string]any{"hostHeader": map[string]any{"values": []any{"erp.acme.example", "acme.example"}}})
 }
 
 func TestNET3_ServicePrivateBehindAppGroupAndTargetGroup(t *testing.T) {
@@ -216,8 +252,16 @@ func TestENC2_FileStoreLogsAndSessionsEncrypted(t *testing.T) {
 	cl := p.ByType("aws:ecs/cluster:Cluster")[0]
 	require.Equal(t, []any{map[string]any{"name": "containerInsights", "value": "enabled"}}, cl.Inputs["settings"])
 	require.Equal(t, dataKey, m(m(cl.Inputs["configuration"])["executeCommandConfiguration"])["kmsKeyId"])
+	insights := p.ByType("aws:cloudwatch/logGroup:LogGroup")[1]
+	require.Equal(t, "/aws/ecs/containerinsights/acme-app/performance", insights.Inputs["name"])
+	require.Equal(t, logsKey, insights.Inputs["kmsKeyId"])
+	require.Equal(t, 365.0, insights.Inputs["retentionInDays"])
+	require.Contains(t, cl.Dependencies, insights.URN, "made before Container Insights could make it")
+	admin := p.ByType("aws:secretsmanager/secret:Secret")[0]
+	require.Equal(t, dataKey, admin.Inputs["kmsKeyId"])
 	td := p.ByType("aws:ecs/taskDefinition:TaskDefinition")[0]
-	vol := m(m(l(td.Inputs["volumes"])[0])["efsVolumeConfiguration"])
+	require.Equal(t, map[string]any{"name": awsruntime.ConfigVolume}, m(l(td.Inputs["volumes"])[0]))
+	vol := m(m(l(td.Inputs["volumes"])[1])["efsVolumeConfiguration"])
 	require.Equal(t, "ENABLED", vol["transitEncryption"])
 	require.Equal(t, "ENABLED", m(vol["authorizationConfig"])["iam"])
 	require.Equal(t, []any{"FARGATE"}, td.Inputs["requiresCompatibilities"])
@@ -226,23 +270,37 @@ func TestENC2_FileStoreLogsAndSessionsEncrypted(t *testing.T) {
 	require.Equal(t, "2048", td.Inputs["memory"])
 }
 
-func TestIAM6_ContainerGetsDatabaseCredentialsOnlyAsSecrets(t *testing.T) {
+func TestIAM6_OnlySetupGetsCredentialsAndOnlyAsSecrets(t *testing.T) {
 	p, err := run(t, spec())
 	require.NoError(t, err)
-	c := containers(t, p)[0]
-	require.Equal(t, "odoo:18.0", c["image"])
+	setup := container(t, p, awsruntime.SetupContainerName)
 	require.Equal(t, []any{
-		map[string]any{"name": "USER", "valueFrom": secretArn + ":username::"},
-		map[string]any{"name": "PASSWORD", "valueFrom": secretArn + ":password::"},
-	}, c["secrets"])
-	require.Equal(t, []any{
-		map[string]any{"name": "HOST", "value": "acme-db.eu-west-1.rds.amazonaws.com"},
-		map[string]any{"name": "PORT", "value": "5432"},
-	}, c["environment"])
+		map[string]any{"name": "APP_USER", "valueFrom": secretArn + ":username::"},
+		map[string]any{"name": "APP_PASSWORD", "valueFrom": secretArn + ":password::"},
+		map[string]any{"name": "MASTER_USER", "valueFrom": masterArn + ":username::"},
+		map[string]any{"name": "MASTER_PASSWORD", "valueFrom": masterArn + ":password::"},
+	}, l(setup["secrets"])[:4])
+	admin := m(l(setup["secrets"])[4])
+	require.Equal(t, "ODOO_ADMIN_PASSWD", admin["name"])
+	require.Regexp(t, adminArn, admin["valueFrom"])
+	require.Equal(t, false, setup["essential"])
+	for _, name := range []string{awsruntime.InitContainerName, awsruntime.ContainerName} {
+		c := container(t, p, name)
+		require.NotContains(t, c, "secrets", "%s: no secret reaches the container that runs Odoo or initialises it", name)
+		require.NotContains(t, c, "user", "%s runs as the image's odoo user", name)
+	}
+	c := container(t, p, awsruntime.ContainerName)
+	require.Equal(t, []any{map[string]any{"name": "ODOO_RC", "value": "/run/odoo/odoo.conf"}}, c["environment"])
+	require.Equal(t, []any{"odoo"}, c["entryPoint"])
+	require.Equal(t, []any{"-c", "/run/odoo/odoo.conf"}, c["command"])
+	require.Equal(t, []any{map[string]any{"containerName": "init", "condition": "SUCCESS"}}, c["dependsOn"])
 	lc := m(c["logConfiguration"])
 	require.Equal(t, "awslogs", lc["logDriver"])
 	require.Equal(t, map[string]any{"awslogs-group": "/odoo-hosting/acme-app", "awslogs-region": "eu-west-1", "awslogs-stream-prefix": "odoo"}, lc["options"])
-	require.Equal(t, []any{map[string]any{"sourceVolume": "filestore", "containerPath": "/var/lib/odoo", "readOnly": false}}, c["mountPoints"])
+	require.Equal(t, []any{
+		map[string]any{"sourceVolume": "odoo-config", "containerPath": "/run/odoo", "readOnly": true},
+		map[string]any{"sourceVolume": "filestore", "containerPath": "/var/lib/odoo", "readOnly": false},
+	}, c["mountPoints"])
 }
 
 func TestIAM_RolesLeastPrivilege(t *testing.T) {
@@ -256,10 +314,13 @@ func TestIAM_RolesLeastPrivilege(t *testing.T) {
 		return d.Statement
 	}
 	exec := doc("acme-app-execution")
-	require.Len(t, exec, 3)
+	require.Len(t, exec, 5)
 	require.Equal(t, []any{"secretsmanager:GetSecretValue"}, exec[1]["Action"])
-	require.Equal(t, secretArn, exec[1]["Resource"])
+	require.Equal(t, []any{secretArn, masterArn}, l(exec[1]["Resource"])[:2])
+	require.Regexp(t, adminArn, l(exec[1]["Resource"])[2])
 	require.Equal(t, []any{"kms:Decrypt"}, exec[2]["Action"])
+	require.Equal(t, "*", exec[3]["Resource"]) // ecr:GetAuthorizationToken has no resource-level scope
+	require.Equal(t, "arn:aws:ecr:eu-west-1:111111111111:repository/acme/*", exec[4]["Resource"])
 	require.Equal(t, dataKey, exec[2]["Resource"])
 	require.Regexp(t, `^arn:aws:cloudwatch:eu-west-1:111111111111:loggroup/acme-app-[0-9a-f]{8}:\*$`, exec[0]["Resource"])
 	task := doc("acme-app-task")
@@ -303,4 +364,62 @@ func TestInvalidSpecRegistersNothing(t *testing.T) {
 	p, err := run(t, s)
 	require.EqualError(t, err, `runtime acme-app: hostnames [] has 0 entries; allowed: 1 to 5 hostnames`)
 	require.Empty(t, p.Managed())
+}
+
+// TestENC3_AdminPasswordHashIsPasslibPBKDF2: the format Odoo's passlib context
+// verifies. The expected value was made with passlib 1.7.4:
+// pbkdf2_sha512.using(rounds=1000, salt=b"0123456789abcdef").hash("correct horse battery staple").
+func TestENC3_AdminPasswordHashIsPasslibPBKDF2(t *testing.T) {
+	got, err := awsruntime.AdminPasswordHash("correct horse battery staple", []byte("0123456789abcdef"), 1000)
+	require.NoError(t, err)
+	require.Equal(t, "$pbkdf2-sha512$1000$MDEyMzQ1Njc4OWFiY2RlZg$5bTW2oeyDJyGJPcmEr.mRDE11ghpozWrDGnSNhRXo2ZCu0KHRDiUMAVEGzLJC.oDhRoeIja9J1iLIv9ptDJMfQ", got)
+}
+
+// TestOdooSettings: one database, no database manager, behind a proxy, multi-process
+// sized to the task, the websocket routed to its own worker, the load balancer
+// waiting longer than the edge, and the image by digest through the cache and scanned.
+func TestOdooSettings(t *testing.T) {
+	p, err := run(t, spec())
+	require.NoError(t, err)
+	var opts string
+	for _, e := range l(container(t, p, awsruntime.SetupContainerName)["environment"]) {
+		if m(e)["name"] == "ODOO_OPTIONS" {
+			opts = m(e)["value"].(string)
+		}
+	}
+	for _, want := range []string{"[options]\n", "\ndbfilter = ^odoo$\n", "\nlist_db = False\n", "\nproxy_mode = True\n", "\nworkers = 3\n",
+		"\nmax_cron_threads = 1\n", "\nlimit_memory_hard = 402653184\n", "\nlimit_time_real = 120\n", "\ngevent_port = 8072\n", "\ndb_sslmode = require\n"} {
+		require.Contains(t, opts, want)
+	}
+	require.NotContains(t, opts, "password")
+	require.NotContains(t, opts, "admin_passwd")
+	var params string
+	for _, e := range l(container(t, p, awsruntime.InitContainerName)["environment"]) {
+		if m(e)["name"] == "ODOO_PARAMETERS" {
+			params = m(e)["value"].(string)
+		}
+	}
+	require.JSONEq(t, `{"web.base.url":"https://erp.acme.example","web.base.url.freeze":"True","report.url":"http://127.0.0.1:8069"}`, params)
+	alb := p.ByType("aws:lb/loadBalancer:LoadBalancer")[0]
+	require.Equal(t, 120.0, alb.Inputs["idleTimeout"])
+	require.Equal(t, "preserve", alb.Inputs["xffHeaderProcessingMode"])
+	ws, ok := p.Get("aws:lb/targetGroup:TargetGroup", "acme-app-ws")
+	require.True(t, ok)
+	require.Equal(t, 8072.0, ws.Inputs["port"])
+	rule, _ := p.Get("aws:lb/listenerRule:ListenerRule", "acme-app-websocket")
+	require.Equal(t, map[string]any{"pathPattern": map[string]any{"values": []any{"/websocket", "/websocket/*"}}}, m(l(rule.Inputs["conditions"])[1]))
+	require.Less(t, rule.Inputs["priority"].(float64), 10.0, "before the catch-all host rule")
+	svc := p.ByType("aws:ecs/service:Service")[0]
+	require.Equal(t, 8072.0, m(l(svc.Inputs["loadBalancers"])[1])["containerPort"])
+	require.Equal(t, map[string]any{"databaseSecretVersion": "v1"}, svc.Inputs["triggers"])
+	require.Equal(t, true, svc.Inputs["forceNewDeployment"])
+	for _, c := range containers(t, p) {
+		require.Equal(t, "111111111111.dkr.ecr.eu-west-1.amazonaws.com/acme/docker/library/odoo@"+runtimetest.Digest, c["image"])
+	}
+	cache := p.ByType("aws:ecr/pullThroughCacheRule:PullThroughCacheRule")[0]
+	require.Equal(t, map[string]any{"ecrRepositoryPrefix": "acme", "upstreamRegistryUrl": "public.ecr.aws"}, cache.Inputs)
+	scan := p.ByType("aws:ecr/registryScanningConfiguration:RegistryScanningConfiguration")[0]
+	require.Equal(t, "ENHANCED", scan.Inputs["scanType"])
+	require.Equal(t, []any{map[string]any{"scanFrequency": "CONTINUOUS_SCAN", "repositoryFilters": []any{map[string]any{"filter": "acme/*", "filterType": "WILDCARD"}}}}, scan.Inputs["rules"])
+	require.Equal(t, plan.Secret, p.ByType("aws:secretsmanager/secretVersion:SecretVersion")[0].Inputs["secretString"])
 }

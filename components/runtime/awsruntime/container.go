@@ -3,30 +3,169 @@ package awsruntime
 import (
 	"encoding/json"
 	"fmt"
+	"strconv"
 	"strings"
 
 	concept "github.com/octura/odoo-hosting/components/runtime"
 )
 
-// ContainerName is the name of the Odoo container in the task.
-const ContainerName = "odoo"
+// Container names of the task. Setup and init run once per task start and stop
+// before the server starts; only the server runs for the task's life.
+const (
+	ContainerName      = "odoo"
+	SetupContainerName = "setup"
+	InitContainerName  = "init"
+)
 
-// FileStoreVolume is the task volume that holds the Odoo file store.
-const FileStoreVolume = "filestore"
+// FileStoreVolume is the task volume that holds the Odoo file store; ConfigVolume
+// the task-scoped volume the setup container writes Odoo's configuration file to.
+const (
+	FileStoreVolume = "filestore"
+	ConfigVolume    = "odoo-config"
+	ConfigDir       = "/run/odoo"
+	ConfigPath      = ConfigDir + "/odoo.conf"
+)
 
-// ContainerInputs are the values the container definition needs that are known
+// LocalURL is where Odoo reaches itself: report.url, so wkhtmltopdf fetches the
+// report's assets from the local server rather than through the edge.
+var LocalURL = "http://127.0.0.1:" + strconv.Itoa(concept.AppPort)
+
+// ContainerInputs are the values the container definitions need that are known
 // only once other resources exist.
 type ContainerInputs struct {
-	DatabaseHost      string
-	DatabaseSecretArn string
-	LogGroup          string
-	Region            string
+	// Image is the image the tasks pull: through the stack's cache, by digest.
+	Image        string
+	DatabaseHost string
+	// AppSecretArn holds the application role's username and password (IAM-6);
+	// MasterSecretArn the RDS-managed master user's, read only by setup.
+	AppSecretArn    string
+	MasterSecretArn string
+	// AdminSecretArn holds the hash of Odoo's master password.
+	AdminSecretArn string
+	LogGroup       string
+	Region         string
 }
 
-// ContainerDefinitions returns the task's container definitions as JSON: the image
-// from configuration, the database host in the environment and the user and
-// password only as secrets read from Secrets Manager (IAM-6), the file store
-// mounted, and logs to the encrypted log group.
+// Options are Odoo's configuration without a secret: what the server runs with
+// (odoo.conf [options]). The setup container adds db_user, db_password and
+// admin_passwd from the secret store and writes the file; nothing secret passes an
+// environment variable of the server, a command line, or the plan.
+func Options(s concept.Spec, databaseHost string) [][2]string {
+	s = s.WithDefaults()
+	z := concept.SizingOf(s)
+	return [][2]string{
+		{"data_dir", concept.FileStorePath},
+		{"db_host", databaseHost},
+		{"db_port", "5432"},
+		{"db_name", s.DatabaseName},
+		{"db_sslmode", "require"}, // ENC-1: the database refuses plain connections too
+		// One database, never a list: the filter admits only the customer's database
+		// and the database manager and selector are off (Odoo: --no-database-list).
+		{"dbfilter", "^" + s.DatabaseName + "$"},
+		{"list_db", "False"},
+		{"without_demo", "all"},
+		// Behind Cloudflare and the load balancer: Odoo applies its proxy fix
+		// (X-Forwarded-For, -Proto, -Host) only with proxy_mode and X-Forwarded-Host.
+		{"proxy_mode", "True"},
+		{"http_port", strconv.Itoa(concept.AppPort)},
+		{"gevent_port", strconv.Itoa(concept.WebsocketPort)},
+		{"workers", strconv.Itoa(z.Workers)},
+		{"max_cron_threads", strconv.Itoa(z.MaxCronThreads)},
+		{"limit_memory_soft", strconv.Itoa(z.LimitMemorySoft)},
+		{"limit_memory_hard", strconv.Itoa(z.LimitMemoryHard)},
+		{"limit_time_cpu", strconv.Itoa(z.LimitTimeCPU)},
+		{"limit_time_real", strconv.Itoa(z.LimitTimeReal)},
+		{"limit_time_real_cron", strconv.Itoa(z.LimitTimeRealCron)},
+		{"log_level", "info"},
+	}
+}
+
+// OptionsText renders Options as the start of odoo.conf.
+func OptionsText(s concept.Spec, databaseHost string) string {
+	var b strings.Builder
+	b.WriteString("[options]\n")
+	for _, kv := range Options(s, databaseHost) {
+		b.WriteString(kv[0] + " = " + kv[1] + "\n")
+	}
+	return b.String()
+}
+
+// Parameters are the system parameters the init container sets in the database on
+// every start: web.base.url on https with the customer's hostname, frozen so a login
+// through another address never changes it, and report.url on the local server so
+// PDF reports render.
+func Parameters(s concept.Spec) map[string]string {
+	return map[string]string{
+		"web.base.url":        "https://" + s.Hostnames[0],
+		"web.base.url.freeze": "True",
+		"report.url":          LocalURL,
+	}
+}
+
+// setupScript runs as root in the setup container: it makes the application role
+// (least privilege: login, owner of the customer's one database, nothing else) with
+// the current password of its secret, using the master user that only this
+// container ever sees, then writes odoo.conf readable by the odoo user alone.
+const setupScript = `import os, psycopg2
+from psycopg2 import sql
+e = os.environ
+app, db = e['APP_USER'], e['ODOO_DB_NAME']
+c = psycopg2.connect(host=e['ODOO_DB_HOST'], port=int(e['ODOO_DB_PORT']), dbname=db, user=e['MASTER_USER'], password=e['MASTER_PASSWORD'], sslmode='require')
+c.autocommit = True
+cur = c.cursor()
+cur.execute('SELECT 1 FROM pg_roles WHERE rolname = %s', (app,))
+verb = 'ALTER' if cur.fetchone() else 'CREATE'
+cur.execute(sql.SQL(verb + ' ROLE {} WITH LOGIN PASSWORD %s').format(sql.Identifier(app)), (e['APP_PASSWORD'],))
+cur.execute(sql.SQL('REVOKE ALL ON DATABASE {} FROM PUBLIC').format(sql.Identifier(db)))
+cur.execute(sql.SQL('GRANT {} TO CURRENT_USER').format(sql.Identifier(app)))
+cur.execute(sql.SQL('ALTER DATABASE {} OWNER TO {}').format(sql.Identifier(db), sql.Identifier(app)))
+c.close()
+text = e['ODOO_OPTIONS'] + 'db_user = %s\ndb_password = %s\nadmin_passwd = %s\n' % (app, e['APP_PASSWORD'], e['ODOO_ADMIN_PASSWD'])
+tmp = e['ODOO_RC'] + '.new'
+fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o400)
+os.write(fd, text.encode())
+os.close(fd)
+os.chown(tmp, {{UID}}, {{UID}})
+os.rename(tmp, e['ODOO_RC'])
+`
+
+// initScript runs as the odoo user in the init container: under a database lock,
+// so that two tasks starting together never initialise twice, it installs base
+// without demo data and stops when the database is new, then sets Parameters.
+const initScript = `import configparser, json, os, subprocess, sys, psycopg2
+rc = os.environ['ODOO_RC']
+p = configparser.RawConfigParser()
+p.read(rc)
+o = p['options']
+c = psycopg2.connect(host=o['db_host'], port=int(o['db_port']), dbname=o['db_name'], user=o['db_user'], password=o['db_password'], sslmode=o['db_sslmode'])
+c.autocommit = True
+cur = c.cursor()
+cur.execute('SELECT pg_advisory_lock({{LOCK}})')
+cur.execute("SELECT to_regclass('ir_module_module') IS NOT NULL")
+ready = cur.fetchone()[0]
+if ready:
+    cur.execute("SELECT 1 FROM ir_module_module WHERE name = 'base' AND state = 'installed'")
+    ready = cur.fetchone() is not None
+if not ready:
+    code = subprocess.call(['odoo', '-c', rc, '-d', o['db_name'], '-i', 'base', '--without-demo=all', '--stop-after-init', '--no-http'])
+    if code:
+        sys.exit(code)
+for k, v in sorted(json.loads(os.environ['ODOO_PARAMETERS']).items()):
+    cur.execute("INSERT INTO ir_config_parameter (key, value, create_uid, write_uid, create_date, write_date) VALUES (%s, %s, 1, 1, now() at time zone 'UTC', now() at time zone 'UTC') ON CONFLICT (key) DO UPDATE SET value = EXCLUDED.value, write_date = EXCLUDED.write_date", (k, v))
+`
+
+// InitLock is the PostgreSQL advisory lock key the init containers serialise on.
+const InitLock = 0x6f646f6f
+
+// ContainerDefinitions returns the task's container definitions as JSON:
+//   - setup (root, exits): the only container with secrets, every one read from
+//     Secrets Manager by ECS (IAM-6); writes odoo.conf to the task's own volume;
+//   - init (odoo user, exits after setup succeeded): installs base once, sets the
+//     system parameters;
+//   - odoo (the server, after init succeeded): no secret in its environment or on
+//     its command line, the file store mounted, both ports published.
+//
+// Every container runs the configured image by digest through the stack's cache.
 func ContainerDefinitions(s concept.Spec, in ContainerInputs) (string, error) {
 	s = s.WithDefaults()
 	type kv struct {
@@ -37,36 +176,80 @@ func ContainerDefinitions(s concept.Spec, in ContainerInputs) (string, error) {
 		Name      string `json:"name"`
 		ValueFrom string `json:"valueFrom"`
 	}
-	def := []map[string]any{{
-		"name":      ContainerName,
-		"image":     concept.ImageRef(s),
-		"essential": true,
-		"portMappings": []map[string]any{{
-			"containerPort": concept.AppPort, "protocol": "tcp",
-		}},
-		"environment": []kv{
-			{Name: "HOST", Value: in.DatabaseHost},
-			{Name: "PORT", Value: "5432"},
-		},
-		// The RDS-managed secret is JSON with username and password keys.
-		"secrets": []secret{
-			{Name: "USER", ValueFrom: in.DatabaseSecretArn + ":username::"},
-			{Name: "PASSWORD", ValueFrom: in.DatabaseSecretArn + ":password::"},
-		},
-		"mountPoints": []map[string]any{{
-			"sourceVolume": FileStoreVolume, "containerPath": concept.FileStorePath, "readOnly": false,
-		}},
-		"readonlyRootFilesystem": false,
-		"linuxParameters":        map[string]any{"initProcessEnabled": true}, // needed by ECS Exec
-		"logConfiguration": map[string]any{
+	params, err := json.Marshal(Parameters(s))
+	if err != nil {
+		return "", err
+	}
+	logs := func(prefix string) map[string]any {
+		return map[string]any{
 			"logDriver": "awslogs",
 			"options": map[string]string{
-				"awslogs-group": in.LogGroup, "awslogs-region": in.Region, "awslogs-stream-prefix": ContainerName,
+				"awslogs-group": in.LogGroup, "awslogs-region": in.Region, "awslogs-stream-prefix": prefix,
 			},
+		}
+	}
+	config := func(readOnly bool) map[string]any {
+		return map[string]any{"sourceVolume": ConfigVolume, "containerPath": ConfigDir, "readOnly": readOnly}
+	}
+	filestore := map[string]any{"sourceVolume": FileStoreVolume, "containerPath": concept.FileStorePath, "readOnly": false}
+	def := []map[string]any{{
+		"name":       SetupContainerName,
+		"image":      in.Image,
+		"essential":  false,
+		"user":       "0",
+		"entryPoint": []string{"python3", "-c"},
+		"command":    []string{script(setupScript)},
+		"environment": []kv{
+			{Name: "ODOO_DB_HOST", Value: in.DatabaseHost},
+			{Name: "ODOO_DB_PORT", Value: "5432"},
+			{Name: "ODOO_DB_NAME", Value: s.DatabaseName},
+			{Name: "ODOO_OPTIONS", Value: OptionsText(s, in.DatabaseHost)},
+			{Name: "ODOO_RC", Value: ConfigPath},
 		},
+		// The RDS-managed master secret and ours are JSON with username and password.
+		"secrets": []secret{
+			{Name: "APP_USER", ValueFrom: in.AppSecretArn + ":username::"},
+			{Name: "APP_PASSWORD", ValueFrom: in.AppSecretArn + ":password::"},
+			{Name: "MASTER_USER", ValueFrom: in.MasterSecretArn + ":username::"},
+			{Name: "MASTER_PASSWORD", ValueFrom: in.MasterSecretArn + ":password::"},
+			{Name: "ODOO_ADMIN_PASSWD", ValueFrom: in.AdminSecretArn},
+		},
+		"mountPoints":      []map[string]any{config(false)},
+		"logConfiguration": logs(SetupContainerName),
+	}, {
+		"name":             InitContainerName,
+		"image":            in.Image,
+		"essential":        false,
+		"entryPoint":       []string{"python3", "-c"},
+		"command":          []string{script(initScript)},
+		"environment":      []kv{{Name: "ODOO_RC", Value: ConfigPath}, {Name: "ODOO_PARAMETERS", Value: string(params)}},
+		"dependsOn":        []map[string]string{{"containerName": SetupContainerName, "condition": "SUCCESS"}},
+		"mountPoints":      []map[string]any{config(true), filestore},
+		"logConfiguration": logs(InitContainerName),
+	}, {
+		"name":       ContainerName,
+		"image":      in.Image,
+		"essential":  true,
+		"entryPoint": []string{"odoo"},
+		"command":    []string{"-c", ConfigPath},
+		"portMappings": []map[string]any{
+			{"containerPort": concept.AppPort, "protocol": "tcp"},
+			{"containerPort": concept.WebsocketPort, "protocol": "tcp"},
+		},
+		"environment":            []kv{{Name: "ODOO_RC", Value: ConfigPath}},
+		"dependsOn":              []map[string]string{{"containerName": InitContainerName, "condition": "SUCCESS"}},
+		"mountPoints":            []map[string]any{config(true), filestore},
+		"readonlyRootFilesystem": false,
+		"linuxParameters":        map[string]any{"initProcessEnabled": true}, // needed by ECS Exec
+		"logConfiguration":       logs(ContainerName),
 	}}
 	b, err := json.Marshal(def)
 	return string(b), err
+}
+
+// script fills the placeholders of a container script.
+func script(text string) string {
+	return strings.NewReplacer("{{UID}}", strconv.Itoa(OdooUID), "{{LOCK}}", strconv.Itoa(InitLock)).Replace(text)
 }
 
 // regionOfArn returns the region field of an ARN.
@@ -76,4 +259,13 @@ func regionOfArn(arn string) (string, error) {
 		return "", fmt.Errorf("no region in ARN %q", arn)
 	}
 	return parts[3], nil
+}
+
+// accountOfArn returns the account field of an ARN.
+func accountOfArn(arn string) (string, error) {
+	parts := strings.Split(arn, ":")
+	if len(parts) < 6 || parts[4] == "" {
+		return "", fmt.Errorf("no account in ARN %q", arn)
+	}
+	return parts[4], nil
 }

@@ -5,6 +5,7 @@
 package runtimetest
 
 import (
+	"strings"
 	"testing"
 
 	"github.com/stretchr/testify/require"
@@ -60,8 +61,12 @@ type Harness struct {
 	Plan func(t *testing.T, spec runtime.Spec) (Observed, error)
 }
 
+// Digest is the image digest of the conformance specs.
+const Digest = "sha256:259fa933bf3ee7f3e375bd74d1e0bc28bd75955159723be477359e0fdb8acf67"
+
 func prod(tr tier.Tier) runtime.Spec {
-	return runtime.Spec{Customer: "acme", Tier: tr, Production: true, Hostnames: []string{"erp.acme.example", "acme.example"}}
+	return runtime.Spec{Customer: "acme", Tier: tr, Production: true, Image: "public.ecr.aws/docker/library/odoo:18.0@" + Digest,
+		Hostnames: []string{"erp.acme.example", "acme.example"}}
 }
 
 // Run runs every conformance test of the runtime concept.
@@ -115,11 +120,12 @@ func Run(t *testing.T, h Harness) {
 			require.Equal(t, p, o.FileStoreProtected)
 		}
 	})
-	t.Run("ImageFromConfiguration", func(t *testing.T) {
+	t.Run("OPS2_ImageFromConfigurationByDigestThroughTheCache", func(t *testing.T) {
 		s := prod(tier.Cloud)
-		s.Image, s.Version = "registry.example.com/odoo", "18.0-20250101"
+		s.Image, s.Version = "quay.io/team/odoo:17.0@"+Digest, "17.0"
 		o := plan(t, h, s)
-		require.Equal(t, "registry.example.com/odoo:18.0-20250101", o.Image)
+		require.True(t, strings.HasSuffix(o.Image, "/acme/team/odoo@"+Digest), o.Image)
+		require.NotContains(t, o.Image, "quay.io", "pulled through the stack's own cache")
 		require.Equal(t, runtime.HealthPath, o.HealthCheckPath)
 	})
 	t.Run("InvalidSpecRefusedAndNothingRegistered", func(t *testing.T) {
