@@ -64,6 +64,7 @@ func Build(cfg *config.Config, now time.Time) (*Blueprint, error) {
 		check("runtime", bp.Runtime.Validate())
 	}
 	check("edge", bp.Edge.Validate())
+	probs = append(probs, checkNames(bp)...)
 	if len(probs) > 0 {
 		return nil, probs
 	}

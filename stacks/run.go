@@ -106,7 +106,7 @@ func Run(ctx *pulumi.Context, bp *Blueprint, secrets Secrets) (*Outputs, error) 
 	protected := pulumi.StringArray{}
 	origin := pulumi.String("").ToStringOutput()
 	if bp.Runtime != nil {
-		db, err := awsdatabase.New(ctx, name+"-db", awsdatabase.Args{
+		db, err := awsdatabase.New(ctx, componentName(cfg, partDatabase), awsdatabase.Args{
 			Spec: *bp.Database, Provider: prov.primary, SubnetIDs: net.DatabaseSubnetIDs,
 			SecurityGroupID: net.DatabaseSecurityGroupID, KeyArn: dataKey,
 		}, in)
@@ -119,7 +119,7 @@ func Run(ctx *pulumi.Context, bp *Blueprint, secrets Secrets) (*Outputs, error) 
 		if err != nil {
 			return nil, err
 		}
-		rt, err := awsruntime.New(ctx, name+"-odoo", awsruntime.Args{
+		rt, err := awsruntime.New(ctx, componentName(cfg, partRuntime), awsruntime.Args{
 			Spec: *bp.Runtime, Provider: prov.primary, VpcID: net.VpcID,
 			PublicSubnetIDs: net.PublicSubnetIDs, AppSubnetIDs: net.AppSubnetIDs,
 			LoadBalancerSecurityGroupID: net.LoadBalancerSecurityGroupID, AppSecurityGroupID: net.AppSecurityGroupID,

@@ -60,3 +60,24 @@ func TestCheckIsWired(t *testing.T) {
 	code, _, stderr := runCmd("check", "/nonexistent.json")
 	require.Equal(t, 2, code, stderr)
 }
+
+// TestPlanLongestSlugInLongestRegionExitsZero: a 24-character customer slug (the
+// longest the configuration allows) in us-gov-east-1 (the longest region name a
+// stack can use) plans; it used to stop inside the backup component with exit 1
+// after the other components were registered (its bucket name had 73 characters).
+func TestPlanLongestSlugInLongestRegionExitsZero(t *testing.T) {
+	b, err := os.ReadFile("../../examples/liberty-us/Pulumi.liberty-us.yaml")
+	require.NoError(t, err)
+	text := strings.NewReplacer(
+		"odoo-hosting:customer: liberty", "odoo-hosting:customer: abcdefghijklmnopqrstuvwx",
+		"odoo-hosting:region: us-east-1", "odoo-hosting:region: us-gov-east-1",
+	).Replace(string(b))
+	require.Contains(t, text, "abcdefghijklmnopqrstuvwx")
+	require.Contains(t, text, "us-gov-east-1")
+	path := filepath.Join(t.TempDir(), "Pulumi.long.yaml")
+	require.NoError(t, os.WriteFile(path, []byte(text), 0o644))
+	code, out, stderr := runCmd("plan", "--config", path, "--now", "2026-11-23")
+	require.Equal(t, 0, code, stderr)
+	require.Contains(t, out, `"bucket": "abcdefghijklmnopqrstuvwx-backup-410987654321-us-gov-east-1"`)
+	require.Contains(t, out, `"name": "abcdefghijklmnopqrstuvwx-backup-us-gov-west-1"`)
+}

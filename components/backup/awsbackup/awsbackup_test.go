@@ -327,11 +327,11 @@ func TestBAK4_RestoreTestingPlanAndSelections(t *testing.T) {
 	require.NoError(t, err)
 	rtp, ok := p.Get("aws:backup/restoreTestingPlan:RestoreTestingPlan", "acme-backup")
 	require.True(t, ok)
-	require.Equal(t, "acme_backup_restore_test", rtp.Inputs["name"])
+	require.Equal(t, "acme_restore_test", rtp.Inputs["name"])
 	require.Equal(t, "cron(0 5 1 1,4,7,10 ? *)", rtp.Inputs["scheduleExpression"])
 	var types []string
 	for _, sel := range p.ByType("aws:backup/restoreTestingSelection:RestoreTestingSelection") {
-		require.Equal(t, "acme_backup_restore_test", sel.Inputs["restoreTestingPlanName"])
+		require.Equal(t, "acme_restore_test", sel.Inputs["restoreTestingPlanName"])
 		types = append(types, sel.Inputs["protectedResourceType"].(string))
 	}
 	require.ElementsMatch(t, []string{"RDS", "EFS"}, types)
@@ -378,8 +378,8 @@ func TestBAK4_OdooSHProtectsAndRestoreTestsPrimaryBucket(t *testing.T) {
 
 	rts, _ := p.Get("aws:backup/restoreTestingSelection:RestoreTestingSelection", "acme-backup-objectstore")
 	require.Equal(t, "S3", rts.Inputs["protectedResourceType"])
-	require.Equal(t, "acme_backup_objectstore", rts.Inputs["name"])
-	require.Equal(t, "acme_backup_restore_test", rts.Inputs["restoreTestingPlanName"])
+	require.Equal(t, "acme_objectstore", rts.Inputs["name"])
+	require.Equal(t, "acme_restore_test", rts.Inputs["restoreTestingPlanName"])
 	role, _ := p.Get("aws:iam/role:Role", "acme-backup-backup")
 	require.Regexp(t, `^arn:aws:iam:eu-west-1:111111111111:role/acme-backup-backup-[0-9a-f]{8}$`, rts.Inputs["iamRoleArn"], role.URN)
 
