@@ -148,7 +148,7 @@ func Run(t *testing.T, c Config, h Harness) {
 			v, err := h.Plan(t, s, Now)
 			require.NoError(t, err)
 			require.Equal(t, &Trail{
-				Region: c.Region, Integrity: true, Encrypted: true, ImmutableDays: access.DefaultTrailRetentionDays,
+				Region: c.Region, Integrity: true, Encrypted: true, ImmutableDays: 400,
 				Versioned: true, PublicBlocked: true, TLSOnly: true, Retained: true, Protected: prod,
 			}, v.Trail, "IAM-4 (production %v)", prod)
 		}

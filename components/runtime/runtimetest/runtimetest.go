@@ -120,14 +120,14 @@ func Run(t *testing.T, h Harness) {
 		s.Image, s.Version = "registry.example.com/odoo", "18.0-20250101"
 		o := plan(t, h, s)
 		require.Equal(t, "registry.example.com/odoo:18.0-20250101", o.Image)
-		require.Equal(t, runtime.HealthPath, o.HealthCheckPath)
+		require.Equal(t, "/web/health", o.HealthCheckPath)
 	})
 	t.Run("InvalidSpecRefusedAndNothingRegistered", func(t *testing.T) {
 		s := prod(tier.Cloud)
 		s.DesiredCount = 1
 		o, err := h.Plan(t, s)
 		require.Error(t, err)
-		require.Contains(t, err.Error(), s.Validate().Error())
+		require.Contains(t, err.Error(), "desiredCount 1 is too low for production cloud (DAT-2); allowed: 2 or more")
 		require.Zero(t, o.Resources)
 	})
 }
