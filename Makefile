@@ -33,7 +33,7 @@ plan: ## plan $(STACK) offline (no cloud, no credentials) and print preview JSON
 check: ## plan $(STACK) offline and judge the plan with the policy pack
 	@$(GO) run ./cmd/odoo-hosting plan --config $(STACK) | $(GO) run ./cmd/odoo-hosting check -
 
-golden: ## regenerate the golden plans under tests/testdata/golden
+golden: ## regenerate the golden plans and their inventories under tests/testdata/golden
 	$(GO) test ./tests/ -run TestGoldenPlans -update
 
 bench: ## print the benchmark figures (validation, planning, policy evaluation)

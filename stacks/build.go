@@ -67,6 +67,7 @@ func Build(cfg *config.Config, now time.Time) (*Blueprint, error) {
 	}
 	check("edge", bp.Edge.Validate())
 	check("ops", bp.Ops.Validate())
+	probs = append(probs, checkNames(bp)...)
 	if len(probs) > 0 {
 		return nil, probs
 	}

@@ -123,7 +123,7 @@ func Run(ctx *pulumi.Context, bp *Blueprint, secrets Secrets) (*Outputs, error) 
 	var app *awsops.Args // the application's parts OPS-1 watches (cloud tiers)
 	var odoo *OdooOutputs
 	if bp.Runtime != nil {
-		db, err := awsdatabase.New(ctx, name+"-db", awsdatabase.Args{
+		db, err := awsdatabase.New(ctx, componentName(cfg, partDatabase), awsdatabase.Args{
 			Spec: *bp.Database, Provider: prov.primary, SubnetIDs: net.DatabaseSubnetIDs,
 			SecurityGroupID: net.DatabaseSecurityGroupID, KeyArn: dataKey, LogsKeyArn: logsKey,
 		}, in)
@@ -136,7 +136,7 @@ func Run(ctx *pulumi.Context, bp *Blueprint, secrets Secrets) (*Outputs, error) 
 		if err != nil {
 			return nil, err
 		}
-		rt, err := awsruntime.New(ctx, name+"-odoo", awsruntime.Args{
+		rt, err := awsruntime.New(ctx, componentName(cfg, partRuntime), awsruntime.Args{
 			Spec: *bp.Runtime, Provider: prov.primary, VpcID: net.VpcID,
 			PublicSubnetIDs: net.PublicSubnetIDs, AppSubnetIDs: net.AppSubnetIDs,
 			LoadBalancerSecurityGroupID: net.LoadBalancerSecurityGroupID, AppSecurityGroupID: net.AppSecurityGroupID,

@@ -41,6 +41,8 @@ func TestDependencyDirection(t *testing.T) {
 			dr := rel(d)
 			ours := strings.HasPrefix(d, module)
 			switch {
+			case r == "internal/names" && !isStd(d):
+				t.Errorf("%s imports %s: the name limits use the standard library only", r, d)
 			case (r == "internal/jurisdiction" || r == "internal/tier") && !isStd(d):
 				t.Errorf("%s imports %s: the jurisdiction and tier models use the standard library only", r, d)
 			case r == "internal/config" && !isStd(d) && d != module+"/internal/jurisdiction" && d != module+"/internal/tier" && d != "gopkg.in/yaml.v3":

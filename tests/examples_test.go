@@ -2,6 +2,7 @@ package tests
 
 import (
 	"bytes"
+	"encoding/json"
 	"errors"
 	"os"
 	"path/filepath"
@@ -52,15 +53,26 @@ func planExample(t testing.TB, path string) (*stacks.Blueprint, []byte) {
 }
 
 // TestGoldenPlans plans every example offline and compares the plan byte for byte
-// with tests/testdata/golden/<example>.json. Regenerate with `make golden`.
+// with tests/testdata/golden/<example>.json, and its inventory (counts and the values
+// that carry a control) with <example>.yaml beside it. Regenerate both with `make golden`.
 func TestGoldenPlans(t *testing.T) {
 	for _, ex := range examples(t) {
 		t.Run(ex.name, func(t *testing.T) {
 			_, got := planExample(t, ex.path)
 			golden := filepath.Join("testdata", "golden", ex.name+".json")
+			var p plan.Plan
+			require.NoError(t, json.Unmarshal(got, &p))
+			inv := inventoryYAML(t, ex.name, &p)
+			invPath := filepath.Join("testdata", "golden", ex.name+".yaml")
 			if *update {
 				require.NoError(t, os.MkdirAll(filepath.Dir(golden), 0o755))
 				require.NoError(t, os.WriteFile(golden, got, 0o644))
+				require.NoError(t, os.WriteFile(invPath, inv, 0o644))
+			}
+			wantInv, err := os.ReadFile(invPath)
+			require.NoError(t, err, "no golden inventory: run make golden")
+			if !bytes.Equal(wantInv, inv) {
+				t.Errorf("inventory of %s differs from %s (run make golden and review the diff):\n%s", ex.name, invPath, firstDiff(wantInv, inv))
 			}
 			want, err := os.ReadFile(golden)
 			require.NoError(t, err, "no golden plan: run make golden")

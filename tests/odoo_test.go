@@ -265,7 +265,7 @@ func TestWebsocketRoutedToItsOwnTargetGroup(t *testing.T) {
 	for _, ap := range appPlans(t) {
 		t.Run(ap.name, func(t *testing.T) {
 			name := ap.bp.Config.Name() + "-odoo"
-			ws, ok := ap.p.Get("aws:lb/targetGroup:TargetGroup", name+"-ws")
+			ws, ok := ap.p.Get("aws:lb/targetGroup:TargetGroup", runtime.WebsocketTargetGroupName(name))
 			require.True(t, ok)
 			require.Equal(t, float64(runtime.WebsocketPort), ws.Inputs["port"])
 			rule, ok := ap.p.Get("aws:lb/listenerRule:ListenerRule", name+"-websocket")

@@ -14,6 +14,12 @@ import (
 	"github.com/octura/odoo-hosting/internal/jurisdiction"
 )
 
+// AuditBucketName is the name of the bucket of the audit trail of s (IAM-4):
+// "<customer>-<region>-audit-<account>", global like every bucket name.
+func AuditBucketName(s Spec) string {
+	return fmt.Sprintf("%s-%s-audit-%s", s.Customer, s.Region, s.AccountID)
+}
+
 // Role is an engineer role (IAM-1).
 type Role string
 

@@ -1,11 +1,13 @@
 package backup
 
 import (
+	"errors"
 	"fmt"
-	"regexp"
+	"maps"
 	"slices"
 	"strings"
 
+	"github.com/octura/odoo-hosting/internal/names"
 	"github.com/octura/odoo-hosting/internal/tier"
 )
 
@@ -195,19 +197,62 @@ func ProtectsObjectStore(s Spec) bool {
 	return slices.Contains(RestoreTargets(s), RestoreObjectStore)
 }
 
-var bucketNameRE = regexp.MustCompile(`^[a-z0-9][a-z0-9-]{1,61}[a-z0-9]$`)
+// Names are the physical names of a customer's backups. They derive from the spec
+// alone (the customer slug, the account and the regions), not from a component's
+// name, so the stack build checks them against internal/names at configuration time
+// and the component uses exactly the same ones.
+type Names struct {
+	// PrimaryBucket and ReplicaBucket: "<customer>-backup-<account>-<region>"; bucket
+	// names are global, so they carry the account and the region.
+	PrimaryBucket, ReplicaBucket string
+	// PrimaryVault and BackupVault: "<customer>-backup-<region>".
+	PrimaryVault, BackupVault string
+	// Plan names the backup plan and its selection: "<customer>-backup".
+	Plan string
+	// RestoreTestingPlan: "<customer>_restore_test", letters, digits and underscores.
+	RestoreTestingPlan string
+	// RestoreTestingSelections: restore target -> "<customer>_<target>".
+	RestoreTestingSelections map[string]string
+}
 
-// BucketNames returns the globally unique names of the primary and replica object
-// stores of component name: "<name>-<account>-<region>". It returns an error when a
-// name would not be a valid bucket name (3 to 63 of a-z, 0-9 and -).
-func BucketNames(name string, s Spec) (primary, replica string, err error) {
+// PhysicalNames returns the physical names of the backups of s.
+func PhysicalNames(s Spec) Names {
 	s = s.WithDefaults()
-	primary = strings.ToLower(fmt.Sprintf("%s-%s-%s", name, s.AccountID, s.PrimaryRegion))
-	replica = strings.ToLower(fmt.Sprintf("%s-%s-%s", name, s.AccountID, s.BackupRegion))
-	for _, n := range []string{primary, replica} {
-		if !bucketNameRE.MatchString(n) {
-			return "", "", fmt.Errorf("bucket name %q from component name %q is not a valid bucket name; allowed: 3 to 63 of a-z, 0-9 and -; shorten the component name", n, name)
+	word := strings.ReplaceAll(s.Customer, "-", "_")
+	n := Names{
+		PrimaryBucket:            strings.ToLower(fmt.Sprintf("%s-backup-%s-%s", s.Customer, s.AccountID, s.PrimaryRegion)),
+		ReplicaBucket:            strings.ToLower(fmt.Sprintf("%s-backup-%s-%s", s.Customer, s.AccountID, s.BackupRegion)),
+		PrimaryVault:             s.Customer + "-backup-" + s.PrimaryRegion,
+		BackupVault:              s.Customer + "-backup-" + s.BackupRegion,
+		Plan:                     s.Customer + "-backup",
+		RestoreTestingPlan:       word + "_restore_test",
+		RestoreTestingSelections: map[string]string{},
+	}
+	for _, target := range RestoreTargets(s) {
+		n.RestoreTestingSelections[target] = word + "_" + target
+	}
+	return n
+}
+
+// Check returns every name of n that AWS would refuse, with the limit it breaks
+// (internal/names), or nil.
+func (n Names) Check() error {
+	type named struct{ typ, field, value string }
+	all := []named{
+		{"aws:s3/bucketV2:BucketV2", "bucket", n.PrimaryBucket}, {"aws:s3/bucketV2:BucketV2", "bucket", n.ReplicaBucket},
+		{"aws:backup/vault:Vault", "name", n.PrimaryVault}, {"aws:backup/vault:Vault", "name", n.BackupVault},
+		{"aws:backup/plan:Plan", "name", n.Plan}, {"aws:backup/selection:Selection", "name", n.Plan},
+		{"aws:backup/restoreTestingPlan:RestoreTestingPlan", "name", n.RestoreTestingPlan},
+	}
+	for _, target := range slices.Sorted(maps.Keys(n.RestoreTestingSelections)) {
+		all = append(all, named{"aws:backup/restoreTestingSelection:RestoreTestingSelection", "name", n.RestoreTestingSelections[target]})
+	}
+	var errs []error
+	for _, x := range all {
+		l, _ := names.Lookup(x.typ, x.field)
+		if why := l.Check(x.value); why != "" {
+			errs = append(errs, fmt.Errorf("%s %q %s", l.What, x.value, why))
 		}
 	}
-	return primary, replica, nil
+	return errors.Join(errs...)
 }

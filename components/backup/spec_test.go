@@ -2,6 +2,7 @@ package backup_test
 
 import (
 	"math/rand"
+	"strings"
 	"testing"
 
 	"github.com/stretchr/testify/require"
@@ -205,13 +206,29 @@ func TestBAK5_PropertyNothingKeptPast365(t *testing.T) {
 	}
 }
 
-func TestBucketNames(t *testing.T) {
-	p, r, err := backup.BucketNames("acme-backup", base(tier.Cloud))
-	require.NoError(t, err)
-	require.Equal(t, "acme-backup-111111111111-eu-west-1", p)
-	require.Equal(t, "acme-backup-111111111111-eu-central-1", r)
-	_, _, err = backup.BucketNames("a-very-long-component-name-that-goes-on", base(tier.Cloud))
-	require.EqualError(t, err, `bucket name "a-very-long-component-name-that-goes-on-111111111111-eu-central-1" from component name "a-very-long-component-name-that-goes-on" is not a valid bucket name; allowed: 3 to 63 of a-z, 0-9 and -; shorten the component name`)
+// TestPhysicalNames: the names derive from the customer, account and regions, not
+// from a component's name, and the longest slug (24 characters and -np) in the longest
+// region name (13) still fits every limit.
+func TestPhysicalNames(t *testing.T) {
+	n := backup.PhysicalNames(base(tier.Cloud))
+	require.Equal(t, backup.Names{
+		PrimaryBucket: "acme-backup-111111111111-eu-west-1", ReplicaBucket: "acme-backup-111111111111-eu-central-1",
+		PrimaryVault: "acme-backup-eu-west-1", BackupVault: "acme-backup-eu-central-1", Plan: "acme-backup",
+		RestoreTestingPlan:       "acme_restore_test",
+		RestoreTestingSelections: map[string]string{"database": "acme_database", "filestore": "acme_filestore"},
+	}, n)
+	require.NoError(t, n.Check())
+	long := base(tier.Cloud)
+	long.Customer, long.PrimaryRegion, long.BackupRegion = "abbbbbbbbbbbbbbbbbbbbbbz-np", "us-gov-east-1", "us-gov-west-1"
+	require.NoError(t, backup.PhysicalNames(long).Check())
+	long.Customer = "abbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbz"
+	require.EqualError(t, backup.PhysicalNames(long).Check(), strings.Join([]string{
+		`S3 bucket name "abbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbz-backup-111111111111-us-gov-east-1" is 74 characters long; the limit for S3 bucket names is 63`,
+		`S3 bucket name "abbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbz-backup-111111111111-us-gov-west-1" is 74 characters long; the limit for S3 bucket names is 63`,
+		`backup vault name "abbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbz-backup-us-gov-east-1" is 61 characters long; the limit for backup vault names is 50`,
+		`backup vault name "abbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbz-backup-us-gov-west-1" is 61 characters long; the limit for backup vault names is 50`,
+		`restore testing plan name "abbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbz_restore_test" is 53 characters long; the limit for restore testing plan names is 50`,
+	}, "\n"))
 }
 
 // BAK-4: every tier restore-tests something: the database and file store where the

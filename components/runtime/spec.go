@@ -13,8 +13,29 @@ import (
 	"slices"
 	"strings"
 
+	"github.com/octura/odoo-hosting/internal/names"
 	"github.com/octura/odoo-hosting/internal/tier"
 )
+
+// LoadBalancerName is the logical name of the load balancer and the target group of
+// the runtime component called component. Pulumi auto-names both from it (the name,
+// "-" and 7 hex digits) and AWS allows 32 characters, so a component name longer
+// than 24 characters is shortened (names.Fit): head, "-", 4 hex digits of its hash.
+func LoadBalancerName(component string) string {
+	return names.Autonamed(names.LoadBalancer, component)
+}
+
+// WebsocketTargetGroupName is the logical name of the websocket worker's target
+// group: auto-named by Pulumi within Elastic Load Balancing's 32 characters.
+func WebsocketTargetGroupName(component string) string {
+	return names.Autonamed(names.TargetGroup, component+"-ws")
+}
+
+// RoleName is the logical name of the runtime's IAM role for purpose (execution,
+// task): auto-named by Pulumi within IAM's 64 characters.
+func RoleName(component, purpose string) string {
+	return names.Autonamed(names.Role, component+"-"+purpose)
+}
 
 // Defaults and limits; the only place they are written down.
 const (

@@ -6,6 +6,7 @@
 package config
 
 import (
+	"fmt"
 	"slices"
 	"time"
 
@@ -70,7 +71,14 @@ type Config struct {
 	// decodeProblems are the unknown keys and wrong shapes found while decoding;
 	// Validate reports them first.
 	decodeProblems Problems
+	// explicit holds the path of every value written in the file ("backup.retentionDays",
+	// "network.vpnPeers[0].bgpAsn"): ApplyDefaults fills only what was left out, so a
+	// written 0 is validated, not replaced by the default.
+	explicit map[string]bool
 }
+
+// written reports whether the value at path was written in the configuration.
+func (c *Config) written(path string) bool { return c.explicit[path] }
 
 // Approval is a written approval for placing data across the border (RES-4).
 type Approval struct {
@@ -208,7 +216,7 @@ func (c *Config) ApplyDefaults() {
 	if c.Network.CIDR == "" && c.Tier.NeedsNetwork() {
 		c.Network.CIDR = DefaultCIDR
 	}
-	if c.Backup.RetentionDays == 0 {
+	if c.Backup.RetentionDays == 0 && !c.written("backup.retentionDays") {
 		c.Backup.RetentionDays = DefaultRetentionDays
 		if c.Backup.GFS {
 			c.Backup.RetentionDays = GFSRetentionDays
@@ -224,7 +232,7 @@ func (c *Config) ApplyDefaults() {
 		c.Alerts.WarningDays = DefaultWarningDays
 	}
 	for i := range c.Network.VPNPeers {
-		if c.Network.VPNPeers[i].BGPASN == 0 {
+		if c.Network.VPNPeers[i].BGPASN == 0 && !c.written(fmt.Sprintf("network.vpnPeers[%d].bgpAsn", i)) {
 			c.Network.VPNPeers[i].BGPASN = DefaultBGPASN
 		}
 	}

@@ -94,7 +94,7 @@ func FromValues(stack string, values map[string]string, secret map[string]bool) 
 
 // decodeNodes decodes every odoo-hosting key, collecting every problem.
 func decodeNodes(stack string, nodes map[string]*yaml.Node) (*Config, error) {
-	c := &Config{Stack: stack, Secrets: map[string]bool{}}
+	c := &Config{Stack: stack, Secrets: map[string]bool{}, explicit: map[string]bool{}}
 	var probs Problems
 	fields := fieldsByKey(reflect.TypeOf(*c))
 
@@ -131,9 +131,13 @@ func decodeNodes(stack string, nodes map[string]*yaml.Node) (*Config, error) {
 		}
 		target := reflect.ValueOf(c).Elem().Field(idx)
 		before := len(probs)
-		checkShape(key, node, target.Type(), &probs, true)
+		seen := map[string]bool{}
+		checkShape(key, node, target.Type(), &probs, seen, true)
 		if len(probs) > before {
-			continue
+			continue // the key is not decoded: none of its values is written
+		}
+		for path := range seen {
+			c.explicit[path] = true
 		}
 		if err := node.Decode(target.Addr().Interface()); err != nil {
 			probs.add(key, "", "cannot be read: "+cleanYAMLError(err), "")
@@ -181,7 +185,11 @@ func allowedKeys(fields map[string]int) []string {
 // A nested text value must be written as text: Pulumi hands structured values to the
 // program as JSON, where an unquoted 18.0 becomes the number 18, so the file and the
 // engine would disagree. Top-level values reach the program as text either way.
-func checkShape(path string, n *yaml.Node, t reflect.Type, probs *Problems, top bool) {
+//
+// A number decoded into a whole-number field must be written as one: YAML would
+// otherwise truncate 1.5 to 1 without a word. Every scalar it sees is recorded in set
+// by its path, so that ApplyDefaults can tell a written 0 from a missing value.
+func checkShape(path string, n *yaml.Node, t reflect.Type, probs *Problems, set map[string]bool, top bool) {
 	if n.Kind == yaml.AliasNode {
 		n = n.Alias
 	}
@@ -205,7 +213,7 @@ func checkShape(path string, n *yaml.Node, t reflect.Type, probs *Problems, top 
 				probs.add(path+"."+k, "", "is not a known key", strings.Join(sortedKeys(fields), ", "))
 				continue
 			}
-			checkShape(path+"."+k, n.Content[i+1], t.Field(idx).Type, probs, false)
+			checkShape(path+"."+k, n.Content[i+1], t.Field(idx).Type, probs, set, false)
 		}
 	case reflect.Slice:
 		if n.Kind != yaml.SequenceNode {
@@ -213,11 +221,16 @@ func checkShape(path string, n *yaml.Node, t reflect.Type, probs *Problems, top 
 			return
 		}
 		for i, e := range n.Content {
-			checkShape(fmt.Sprintf("%s[%d]", path, i), e, t.Elem(), probs, false)
+			checkShape(fmt.Sprintf("%s[%d]", path, i), e, t.Elem(), probs, set, false)
 		}
 	default:
 		if n.Kind != yaml.ScalarNode {
 			probs.add(path, "", "must be a single value, not a list or object", "")
+			return
+		}
+		set[path] = true
+		if isWhole(t) && n.Tag == "!!float" {
+			probs.add(path, n.Value, "is not a whole number", "a whole number, written without a decimal point or exponent")
 			return
 		}
 		if t.Kind() == reflect.String && !top && n.Tag != "!!str" {
@@ -229,6 +242,15 @@ func checkShape(path string, n *yaml.Node, t reflect.Type, probs *Problems, top 
 			probs.add(path, n.Value, "must be "+kindName(t), "")
 		}
 	}
+}
+
+func isWhole(t reflect.Type) bool {
+	switch t.Kind() {
+	case reflect.Int, reflect.Int8, reflect.Int16, reflect.Int32, reflect.Int64,
+		reflect.Uint, reflect.Uint8, reflect.Uint16, reflect.Uint32, reflect.Uint64:
+		return true
+	}
+	return false
 }
 
 func tagName(tag string) string {

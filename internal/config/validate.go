@@ -11,6 +11,7 @@ import (
 	"slices"
 	"strings"
 	"time"
+	"unicode"
 
 	"github.com/octura/odoo-hosting/internal/jurisdiction"
 )
@@ -78,7 +79,9 @@ func withoutRepeats(p Problems, n int) Problems {
 	for _, q := range p[n:] {
 		repeat := false
 		for _, d := range p[:n] {
-			if q.Field == d.Field || strings.HasPrefix(q.Field, d.Field+".") || strings.HasPrefix(q.Field, d.Field+"[") {
+			// A key with a decoding problem is not decoded at all: every validation
+			// problem under it comes from the missing value, not from the file.
+			if topKey(q.Field) == topKey(d.Field) {
 				repeat = true
 			}
 		}
@@ -87,6 +90,15 @@ func withoutRepeats(p Problems, n int) Problems {
 		}
 	}
 	return out
+}
+
+// topKey is the configuration key a field path starts with: "network" of
+// "network.vpnPeers[0].bgpAsn".
+func topKey(field string) string {
+	if i := strings.IndexAny(field, ".["); i >= 0 {
+		return field[:i]
+	}
+	return field
 }
 
 func oneOf[T ~string](xs []T) string {
@@ -237,6 +249,10 @@ func (c *Config) validateApprovals(p *Problems, now time.Time) {
 		f := fmt.Sprintf("approvals[%d]", i)
 		if a.ID == "" {
 			p.add(f+".id", "", "is required", "the reference of the written approval, such as APR-2026-014")
+		} else if strings.TrimSpace(a.ID) == "" {
+			p.add(f+".id", a.ID, "is blank", "the reference of the written approval, such as APR-2026-014")
+		} else if strings.TrimSpace(a.ID) != a.ID || strings.ContainsFunc(a.ID, func(r rune) bool { return !unicode.IsPrint(r) }) {
+			p.add(f+".id", a.ID, "has spaces around it or characters that cannot be printed", "the reference of the written approval as written on it, such as APR-2026-014")
 		} else if ids[a.ID] {
 			p.add(f+".id", a.ID, "is used by an earlier approval", "a unique reference")
 		}

@@ -45,7 +45,10 @@ func TestExitCodes(t *testing.T) {
 }
 
 func TestJSONAndSARIF(t *testing.T) {
-	_, out, _ := run([]string{"--format", "json", "-"}, plan)
+	code, out, _ := run([]string{"--format", "json", "-"}, plan)
+	if code != check.Violated {
+		t.Fatalf("json: code %d, want %d (violations)", code, check.Violated)
+	}
 	var rep struct {
 		Mandatory  int
 		Violations []struct{ Control, Severity, URN string }
@@ -53,7 +56,10 @@ func TestJSONAndSARIF(t *testing.T) {
 	if err := json.Unmarshal([]byte(out), &rep); err != nil || rep.Mandatory == 0 {
 		t.Fatalf("%v %s", err, out)
 	}
-	_, out, _ = run([]string{"--format", "sarif", "-"}, plan)
+	code, out, _ = run([]string{"--format", "sarif", "-"}, plan)
+	if code != check.Violated {
+		t.Fatalf("sarif: code %d, want %d (violations)", code, check.Violated)
+	}
 	var log struct {
 		Version string
 		Runs    []struct {
@@ -77,8 +83,10 @@ func TestForeignProgramWithFlags(t *testing.T) {
 	if code != check.BadInput {
 		t.Fatalf("unknown flag: code %d", code)
 	}
+	// Configured for us: RES-1 and RES-2 are met; other controls (RES-3: no backup
+	// region) still fail, so the exit code stays Violated.
 	code, out, _ = run([]string{"--jurisdiction", "us", "--cloud", "aws", "--region", "us-east-1", "-"}, foreign)
-	if strings.Contains(out, "RES-1") || strings.Contains(out, "RES-2") {
+	if code != check.Violated || !strings.Contains(out, "RES-3 MANDATORY") || strings.Contains(out, "RES-1") || strings.Contains(out, "RES-2") {
 		t.Fatalf("configured us: code %d\n%s", code, out)
 	}
 }

@@ -65,7 +65,7 @@ func (a Args) Validate() error {
 	if c := a.Spec.WithDefaults().Cloud; c != jurisdiction.AWS {
 		errs = append(errs, fmt.Errorf("cloud %q is not served by awsaccess; allowed: aws", c))
 	}
-	if n := bucketName(a.Spec); len(n) > 63 {
+	if n := access.AuditBucketName(a.Spec); len(n) > 63 {
 		errs = append(errs, fmt.Errorf("trail bucket name %q is %d characters; allowed: at most 63 (shorten the customer slug)", n, len(n)))
 	}
 	if a.Provider == nil {
@@ -75,10 +75,6 @@ func (a Args) Validate() error {
 		errs = append(errs, errors.New("trailKeyArn is nil; allowed: the ARN of the region's logs key (IAM-4)"))
 	}
 	return errors.Join(errs...)
-}
-
-func bucketName(s access.Spec) string {
-	return fmt.Sprintf("%s-%s-audit-%s", s.Customer, s.Region, s.AccountID)
 }
 
 // TrailName is the name of the stack's trail.
@@ -196,7 +192,7 @@ func trail(ctx *pulumi.Context, name string, spec access.Spec, part string, args
 		data = append(data, pulumi.Protect(true)) // BAK-6
 	}
 	bucket, err := s3.NewBucketV2(ctx, n, &s3.BucketV2Args{
-		Bucket:            pulumi.String(bucketName(spec)),
+		Bucket:            pulumi.String(access.AuditBucketName(spec)),
 		ObjectLockEnabled: pulumi.Bool(true),
 		ForceDestroy:      pulumi.Bool(false),
 		Tags:              pulumi.StringMap{"customer": pulumi.String(spec.Customer), "purpose": pulumi.String("audit-trail")},

@@ -22,7 +22,6 @@ package awsbackup
 import (
 	"encoding/json"
 	"fmt"
-	"regexp"
 
 	"github.com/pulumi/pulumi-aws/sdk/v6/go/aws/backup"
 	"github.com/pulumi/pulumi-aws/sdk/v6/go/aws/iam"
@@ -31,6 +30,7 @@ import (
 
 	concept "github.com/octura/odoo-hosting/components/backup"
 	"github.com/octura/odoo-hosting/internal/jurisdiction"
+	"github.com/octura/odoo-hosting/internal/names"
 )
 
 // Type is the component's type token.
@@ -114,8 +114,8 @@ func New(ctx *pulumi.Context, name string, args Args, opts ...pulumi.ResourceOpt
 	if args.PrimaryProvider == nil || args.BackupProvider == nil || args.PrimaryKeyArn == nil || args.BackupKeyArn == nil {
 		return nil, fmt.Errorf("backup %s: PrimaryProvider, BackupProvider, PrimaryKeyArn and BackupKeyArn are required", name)
 	}
-	primaryName, replicaName, err := concept.BucketNames(name, spec)
-	if err != nil {
+	physical := concept.PhysicalNames(spec)
+	if err := physical.Check(); err != nil {
 		return nil, fmt.Errorf("backup %s: %w", name, err)
 	}
 	resourceArns := args.ResourceArns
@@ -135,11 +135,11 @@ func New(ctx *pulumi.Context, name string, args Args, opts ...pulumi.ResourceOpt
 	keepOpts := []pulumi.ResourceOption{pulumi.RetainOnDelete(true), pulumi.Protect(spec.Production)}
 	tags := pulumi.StringMap{"customer": pulumi.String(spec.Customer), "managed-by": pulumi.String("odoo-hosting")}
 
-	primary, err := newBucket(ctx, name+"-primary", primaryName, args.PrimaryKeyArn, life, tags, inPrimary, keepOpts)
+	primary, err := newBucket(ctx, name+"-primary", physical.PrimaryBucket, args.PrimaryKeyArn, life, tags, inPrimary, keepOpts)
 	if err != nil {
 		return nil, err
 	}
-	replica, err := newBucket(ctx, name+"-replica", replicaName, args.BackupKeyArn, life, tags, inBackup, keepOpts)
+	replica, err := newBucket(ctx, name+"-replica", physical.ReplicaBucket, args.BackupKeyArn, life, tags, inBackup, keepOpts)
 	if err != nil {
 		return nil, err
 	}
@@ -149,11 +149,11 @@ func New(ctx *pulumi.Context, name string, args Args, opts ...pulumi.ResourceOpt
 
 	// AWS Backup: a locked vault in each region, encrypted with that region's key
 	// (ENC-2, ENC-5, BAK-3).
-	primaryVault, err := newVault(ctx, name+"-primary", args.PrimaryKeyArn, life, tags, inPrimary, keepOpts)
+	primaryVault, err := newVault(ctx, name+"-primary", physical.PrimaryVault, args.PrimaryKeyArn, life, tags, inPrimary, keepOpts)
 	if err != nil {
 		return nil, err
 	}
-	backupVault, err := newVault(ctx, name+"-backup", args.BackupKeyArn, life, tags, inBackup, keepOpts)
+	backupVault, err := newVault(ctx, name+"-backup", physical.BackupVault, args.BackupKeyArn, life, tags, inBackup, keepOpts)
 	if err != nil {
 		return nil, err
 	}
@@ -182,7 +182,7 @@ func New(ctx *pulumi.Context, name string, args Args, opts ...pulumi.ResourceOpt
 		rules = append(rules, rule)
 	}
 	bplan, err := backup.NewPlan(ctx, name, &backup.PlanArgs{
-		Name:  pulumi.String(name),
+		Name:  pulumi.String(physical.Plan),
 		Rules: rules,
 		Tags:  tags,
 	}, append(inPrimary, pulumi.DependsOn([]pulumi.Resource{primaryVault, backupVault}))...)
@@ -190,7 +190,7 @@ func New(ctx *pulumi.Context, name string, args Args, opts ...pulumi.ResourceOpt
 		return nil, err
 	}
 
-	role, err := iam.NewRole(ctx, name+"-backup", &iam.RoleArgs{
+	role, err := iam.NewRole(ctx, names.Autonamed(names.Role, name+"-backup"), &iam.RoleArgs{
 		Description:      pulumi.String("AWS Backup service role of " + name),
 		AssumeRolePolicy: pulumi.String(assumeRole("backup.amazonaws.com")),
 		Tags:             tags,
@@ -220,7 +220,7 @@ func New(ctx *pulumi.Context, name string, args Args, opts ...pulumi.ResourceOpt
 		}).(pulumi.StringArrayOutput)
 	}
 	if _, err := backup.NewSelection(ctx, name, &backup.SelectionArgs{
-		Name:       pulumi.String(name),
+		Name:       pulumi.String(physical.Plan),
 		PlanId:     bplan.ID().ToStringOutput(),
 		IamRoleArn: role.Arn,
 		Resources:  selected,
@@ -232,9 +232,8 @@ func New(ctx *pulumi.Context, name string, args Args, opts ...pulumi.ResourceOpt
 	}
 
 	// BAK-4: restores are tested on schedule from the primary vault's latest copies.
-	restorePlanName := underscore(name) + "_restore_test"
 	rtp, err := backup.NewRestoreTestingPlan(ctx, name, &backup.RestoreTestingPlanArgs{
-		Name:               pulumi.String(restorePlanName),
+		Name:               pulumi.String(physical.RestoreTestingPlan),
 		ScheduleExpression: pulumi.String(spec.RestoreTestCron),
 		StartWindowHours:   pulumi.Int(24),
 		RecoveryPointSelection: &backup.RestoreTestingPlanRecoveryPointSelectionArgs{
@@ -256,7 +255,7 @@ func New(ctx *pulumi.Context, name string, args Args, opts ...pulumi.ResourceOpt
 			protected = pulumi.StringArray{primary.bucket.Arn}
 		}
 		if _, err := backup.NewRestoreTestingSelection(ctx, name+"-"+target, &backup.RestoreTestingSelectionArgs{
-			Name:                   pulumi.String(underscore(name) + "_" + target),
+			Name:                   pulumi.String(physical.RestoreTestingSelections[target]),
 			RestoreTestingPlanName: rtp.Name,
 			ProtectedResourceType:  pulumi.String(restoreTypes[target]),
 			ProtectedResourceArns:  protected,
@@ -284,11 +283,6 @@ func New(ctx *pulumi.Context, name string, args Args, opts ...pulumi.ResourceOpt
 	}
 	return c, nil
 }
-
-var nonWord = regexp.MustCompile(`[^A-Za-z0-9_]`)
-
-// underscore makes name fit the AWS Backup restore testing names ([A-Za-z0-9_]).
-func underscore(name string) string { return nonWord.ReplaceAllString(name, "_") }
 
 func assumeRole(service string) string {
 	return mustJSON(map[string]any{
@@ -423,7 +417,7 @@ func bucketPolicy(arn string) (string, error) {
 // re-encrypted with the backup region's key (RES-3, ENC-5), through a role limited
 // to the two buckets and the two keys.
 func replicate(ctx *pulumi.Context, name string, spec concept.Spec, args Args, primary, replica *bucket, tags pulumi.StringMap, opts []pulumi.ResourceOption) error {
-	role, err := iam.NewRole(ctx, name+"-replication", &iam.RoleArgs{
+	role, err := iam.NewRole(ctx, names.Autonamed(names.Role, name+"-replication"), &iam.RoleArgs{
 		Description:      pulumi.String("S3 replication of " + name + " to " + spec.BackupRegion),
 		AssumeRolePolicy: pulumi.String(assumeRole("s3.amazonaws.com")),
 		Tags:             tags,
@@ -490,10 +484,10 @@ func ReplicationRuleID(spec concept.Spec) string { return "copy-to-" + spec.Back
 
 // newVault builds an AWS Backup vault encrypted with the region's key and locked
 // for the lifecycle (ENC-2, ENC-5, BAK-3, BAK-5, BAK-6).
-func newVault(ctx *pulumi.Context, name string, keyArn pulumi.StringInput, life concept.Expiry, tags pulumi.StringMap,
+func newVault(ctx *pulumi.Context, name, physical string, keyArn pulumi.StringInput, life concept.Expiry, tags pulumi.StringMap,
 	opts, keep []pulumi.ResourceOption) (*backup.Vault, error) {
 	v, err := backup.NewVault(ctx, name, &backup.VaultArgs{
-		Name:      pulumi.String(name),
+		Name:      pulumi.String(physical),
 		KmsKeyArn: keyArn,
 		Tags:      tags,
 	}, append(append([]pulumi.ResourceOption{}, opts...), keep...)...)

@@ -138,7 +138,7 @@ func observe(t *testing.T, p *plan.Plan, c *awsbackup.Backup) backuptest.Observe
 
 func TestConformance(t *testing.T) {
 	backuptest.Run(t, backuptest.Harness{
-		Cloud: jurisdiction.AWS, AccountID: "111111111111", Primary: "eu-west-1", Foreign: "us-east-1",
+		Cloud: jurisdiction.AWS, AccountID: "111111111111", Primary: "eu-west-1", Partner: "eu-central-1", Foreign: "us-east-1",
 		Plan: func(t *testing.T, s backup.Spec) (backuptest.Observed, error) {
 			p, c, err := run(t, s)
 			return observe(t, p, c), err
@@ -327,11 +327,11 @@ func TestBAK4_RestoreTestingPlanAndSelections(t *testing.T) {
 	require.NoError(t, err)
 	rtp, ok := p.Get("aws:backup/restoreTestingPlan:RestoreTestingPlan", "acme-backup")
 	require.True(t, ok)
-	require.Equal(t, "acme_backup_restore_test", rtp.Inputs["name"])
+	require.Equal(t, "acme_restore_test", rtp.Inputs["name"])
 	require.Equal(t, "cron(0 5 1 1,4,7,10 ? *)", rtp.Inputs["scheduleExpression"])
 	var types []string
 	for _, sel := range p.ByType("aws:backup/restoreTestingSelection:RestoreTestingSelection") {
-		require.Equal(t, "acme_backup_restore_test", sel.Inputs["restoreTestingPlanName"])
+		require.Equal(t, "acme_restore_test", sel.Inputs["restoreTestingPlanName"])
 		types = append(types, sel.Inputs["protectedResourceType"].(string))
 	}
 	require.ElementsMatch(t, []string{"RDS", "EFS"}, types)
@@ -378,8 +378,8 @@ func TestBAK4_OdooSHProtectsAndRestoreTestsPrimaryBucket(t *testing.T) {
 
 	rts, _ := p.Get("aws:backup/restoreTestingSelection:RestoreTestingSelection", "acme-backup-objectstore")
 	require.Equal(t, "S3", rts.Inputs["protectedResourceType"])
-	require.Equal(t, "acme_backup_objectstore", rts.Inputs["name"])
-	require.Equal(t, "acme_backup_restore_test", rts.Inputs["restoreTestingPlanName"])
+	require.Equal(t, "acme_objectstore", rts.Inputs["name"])
+	require.Equal(t, "acme_restore_test", rts.Inputs["restoreTestingPlanName"])
 	role, _ := p.Get("aws:iam/role:Role", "acme-backup-backup")
 	require.Regexp(t, `^arn:aws:iam:eu-west-1:111111111111:role/acme-backup-backup-[0-9a-f]{8}$`, rts.Inputs["iamRoleArn"], role.URN)
 

@@ -108,7 +108,8 @@ func Run(t *testing.T, h Harness) {
 		s := database.Spec{Customer: "acme", Tier: "odoo-sh", Username: "postgres"}
 		o, err := h.Plan(t, s)
 		require.Error(t, err)
-		require.Contains(t, err.Error(), s.Validate().Error())
+		require.Contains(t, err.Error(), `tier "odoo-sh" has no database in this project; allowed: cloud, enterprise`)
+		require.Contains(t, err.Error(), `username "postgres" is not a dedicated user name; allowed: a lowercase letter, then up to 62 of a-z, 0-9 and _, not a shared or administrative name such as postgres, admin or odoo`)
 		require.Zero(t, o.Resources)
 	})
 }

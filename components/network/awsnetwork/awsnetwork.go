@@ -19,6 +19,7 @@ import (
 
 	"github.com/octura/odoo-hosting/components/network"
 	"github.com/octura/odoo-hosting/internal/jurisdiction"
+	"github.com/octura/odoo-hosting/internal/names"
 )
 
 // Type is the component's type token.
@@ -460,7 +461,7 @@ func (b *builder) flowLogs() error {
 	if err != nil {
 		return err
 	}
-	role, err := iam.NewRole(b.ctx, n, &iam.RoleArgs{AssumeRolePolicy: pulumi.String(string(trust)), Tags: b.tags(n)}, b.child()...)
+	role, err := iam.NewRole(b.ctx, names.Autonamed(names.Role, n), &iam.RoleArgs{AssumeRolePolicy: pulumi.String(string(trust)), Tags: b.tags(n)}, b.child()...)
 	if err != nil {
 		return err
 	}

@@ -132,7 +132,7 @@ func New(ctx *pulumi.Context, name string, args Args, opts ...pulumi.ResourceOpt
 	if err != nil {
 		return nil, err
 	}
-	alb, err := lb.NewLoadBalancer(ctx, name, &lb.LoadBalancerArgs{
+	alb, err := lb.NewLoadBalancer(ctx, concept.LoadBalancerName(name), &lb.LoadBalancerArgs{
 		LoadBalancerType:         pulumi.String("application"),
 		Internal:                 pulumi.Bool(false),
 		Subnets:                  args.PublicSubnetIDs,
@@ -152,7 +152,7 @@ func New(ctx *pulumi.Context, name string, args Args, opts ...pulumi.ResourceOpt
 	if err != nil {
 		return nil, err
 	}
-	tg, err := lb.NewTargetGroup(ctx, name, &lb.TargetGroupArgs{
+	tg, err := lb.NewTargetGroup(ctx, concept.LoadBalancerName(name), &lb.TargetGroupArgs{
 		TargetType: pulumi.String("ip"),
 		Protocol:   pulumi.String("HTTP"),
 		Port:       pulumi.Int(concept.AppPort),
@@ -169,7 +169,7 @@ func New(ctx *pulumi.Context, name string, args Args, opts ...pulumi.ResourceOpt
 	}
 	// The websocket worker: Odoo 16+ serves the bus on /websocket from the evented
 	// worker's port in multi-process mode, so it has its own target group.
-	wsTG, err := lb.NewTargetGroup(ctx, name+"-ws", &lb.TargetGroupArgs{
+	wsTG, err := lb.NewTargetGroup(ctx, concept.WebsocketTargetGroupName(name), &lb.TargetGroupArgs{
 		TargetType: pulumi.String("ip"),
 		Protocol:   pulumi.String("HTTP"),
 		Port:       pulumi.Int(concept.WebsocketPort),
@@ -363,7 +363,7 @@ func New(ctx *pulumi.Context, name string, args Args, opts ...pulumi.ResourceOpt
 	// Least-privilege roles: the execution role pulls the database secret and writes
 	// logs; the task role mounts the file store through its access point and opens
 	// ECS Exec sessions (IAM-5).
-	execRole, err := iam.NewRole(ctx, name+"-execution", &iam.RoleArgs{
+	execRole, err := iam.NewRole(ctx, concept.RoleName(name, "execution"), &iam.RoleArgs{
 		Description: pulumi.String("ECS task execution role of " + name), AssumeRolePolicy: pulumi.String(ecsTasksTrust), Tags: tags,
 	}, child...)
 	if err != nil {
@@ -395,7 +395,7 @@ func New(ctx *pulumi.Context, name string, args Args, opts ...pulumi.ResourceOpt
 	}, child...); err != nil {
 		return nil, err
 	}
-	taskRole, err := iam.NewRole(ctx, name+"-task", &iam.RoleArgs{
+	taskRole, err := iam.NewRole(ctx, concept.RoleName(name, "task"), &iam.RoleArgs{
 		Description: pulumi.String("ECS task role of " + name), AssumeRolePolicy: pulumi.String(ecsTasksTrust), Tags: tags,
 	}, child...)
 	if err != nil {

@@ -126,14 +126,14 @@ func Run(t *testing.T, h Harness) {
 		o := plan(t, h, s)
 		require.True(t, strings.HasSuffix(o.Image, "/acme/team/odoo@"+Digest), o.Image)
 		require.NotContains(t, o.Image, "quay.io", "pulled through the stack's own cache")
-		require.Equal(t, runtime.HealthPath, o.HealthCheckPath)
+		require.Equal(t, "/web/health", o.HealthCheckPath)
 	})
 	t.Run("InvalidSpecRefusedAndNothingRegistered", func(t *testing.T) {
 		s := prod(tier.Cloud)
 		s.DesiredCount = 1
 		o, err := h.Plan(t, s)
 		require.Error(t, err)
-		require.Contains(t, err.Error(), s.Validate().Error())
+		require.Contains(t, err.Error(), "desiredCount 1 is too low for production cloud (DAT-2); allowed: 2 or more")
 		require.Zero(t, o.Resources)
 	})
 }

@@ -1,0 +1,162 @@
+// Package names is what AWS accepts as a physical name, per resource type and input
+// field, and the pure helpers that keep a derived name inside its limit. It uses the
+// standard library only: the stack build checks the names the components will use
+// against it at configuration time, and the tests check every name of every planned
+// stack against the same table.
+package names
+
+import (
+	"crypto/sha256"
+	"encoding/hex"
+	"fmt"
+	"regexp"
+	"strings"
+)
+
+// AutonameSuffix is how many characters Pulumi adds to a logical name when it
+// auto-names a resource: a "-" and 7 random hex digits (pulumi-terraform-bridge,
+// tfbridge.AutoName: Separator "-", Randlen 7). A prefix too long for the field's
+// maximum fails the preview.
+const AutonameSuffix = 8
+
+// PrefixSuffix is how many characters the AWS provider adds to a name_prefix
+// (terraform-plugin-sdk id.PrefixedUniqueId: a 26-character unique suffix).
+const PrefixSuffix = 26
+
+// Limit is what AWS accepts in one name field of one resource type.
+type Limit struct {
+	Type      string         // Pulumi type token, such as aws:lb/loadBalancer:LoadBalancer
+	Field     string         // the input holding the physical name, such as name
+	What      string         // what the name names, for messages: "load balancer name"
+	Min, Max  int            // length bounds, in characters
+	Alphabet  *regexp.Regexp // the whole name must match
+	Allowed   string         // the alphabet in words, for messages
+	Autonamed bool           // Pulumi names it <logical name>-<7 hex> when the field is unset
+	Source    string         // where AWS says so
+}
+
+var (
+	lbAlphabet       = regexp.MustCompile(`^[A-Za-z0-9]([A-Za-z0-9-]*[A-Za-z0-9])?$`)
+	vaultAlphabet    = regexp.MustCompile(`^[A-Za-z0-9_-]+$`)
+	planAlphabet     = regexp.MustCompile(`^[A-Za-z0-9_.-]+$`)
+	wordAlphabet     = regexp.MustCompile(`^[A-Za-z0-9_]+$`)
+	bucketAlphabet   = regexp.MustCompile(`^[a-z0-9][a-z0-9.-]*[a-z0-9]$`)
+	rdsAlphabet      = regexp.MustCompile(`^[A-Za-z]([A-Za-z0-9-]*[A-Za-z0-9])?$`)
+	iamAlphabet      = regexp.MustCompile(`^[A-Za-z0-9_+=,.@-]+$`)
+	efsTokenAlphabet = regexp.MustCompile(`^[\x21-\x7e]+$`)
+)
+
+// Limits are the name limits of every length-limited AWS resource type the
+// components create. Types whose names allow 128 characters or more are left out.
+var Limits = []Limit{
+	{Type: "aws:lb/loadBalancer:LoadBalancer", Field: "name", What: "load balancer name", Min: 1, Max: 32,
+		Alphabet: lbAlphabet, Allowed: "letters, digits and hyphens, not first or last, not starting internal-", Autonamed: true,
+		Source: "Elastic Load Balancing API Reference, CreateLoadBalancer, Name"},
+	{Type: "aws:lb/targetGroup:TargetGroup", Field: "name", What: "target group name", Min: 1, Max: 32,
+		Alphabet: lbAlphabet, Allowed: "letters, digits and hyphens, not first or last", Autonamed: true,
+		Source: "Elastic Load Balancing API Reference, CreateTargetGroup, Name"},
+	{Type: "aws:backup/vault:Vault", Field: "name", What: "backup vault name", Min: 2, Max: 50,
+		Alphabet: vaultAlphabet, Allowed: "letters, digits, hyphens and underscores", Autonamed: true,
+		Source: "AWS Backup API Reference, CreateBackupVault, backupVaultName pattern ^[a-zA-Z0-9\\-\\_]{2,50}$"},
+	{Type: "aws:backup/plan:Plan", Field: "name", What: "backup plan name", Min: 1, Max: 50,
+		Alphabet: planAlphabet, Allowed: "letters, digits and -_.", Autonamed: true,
+		Source: "AWS Backup API Reference, BackupPlanInput, BackupPlanName: 1 to 50 alphanumeric or '-_.' characters"},
+	{Type: "aws:backup/selection:Selection", Field: "name", What: "backup selection name", Min: 1, Max: 50,
+		Alphabet: planAlphabet, Allowed: "letters, digits and -_.", Autonamed: true,
+		Source: "AWS Backup API Reference, CreateBackupSelection, SelectionName: 1 to 50 alphanumeric or '-_.' characters"},
+	{Type: "aws:backup/restoreTestingPlan:RestoreTestingPlan", Field: "name", What: "restore testing plan name", Min: 1, Max: 50,
+		Alphabet: wordAlphabet, Allowed: "letters, digits and underscores only",
+		Source: "AWS Backup API Reference, CreateRestoreTestingPlan, RestoreTestingPlanName: alphanumeric characters and underscores, maximum length 50"},
+	{Type: "aws:backup/restoreTestingSelection:RestoreTestingSelection", Field: "name", What: "restore testing selection name", Min: 1, Max: 50,
+		Alphabet: wordAlphabet, Allowed: "letters, digits and underscores only",
+		Source: "AWS Backup API Reference, RestoreTestingSelectionForList, RestoreTestingSelectionName: alphanumeric characters and underscores, maximum length 50"},
+	{Type: "aws:s3/bucketV2:BucketV2", Field: "bucket", What: "S3 bucket name", Min: 3, Max: 63,
+		Alphabet: bucketAlphabet, Allowed: "lowercase letters, digits, dots and hyphens, starting and ending with a letter or digit", Autonamed: true,
+		Source: "Amazon S3 User Guide, General purpose bucket naming rules"},
+	{Type: "aws:s3/bucket:Bucket", Field: "bucket", What: "S3 bucket name", Min: 3, Max: 63,
+		Alphabet: bucketAlphabet, Allowed: "lowercase letters, digits, dots and hyphens, starting and ending with a letter or digit", Autonamed: true,
+		Source: "Amazon S3 User Guide, General purpose bucket naming rules"},
+	{Type: "aws:rds/instance:Instance", Field: "identifier", What: "RDS instance identifier", Min: 1, Max: 63,
+		Alphabet: rdsAlphabet, Allowed: "letters, digits and hyphens, starting with a letter, not ending with a hyphen, no two hyphens in a row", Autonamed: true,
+		Source: "Amazon RDS API Reference, CreateDBInstance, DBInstanceIdentifier"},
+	{Type: "aws:iam/role:Role", Field: "name", What: "IAM role name", Min: 1, Max: 64,
+		Alphabet: iamAlphabet, Allowed: "letters, digits and _+=,.@-", Autonamed: true,
+		Source: "IAM API Reference, CreateRole, RoleName: length 1 to 64, pattern [\\w+=,.@-]+"},
+	{Type: "aws:efs/fileSystem:FileSystem", Field: "creationToken", What: "EFS creation token", Min: 1, Max: 64,
+		Alphabet: efsTokenAlphabet, Allowed: "printable ASCII without spaces", Autonamed: true,
+		Source: "Amazon EFS API Reference, CreateFileSystem, CreationToken: length 1 to 64"},
+}
+
+// For returns the limits of resource type typ.
+func For(typ string) []Limit {
+	var out []Limit
+	for _, l := range Limits {
+		if l.Type == typ {
+			out = append(out, l)
+		}
+	}
+	return out
+}
+
+// Lookup returns the limit of field of resource type typ.
+func Lookup(typ, field string) (Limit, bool) {
+	for _, l := range Limits {
+		if l.Type == typ && l.Field == field {
+			return l, true
+		}
+	}
+	return Limit{}, false
+}
+
+// Check returns why name is not a valid physical name under l, or "" when it is.
+func (l Limit) Check(name string) string {
+	switch {
+	case len(name) > l.Max:
+		return fmt.Sprintf("is %d characters long; the limit for %ss is %d", len(name), l.What, l.Max)
+	case len(name) < l.Min:
+		return fmt.Sprintf("is %d characters long; %ss have at least %d", len(name), l.What, l.Min)
+	case !l.Alphabet.MatchString(name):
+		return fmt.Sprintf("is not a valid %s; allowed: %s", l.What, l.Allowed)
+	case l.Type == "aws:rds/instance:Instance" && strings.Contains(name, "--"):
+		return fmt.Sprintf("is not a valid %s; allowed: %s", l.What, l.Allowed)
+	case l.Type == "aws:lb/loadBalancer:LoadBalancer" && strings.HasPrefix(strings.ToLower(name), "internal-"):
+		return fmt.Sprintf("is not a valid %s; allowed: %s", l.What, l.Allowed)
+	}
+	return ""
+}
+
+// CheckAutonamed returns why the name Pulumi derives from logical (the logical name,
+// "-" and 7 random hex digits) is not valid under l, or "" when it is.
+func (l Limit) CheckAutonamed(logical string) string {
+	return l.Check(logical + "-" + strings.Repeat("0", AutonameSuffix-1))
+}
+
+// Fit returns stem when it has at most max characters, else a shortened stem that
+// does: its head, a hyphen and 4 hex digits of its SHA-256, so two long stems that
+// share a head still differ. Fit is pure: the same stem always gives the same name.
+func Fit(stem string, max int) string {
+	if len(stem) <= max {
+		return stem
+	}
+	sum := sha256.Sum256([]byte(stem))
+	head := strings.TrimRight(stem[:max-5], "-_.")
+	return head + "-" + hex.EncodeToString(sum[:2])
+}
+
+// The resource types whose auto-named logical names the components fit.
+const (
+	LoadBalancer = "aws:lb/loadBalancer:LoadBalancer"
+	TargetGroup  = "aws:lb/targetGroup:TargetGroup"
+	Role         = "aws:iam/role:Role"
+)
+
+// Autonamed returns the logical name to give a resource of type typ that Pulumi
+// auto-names in its name field: stem when the derived name (stem, "-", 7 hex digits)
+// fits the field's maximum, else stem shortened by Fit so that it does.
+func Autonamed(typ, stem string) string {
+	l, ok := Lookup(typ, "name")
+	if !ok {
+		return stem
+	}
+	return Fit(stem, l.Max-AutonameSuffix)
+}
