@@ -97,7 +97,7 @@ func Run(ctx *pulumi.Context, bp *Blueprint, secrets Secrets) (*Outputs, error) 
 	var net *awsnetwork.Network
 	if bp.Network != nil {
 		if net, err = awsnetwork.New(ctx, name+"-network", awsnetwork.Args{
-			Spec: *bp.Network, Region: cfg.Region, Provider: prov.primary, LogsKeyArn: logsKey,
+			Spec: *bp.Network, Region: cfg.Region, Provider: prov.primary, LogsKeyArn: logsKey, AccountID: cfg.AccountID,
 		}, in); err != nil {
 			return nil, err
 		}

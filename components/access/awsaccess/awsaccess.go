@@ -223,7 +223,11 @@ func trail(ctx *pulumi.Context, name string, spec access.Spec, part string, args
 			ApplyServerSideEncryptionByDefault: &s3.BucketServerSideEncryptionConfigurationV2RuleApplyServerSideEncryptionByDefaultArgs{
 				SseAlgorithm: pulumi.String("aws:kms"), KmsMasterKeyId: args.TrailKeyArn,
 			},
-			BucketKeyEnabled: pulumi.Bool(true),
+			// No S3 Bucket Key: with one, CloudTrail requires kms:Decrypt for whoever
+			// creates or updates the trail (CloudTrail User Guide, "Configure AWS KMS
+			// key policies for CloudTrail"); a trail writes a few objects an hour, so
+			// the per-object KMS calls cost nothing worth that grant (ENC-2).
+			BucketKeyEnabled: pulumi.Bool(false),
 		}},
 	}, child...); err != nil {
 		return err
@@ -340,6 +344,14 @@ func OperatorPolicy(s access.Spec) (string, error) {
 			Sid: "ExecIntoCustomerTasks", Effect: "Allow", Action: []string{"ecs:ExecuteCommand"},
 			Resource:  []string{fmt.Sprintf("arn:%s:ecs:%s:%s:task/*", p, reg, acct), fmt.Sprintf("arn:%s:ecs:%s:%s:cluster/%s-*", p, reg, acct, s.Customer)},
 			Condition: map[string]map[string]any{"StringEquals": {"aws:ResourceTag/customer": s.Customer}},
+		},
+		{
+			// ECS Exec sessions are encrypted with the stack's data key: the client
+			// asks KMS for the session key directly, with the session in the
+			// encryption context (IAM-5; the key policy's ShellSessions statement).
+			Sid: "ExecSessionKeys", Effect: "Allow", Action: []string{"kms:GenerateDataKey"},
+			Resource:  []string{fmt.Sprintf("arn:%s:kms:%s:%s:key/*", p, reg, acct)},
+			Condition: map[string]map[string]any{"Null": {"kms:EncryptionContext:aws:ssm:SessionId": "false"}},
 		},
 		{
 			Sid: "OwnSessionsOnly", Effect: "Allow", Action: []string{"ssm:ResumeSession", "ssm:TerminateSession"},
