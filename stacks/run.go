@@ -103,7 +103,8 @@ func Run(ctx *pulumi.Context, bp *Blueprint, secrets Secrets) (*Outputs, error) 
 		}
 	}
 
-	protected := pulumi.StringArray{}
+	protected, databases := pulumi.StringArray{}, pulumi.StringArray{}
+	var restore *awsbackup.RestoreTarget
 	origin := pulumi.String("").ToStringOutput()
 	if bp.Runtime != nil {
 		db, err := awsdatabase.New(ctx, name+"-db", awsdatabase.Args{
@@ -130,14 +131,18 @@ func Run(ctx *pulumi.Context, bp *Blueprint, secrets Secrets) (*Outputs, error) 
 		if err != nil {
 			return nil, err
 		}
-		protected = append(protected, db.InstanceArn, rt.FileSystemArn)
+		protected = append(protected, rt.FileSystemArn)
+		databases = append(databases, db.InstanceArn)
+		restore = &awsbackup.RestoreTarget{
+			DatabaseSubnetGroupName: db.SubnetGroupName, DatabaseSecurityGroupID: net.DatabaseSecurityGroupID, DataKeyArn: dataKey,
+		}
 		origin = rt.LoadBalancerDNSName
 	}
 
 	bk, err := awsbackup.New(ctx, name+"-backup", awsbackup.Args{
 		Spec: bp.Backup, PrimaryProvider: prov.primary, BackupProvider: prov.backup,
 		PrimaryKeyArn: primaryKeys.ARNs[keys.Backup], BackupKeyArn: backupKeys.ARNs[keys.Backup],
-		ResourceArns: protected,
+		ResourceArns: protected, DatabaseArns: databases, Restore: restore,
 	}, in)
 	if err != nil {
 		return nil, err

@@ -191,6 +191,14 @@ var keyFields = map[string]func(field string, s plan.State, region string, v *pl
 		}
 		return out
 	},
+	"aws:backup/restoreTestingSelection:RestoreTestingSelection": func(f string, s plan.State, region string, _ *planView) []need {
+		if f != "restoreMetadataOverrides.kmskeyid" || s.Inputs["protectedResourceType"] != "EFS" {
+			return nil
+		}
+		// A restore test creates a new file system with the key: EFS uses it.
+		return []need{{via: "elasticfilesystem." + region + ".amazonaws.com",
+			actions: []string{"kms:Decrypt", "kms:GenerateDataKeyWithoutPlaintext", "kms:CreateGrant", "kms:DescribeKey"}}}
+	},
 	"aws:ecs/cluster:Cluster": func(f string, s plan.State, region string, _ *planView) []need {
 		if f != "configuration.executeCommandConfiguration.kmsKeyId" {
 			return nil

@@ -154,7 +154,7 @@ func testBAK1(t *testing.T, h Harness) {
 		s := h.Spec(tr)
 		o := plan(t, h, s)
 		var want, got []string
-		for _, r := range backup.Rules(s) {
+		for _, r := range append(backup.Rules(s), backup.DatabaseRules(s)...) {
 			want = append(want, r.Cron)
 		}
 		for _, sc := range o.Schedules {
@@ -183,10 +183,10 @@ func testBAK2(t *testing.T, h Harness) {
 	o = plan(t, h, s)
 	keep := map[string]int{}
 	for _, sc := range o.Schedules {
-		keep[sc.Cron] = sc.CopyDeleteAfterDays
+		keep[sc.Name] = sc.CopyDeleteAfterDays
 	}
-	for _, r := range backup.Rules(s) {
-		require.Equal(t, r.DeleteAfterDays, keep[r.Cron], "BAK-2 GFS rule %s", r.Name)
+	for _, r := range append(backup.Rules(s), backup.DatabaseRules(s)...) {
+		require.Equal(t, r.DeleteAfterDays, keep[r.Name], "BAK-2 GFS rule %s", r.Name)
 	}
 }
 

@@ -62,6 +62,9 @@ type Database struct {
 	SecretArn pulumi.StringOutput `pulumi:"secretArn"`
 	// InstanceArn is the instance's ARN, for the backup selection.
 	InstanceArn pulumi.StringOutput `pulumi:"instanceArn"`
+	// SubnetGroupName is the database's subnet group, where restore tests restore
+	// it (BAK-4).
+	SubnetGroupName pulumi.StringOutput `pulumi:"subnetGroupName"`
 	// DatabaseName and Username are the customer's database and dedicated user.
 	DatabaseName string
 	Username     string
@@ -156,6 +159,7 @@ func New(ctx *pulumi.Context, name string, args Args, opts ...pulumi.ResourceOpt
 	c.Address = db.Address
 	c.Port = db.Port
 	c.InstanceArn = db.Arn
+	c.SubnetGroupName = subnets.Name
 	c.SecretArn = db.MasterUserSecrets.ApplyT(func(s []rds.InstanceMasterUserSecret) string {
 		if len(s) == 0 || s[0].SecretArn == nil {
 			return ""
@@ -163,7 +167,7 @@ func New(ctx *pulumi.Context, name string, args Args, opts ...pulumi.ResourceOpt
 		return *s[0].SecretArn
 	}).(pulumi.StringOutput)
 	if err := ctx.RegisterResourceOutputs(c, pulumi.Map{
-		"endpoint": c.Endpoint, "address": c.Address, "port": c.Port, "secretArn": c.SecretArn, "instanceArn": c.InstanceArn,
+		"endpoint": c.Endpoint, "address": c.Address, "port": c.Port, "secretArn": c.SecretArn, "instanceArn": c.InstanceArn, "subnetGroupName": c.SubnetGroupName,
 		"databaseName": pulumi.String(c.DatabaseName), "username": pulumi.String(c.Username),
 	}); err != nil {
 		return nil, err
