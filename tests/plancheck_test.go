@@ -811,9 +811,9 @@ func dedupe(xs []string) []string {
 // runtimeConnections are the connections a plan's runtime needs (needed) and the
 // ones it may have besides (allowed): the edge reaches the load balancer; the load
 // balancer the app on Odoo's HTTP and long-polling ports; the app the database,
-// the file store, the VPC endpoints and, through NAT, HTTPS on the internet
-// (the image registry); the app its mail relay when one is configured; the
-// management tier's hosts the VPC endpoints, and admin peers those hosts on SSH.
+// the file store and the VPC endpoints (all needed); the app may reach HTTPS on
+// the internet through NAT (the image registry) and its mail relay when one is
+// configured; management hosts may reach the VPC endpoints.
 func runtimeConnections(n *netView) (needed, allowed []connection) {
 	has := map[string]bool{}
 	for _, m := range n.members {
@@ -837,9 +837,14 @@ func runtimeConnections(n *netView) (needed, allowed []connection) {
 		if has["endpoints"] {
 			needed = append(needed, connection{"app", "endpoints", portHTTPS})
 		}
-		needed = append(needed, connection{"app", "internet", portHTTPS})
+		// Through NAT: the image registry and Odoo's outbound calls; allowed, not
+		// required, so a registry cache behind an endpoint may replace it.
+		allowed = append(allowed, connection{"app", "internet", portHTTPS})
+		// A mail relay when one is configured: the SMTP endpoint of the cloud's mail
+		// service, an SMTP server outside, or a relay host in the VPC. A rule to an
+		// internal relay without its ingress is a dead rule, reported above.
 		for _, p := range smtpPorts {
-			allowed = append(allowed, connection{"app", "internet", p}, connection{"app", "endpoints", p})
+			allowed = append(allowed, connection{"app", "internet", p}, connection{"app", "endpoints", p}, connection{"app", "instance", p})
 		}
 	}
 	if has["instance"] && has["endpoints"] {
@@ -906,4 +911,87 @@ func TestNET3_EveryNeededConnectionAndNoOther(t *testing.T) {
 			require.Empty(t, checkReachability(n, needed, allowed))
 		})
 	}
+}
+
+// TestPlanChecksCatchTheFaultsTheyExistFor breaks today's acme-eu plan the way
+// the code was broken before the checks (docs/decisions/0020) and requires each
+// check to name the fault: the data key without EFS, CloudTrail's DescribeKey
+// under an encryption context, an unconditioned use; the app without egress to
+// the file store, and a connection nothing needs.
+func TestPlanChecksCatchTheFaultsTheyExistFor(t *testing.T) {
+	_, data := planExample(t, "../examples/acme-eu/Pulumi.acme-eu.yaml")
+	mutate := func(f func(s *plan.State) bool) *planView {
+		var p plan.Plan
+		require.NoError(t, json.Unmarshal(data, &p))
+		var steps []plan.Step
+		for _, st := range p.Steps {
+			if f(&st.NewState) {
+				steps = append(steps, st)
+			}
+		}
+		p.Steps = steps
+		b, err := json.Marshal(p)
+		require.NoError(t, err)
+		return parsePlan(t, b)
+	}
+	policyOf := func(name string, edit func(doc map[string]any)) func(s *plan.State) bool {
+		return func(s *plan.State) bool {
+			if s.Type == "aws:kms/key:Key" && s.Name() == name {
+				var doc map[string]any
+				require.NoError(t, json.Unmarshal([]byte(s.Inputs["policy"].(string)), &doc))
+				edit(doc)
+				b, _ := json.Marshal(doc)
+				s.Inputs["policy"] = string(b)
+			}
+			return true
+		}
+	}
+	stmt := func(doc map[string]any, sid string) map[string]any {
+		for _, st := range doc["Statement"].([]any) {
+			if st.(map[string]any)["Sid"] == sid {
+				return st.(map[string]any)
+			}
+		}
+		t.Fatalf("no statement %s", sid)
+		return nil
+	}
+
+	v := mutate(policyOf("acme-eu-west-1-keys-data", func(doc map[string]any) {
+		cond := stmt(doc, "UseThroughServices")["Condition"].(map[string]any)["StringEquals"].(map[string]any)
+		cond["kms:ViaService"] = []any{"ec2.eu-west-1.amazonaws.com", "rds.eu-west-1.amazonaws.com", "secretsmanager.eu-west-1.amazonaws.com"}
+	}))
+	require.Equal(t, []string{
+		"key acme-eu-west-1-keys-data does not admit acme-eu-west-1-backup-filestore restoreMetadataOverrides.kmskeyid: kms:Decrypt, kms:GenerateDataKeyWithoutPlaintext, kms:CreateGrant, kms:DescribeKey through kms:ViaService elasticfilesystem.eu-west-1.amazonaws.com",
+		"key acme-eu-west-1-keys-data does not admit acme-eu-west-1-odoo kmsKeyId: kms:Decrypt, kms:GenerateDataKeyWithoutPlaintext, kms:CreateGrant, kms:DescribeKey through kms:ViaService elasticfilesystem.eu-west-1.amazonaws.com",
+		"key acme-eu-west-1-keys-data statement UseThroughServices: admits use through ec2.eu-west-1.amazonaws.com, which no resource of the plan needs",
+	}, checkKeyUse(v))
+
+	v = mutate(policyOf("acme-eu-west-1-keys-logs", func(doc map[string]any) {
+		d := stmt(doc, "CloudTrailDescribeKey")
+		d["Condition"] = map[string]any{"StringLike": map[string]any{"kms:EncryptionContext:aws:cloudtrail:arn": "arn:aws:cloudtrail:*:111111111111:trail/*"}}
+		u := stmt(doc, "ReadTrailAndLogsInAccount")
+		delete(u, "Condition")
+	}))
+	require.Equal(t, []string{
+		"key acme-eu-west-1-keys-logs does not admit acme-eu-west-1-access-trail kmsKeyId: kms:DescribeKey by service cloudtrail.amazonaws.com (no encryption context)",
+		"key acme-eu-west-1-keys-logs statement ReadTrailAndLogsInAccount: admits principals of the account without a service, context or grant condition",
+	}, checkKeyUse(v))
+
+	v = mutate(func(s *plan.State) bool { return !strings.HasSuffix(s.URN, "::acme-eu-west-1-odoo-app-to-filestore") })
+	n := newNetView(v, edge.OriginRanges())
+	needed, allowed := runtimeConnections(n)
+	require.Equal(t, []string{
+		"ingress acme-eu-west-1-odoo-filestore admits app on 2049-2049, but that group has no egress for it (a dead rule, or a missing egress)",
+		"needed connection app -> filestore :2049 is missing its egress or its ingress rule",
+	}, checkReachability(n, needed, allowed))
+
+	v = mutate(func(s *plan.State) bool {
+		if strings.HasSuffix(s.URN, "::acme-eu-west-1-network-in-database-postgres") {
+			s.Inputs["fromPort"], s.Inputs["toPort"] = 0.0, 65535.0
+		}
+		return true
+	})
+	n = newNetView(v, edge.OriginRanges())
+	needed, allowed = runtimeConnections(n)
+	require.Contains(t, checkReachability(n, needed, allowed), "connection app -> database :443 exists (acme-eu-west-1-network-in-database-postgres, acme-eu-west-1-network-out-app-https) but nothing needs it")
 }
