@@ -373,10 +373,7 @@ func checkKeyUse(v *planView) []string {
 			}
 			keysRef := v.refs(s, top(path), str, "aws:kms/key:Key")
 			if len(keysRef) == 0 {
-				if strings.Contains(str, ":kms:") || str == plan.Unknown {
-					return // the customer's key (ENC-4): its policy is outside this plan
-				}
-				return
+				return // not one of our keys (ENC-4: a customer's key is judged by its owner)
 			}
 			if !ok {
 				out = append(out, fmt.Sprintf("%s %s: encrypted with key %s, but the key-use check does not know what %s needs; add it to keyFields", s.Name(), path, keysRef[0].Name(), s.Type))
