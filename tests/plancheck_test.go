@@ -365,7 +365,8 @@ func checkKeyUse(v *planView) []string {
 		walk(s.Inputs, "", func(path string, val any) {
 			str, isStr := val.(string)
 			leaf := path[strings.LastIndex(path, ".")+1:]
-			if !isStr || !(strings.Contains(strings.ToLower(leaf), "kms") || leaf == "encryptionKey") || s.Type == "aws:kms/alias:Alias" {
+			namesKey := strings.Contains(strings.ToLower(leaf), "kms") || leaf == "encryptionKey"
+			if !isStr || !namesKey || s.Type == "aws:kms/alias:Alias" {
 				return
 			}
 			if strings.HasPrefix(s.Type, "aws:iam/") {
