@@ -408,10 +408,25 @@ func checkKeyUse(v *planView) []string {
 			continue
 		}
 		ns := needs[key.URN]
+		grants := v.grantsOf(key)
+		direct := false
+		for _, n := range ns {
+			direct = direct || n.direct
+		}
+		for _, g := range grants {
+			// A grant names one principal of the account and its operations: it
+			// serves only direct use (services use the key through the policy).
+			if !direct {
+				out = append(out, fmt.Sprintf("key %s grant %s: admits %s, but no resource of the plan uses the key directly", key.Name(), g.Name(), fmt.Sprint(g.Inputs["granteePrincipal"])))
+			}
+		}
 		for _, n := range ns {
 			ok := false
 			for _, st := range doc.Statement {
 				ok = ok || st.allows(n, root)
+			}
+			for _, g := range grants {
+				ok = ok || n.direct && grantCovers(g, n.actions)
 			}
 			if !ok {
 				out = append(out, fmt.Sprintf("key %s does not admit %s: %s", key.Name(), n.what, n.describe()))
@@ -487,6 +502,28 @@ func (n need) describe() string {
 		return fmt.Sprintf("%s by service %s (no encryption context)", strings.Join(n.actions, ", "), n.service)
 	}
 	return fmt.Sprintf("%s called directly by principals of the account with %s", strings.Join(n.actions, ", "), n.context)
+}
+
+// grantsOf are the grants (aws:kms/grant) of the plan on key.
+func (v *planView) grantsOf(key plan.State) []plan.State {
+	var out []plan.State
+	for _, g := range v.byType("aws:kms/grant:Grant") {
+		if len(v.refs(g, "keyId", g.Inputs["keyId"], "aws:kms/key:Key")) == 1 && v.refs(g, "keyId", g.Inputs["keyId"], "aws:kms/key:Key")[0].URN == key.URN {
+			out = append(out, g)
+		}
+	}
+	return out
+}
+
+// grantCovers reports whether grant g allows every action (without "kms:").
+func grantCovers(g plan.State, actions []string) bool {
+	ops := strs(g.Inputs["operations"])
+	for _, a := range actions {
+		if !slices.Contains(ops, strings.TrimPrefix(a, "kms:")) {
+			return false
+		}
+	}
+	return true
 }
 
 // accountOf reads the account from the key's administration statement.
@@ -975,6 +1012,35 @@ func TestPlanChecksCatchTheFaultsTheyExistFor(t *testing.T) {
 		"key acme-eu-west-1-keys-logs statement ReadTrailAndLogsInAccount: admits principals of the account without a service, context or grant condition",
 	}, checkKeyUse(v))
 
+	// A grant can serve direct use instead of a statement (ECS Exec), and only that.
+	var p plan.Plan
+	require.NoError(t, json.Unmarshal(data, &p))
+	dataKey := must(p.Get("aws:kms/key:Key", "acme-eu-west-1-keys-data"))
+	grant := plan.Step{Op: "create", NewState: plan.State{
+		URN: "urn:pulumi:acme-eu::odoo-hosting::aws:kms/grant:Grant::exec", Type: "aws:kms/grant:Grant", Custom: true,
+		Inputs: map[string]any{"keyId": plan.Unknown, "granteePrincipal": "arn:aws:iam::111111111111:role/acme-task",
+			"operations": []any{"Decrypt", "GenerateDataKey"}},
+		PropertyDependencies: map[string][]string{"keyId": {dataKey.URN}},
+	}}
+	withGrant := func(edit func(s *plan.State) bool) *planView {
+		v := mutate(edit)
+		v.states = append(v.states, grant.NewState)
+		return v
+	}
+	require.Empty(t, checkKeyUse(withGrant(policyOf("acme-eu-west-1-keys-data", func(doc map[string]any) {
+		var kept []any
+		for _, st := range doc["Statement"].([]any) {
+			if st.(map[string]any)["Sid"] != "ShellSessions" {
+				kept = append(kept, st)
+			}
+		}
+		doc["Statement"] = kept
+	}))))
+	grant.NewState.PropertyDependencies = map[string][]string{"keyId": {must(p.Get("aws:kms/key:Key", "acme-eu-west-1-keys-backup")).URN}}
+	require.Equal(t, []string{
+		"key acme-eu-west-1-keys-backup grant exec: admits arn:aws:iam::111111111111:role/acme-task, but no resource of the plan uses the key directly",
+	}, checkKeyUse(withGrant(func(*plan.State) bool { return true })))
+
 	v = mutate(func(s *plan.State) bool { return !strings.HasSuffix(s.URN, "::acme-eu-west-1-odoo-app-to-filestore") })
 	n := newNetView(v, edge.OriginRanges())
 	needed, allowed := runtimeConnections(n)
@@ -992,4 +1058,11 @@ func TestPlanChecksCatchTheFaultsTheyExistFor(t *testing.T) {
 	n = newNetView(v, edge.OriginRanges())
 	needed, allowed = runtimeConnections(n)
 	require.Contains(t, checkReachability(n, needed, allowed), "connection app -> database :443 exists (acme-eu-west-1-network-in-database-postgres, acme-eu-west-1-network-out-app-https) but nothing needs it")
+}
+
+func must(s plan.State, ok bool) plan.State {
+	if !ok {
+		panic("missing resource " + s.URN)
+	}
+	return s
 }
