@@ -820,6 +820,19 @@ func checkReachability(n *netView, needed []connection, allowed []connection) []
 		if _, ok := exists[c]; !ok {
 			out = append(out, fmt.Sprintf("needed connection %s is missing its egress or its ingress rule", c))
 		}
+		if c.from != "edge" {
+			continue
+		}
+		// NET-8: every published range of the edge, or some of its requests fail.
+		for _, r := range n.edge {
+			admitted := false
+			for _, in := range n.rules {
+				admitted = admitted || !in.egress && n.kind(in.group) == c.to && in.covers(c.port) && slices.Contains(in.cidrs, r)
+			}
+			if !admitted {
+				out = append(out, fmt.Sprintf("needed connection edge range %s -> %s :%d has no ingress rule", r, c.to, c.port))
+			}
+		}
 	}
 	keys := make([]connection, 0, len(exists))
 	for c := range exists {
@@ -1048,6 +1061,11 @@ func TestPlanChecksCatchTheFaultsTheyExistFor(t *testing.T) {
 		"ingress acme-eu-west-1-odoo-filestore admits app on 2049-2049, but that group has no egress for it (a dead rule, or a missing egress)",
 		"needed connection app -> filestore :2049 is missing its egress or its ingress rule",
 	}, checkReachability(n, needed, allowed))
+
+	v = mutate(func(s *plan.State) bool { return !strings.HasSuffix(s.URN, "::acme-eu-west-1-network-in-alb-https-173-245-48-0-20") })
+	n = newNetView(v, edge.OriginRanges())
+	needed, allowed = runtimeConnections(n)
+	require.Equal(t, []string{"needed connection edge range 173.245.48.0/20 -> lb :443 has no ingress rule"}, checkReachability(n, needed, allowed))
 
 	v = mutate(func(s *plan.State) bool {
 		if strings.HasSuffix(s.URN, "::acme-eu-west-1-network-in-database-postgres") {
