@@ -1062,7 +1062,9 @@ func TestPlanChecksCatchTheFaultsTheyExistFor(t *testing.T) {
 		"needed connection app -> filestore :2049 is missing its egress or its ingress rule",
 	}, checkReachability(n, needed, allowed))
 
-	v = mutate(func(s *plan.State) bool { return !strings.HasSuffix(s.URN, "::acme-eu-west-1-network-in-alb-https-173-245-48-0-20") })
+	v = mutate(func(s *plan.State) bool {
+		return !strings.HasSuffix(s.URN, "::acme-eu-west-1-network-in-alb-https-173-245-48-0-20")
+	})
 	n = newNetView(v, edge.OriginRanges())
 	needed, allowed = runtimeConnections(n)
 	require.Equal(t, []string{"needed connection edge range 173.245.48.0/20 -> lb :443 has no ingress rule"}, checkReachability(n, needed, allowed))
