@@ -84,10 +84,12 @@ func blueprint(cfg *config.Config, now time.Time) *Blueprint {
 	bp.Keys = keys.Spec{
 		Customer: cfg.Slug(), Cloud: cfg.Cloud, Region: cfg.Region, Jurisdiction: cfg.Jurisdiction,
 		AccountID: cfg.AccountID, Purposes: []keys.Purpose{keys.Data, keys.Backup, keys.Logs}, Protect: prod,
+		Application: cfg.Tier.RunsApplication(), LogGroups: cfg.Tier.NeedsNetwork(),
 	}
 	bp.BackupKeys = keys.Spec{
 		Customer: cfg.Slug(), Cloud: cfg.Cloud, Region: cfg.BackupRegion, Jurisdiction: cfg.Jurisdiction,
 		AccountID: cfg.AccountID, Purposes: []keys.Purpose{keys.Backup}, Protect: prod,
+		Application: cfg.Tier.RunsApplication(), BackupRegion: true,
 	}
 	if cfg.CustomerKeys != nil { // ENC-4: the customer's keys, never ours
 		bp.Keys.CustomerKeyARN = cfg.CustomerKeys.Primary

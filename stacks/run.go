@@ -112,13 +112,14 @@ func Run(ctx *pulumi.Context, bp *Blueprint, secrets Secrets) (*Outputs, error) 
 	var net *awsnetwork.Network
 	if bp.Network != nil {
 		if net, err = awsnetwork.New(ctx, name+"-network", awsnetwork.Args{
-			Spec: *bp.Network, Region: cfg.Region, Provider: prov.primary, LogsKeyArn: logsKey,
+			Spec: *bp.Network, Region: cfg.Region, Provider: prov.primary, LogsKeyArn: logsKey, AccountID: cfg.AccountID,
 		}, in); err != nil {
 			return nil, err
 		}
 	}
 
-	protected := pulumi.StringArray{}
+	protected, databases := pulumi.StringArray{}, pulumi.StringArray{}
+	var restore *awsbackup.RestoreTarget
 	origin := pulumi.String("").ToStringOutput()
 	var app *awsops.Args // the application's parts OPS-1 watches (cloud tiers)
 	var odoo *OdooOutputs
@@ -154,7 +155,11 @@ func Run(ctx *pulumi.Context, bp *Blueprint, secrets Secrets) (*Outputs, error) 
 		}, in, pulumi.Provider(prov.cloudflare)); err != nil {
 			return nil, err
 		}
-		protected = append(protected, db.InstanceArn, rt.FileSystemArn)
+		protected = append(protected, rt.FileSystemArn)
+		databases = append(databases, db.InstanceArn)
+		restore = &awsbackup.RestoreTarget{
+			DatabaseSubnetGroupName: db.SubnetGroupName, DatabaseSecurityGroupID: net.DatabaseSecurityGroupID, DataKeyArn: dataKey,
+		}
 		origin = rt.LoadBalancerDNSName
 		app = &awsops.Args{LoadBalancerArn: rt.LoadBalancerArn, DatabaseIdentifier: db.Identifier, CertificateArn: rt.CertificateArn}
 		for _, tg := range rt.TargetGroupArns {
@@ -166,7 +171,7 @@ func Run(ctx *pulumi.Context, bp *Blueprint, secrets Secrets) (*Outputs, error) 
 	bk, err := awsbackup.New(ctx, name+"-backup", awsbackup.Args{
 		Spec: bp.Backup, PrimaryProvider: prov.primary, BackupProvider: prov.backup,
 		PrimaryKeyArn: primaryKeys.ARNs[keys.Backup], BackupKeyArn: backupKeys.ARNs[keys.Backup],
-		ResourceArns: protected,
+		ResourceArns: protected, DatabaseArns: databases, Restore: restore,
 	}, in)
 	if err != nil {
 		return nil, err

@@ -66,6 +66,22 @@ func BreakGlassExpiry(g Grant) time.Time {
 	return g.GrantedAt.UTC().Truncate(time.Second).Add(time.Duration(g.Hours) * time.Hour)
 }
 
+// BreakGlassAssumeUntil is the last instant the role may be assumed: the grant's
+// expiry less the longest session, so no session outlives the grant (IAM-3: grant
+// and session together end within Hours, at most 24).
+func BreakGlassAssumeUntil(g Grant) time.Time {
+	return BreakGlassExpiry(g).Add(-BreakGlassSessionSeconds * time.Second)
+}
+
+// MinBreakGlassHours is the shortest grant: one hour in which the role can be
+// assumed plus one hour for the last session.
+const MinBreakGlassHours = 2
+
+// federatedPath is the IAM path of the roles IAM Identity Center makes; their
+// sessions carry no aws:MultiFactorAuthPresent (MFA is checked at the identity
+// provider), so a trust policy requiring it would never admit them.
+const federatedPath = ":role/aws-reserved/sso.amazonaws.com/"
+
 // Active reports whether the grant is in force at now.
 func (g Grant) Active(now time.Time) bool {
 	return !now.Before(g.GrantedAt) && now.Before(BreakGlassExpiry(g))
@@ -147,8 +163,11 @@ func (s Spec) ValidateAt(now time.Time) error {
 		if !principalOK {
 			add("breakGlass.principal %q is not an IAM role or user ARN; allowed: arn:aws:iam::<account>:role/<name>", g.Principal)
 		}
-		if g.Hours < 1 || g.Hours > MaxBreakGlassHours {
-			add("breakGlass.hours %d is out of range; allowed: 1 to %d (IAM-3)", g.Hours, MaxBreakGlassHours)
+		if g.Hours < MinBreakGlassHours || g.Hours > MaxBreakGlassHours {
+			add("breakGlass.hours %d is out of range; allowed: %d to %d (IAM-3: the role can be assumed until one hour before the grant ends, so the last one-hour session ends with it)", g.Hours, MinBreakGlassHours, MaxBreakGlassHours)
+		}
+		if s.Cloud == jurisdiction.AWS && strings.Contains(g.Principal, federatedPath) {
+			add("breakGlass.principal %q is an IAM Identity Center role, whose sessions carry no aws:MultiFactorAuthPresent, so the MFA condition would never admit it; allowed: the engineer's own role, assumed with MFA (sts:AssumeRole with --serial-number and --token-code)", g.Principal)
 		}
 		switch {
 		case g.GrantedAt.IsZero():

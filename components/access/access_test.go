@@ -49,7 +49,7 @@ func TestIAM3_ValidateReturnsEveryProblem(t *testing.T) {
 region "eu-west-2" (London, GB) is outside jurisdiction eu; allowed: eu-central-1, eu-north-1, eu-south-1, eu-south-2, eu-west-1, eu-west-3, eusc-de-east-1 (IAM-4: audit logs stay in the jurisdiction)
 trailRetentionDays 30 is out of range; allowed: 365 to 3653 (default 400)
 breakGlass.principal "arn:aws:iam::123456789012:group/ops" is not an IAM role or user ARN; allowed: arn:aws:iam::<account>:role/<name>
-breakGlass.hours 48 is out of range; allowed: 1 to 24 (IAM-3)
+breakGlass.hours 48 is out of range; allowed: 2 to 24 (IAM-3: the role can be assumed until one hour before the grant ends, so the last one-hour session ends with it)
 breakGlass.grantedAt 2025-03-14T10:30:00Z is in the future; allowed: a time at or before now (2025-03-14T09:30:00Z)`)
 
 	s = access.Spec{Customer: "acme", AccountID: "123456789012", Region: "eu-west-1",
@@ -57,6 +57,20 @@ breakGlass.grantedAt 2025-03-14T10:30:00Z is in the future; allowed: a time at o
 	require.NoError(t, s.ValidateAt(now))
 	s.BreakGlass.Hours = 0
 	s.BreakGlass.GrantedAt = time.Time{}
-	require.EqualError(t, s.ValidateAt(now), `breakGlass.hours 0 is out of range; allowed: 1 to 24 (IAM-3)
+	require.EqualError(t, s.ValidateAt(now), `breakGlass.hours 0 is out of range; allowed: 2 to 24 (IAM-3: the role can be assumed until one hour before the grant ends, so the last one-hour session ends with it)
 breakGlass.grantedAt is not set; allowed: the time the grant starts, RFC 3339`)
+}
+
+// TestIAM3_FederatedPrincipalRefused: IAM Identity Center sessions carry no
+// aws:MultiFactorAuthPresent, so a break-glass grant to such a role would never
+// be usable; a one-hour grant leaves no time to assume the role.
+func TestIAM3_FederatedPrincipalRefused(t *testing.T) {
+	now := time.Date(2025, 3, 14, 9, 30, 0, 0, time.UTC)
+	s := access.Spec{Customer: "acme", AccountID: "123456789012", Region: "eu-west-1", BreakGlass: &access.Grant{
+		Principal: "arn:aws:iam::123456789012:role/aws-reserved/sso.amazonaws.com/eu-west-1/AWSReservedSSO_Admin_0123456789abcdef",
+		GrantedAt: now, Hours: 1,
+	}}
+	require.EqualError(t, s.ValidateAt(now), `breakGlass.hours 1 is out of range; allowed: 2 to 24 (IAM-3: the role can be assumed until one hour before the grant ends, so the last one-hour session ends with it)
+breakGlass.principal "arn:aws:iam::123456789012:role/aws-reserved/sso.amazonaws.com/eu-west-1/AWSReservedSSO_Admin_0123456789abcdef" is an IAM Identity Center role, whose sessions carry no aws:MultiFactorAuthPresent, so the MFA condition would never admit it; allowed: the engineer's own role, assumed with MFA (sts:AssumeRole with --serial-number and --token-code)`)
+	require.Equal(t, time.Date(2025, 3, 14, 10, 30, 0, 0, time.UTC), access.BreakGlassAssumeUntil(access.Grant{GrantedAt: now, Hours: 2}))
 }

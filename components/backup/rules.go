@@ -26,6 +26,62 @@ type Rule struct {
 	DeleteAfterDays int
 	// CopyToBackupRegion is always true: every copy is also kept in the backup region.
 	CopyToBackupRegion bool
+	// Continuous marks the database's point-in-time recovery (continuous backup):
+	// the recovery point is kept LocalDays in the primary region and each copy
+	// (a daily snapshot) DeleteAfterDays in the backup region.
+	Continuous bool
+	// LocalDays is how long the primary region keeps the copies; DeleteAfterDays
+	// unless Continuous.
+	LocalDays int
+}
+
+// MaxContinuousDays is the longest point-in-time recovery window (RDS automated
+// backups, AWS Backup continuous backup): 35 days.
+const MaxContinuousDays = 35
+
+// MaxDatabaseSnapshots is how many database snapshots the rules may keep in one
+// region at once: the cloud's default quota of manual snapshots (RDS: 100 per
+// region) less room for final snapshots and ones taken by hand.
+const MaxDatabaseSnapshots = 90
+
+// DatabaseRules returns the backup rules of the database on cloud and enterprise
+// (BAK-1, BAK-2): point-in-time recovery (continuous backup, RPO of minutes) kept
+// the retention or 35 days, whichever is shorter, with a daily snapshot copied to
+// the backup region and kept the retention there (RES-3); under GFS the weekly
+// and monthly snapshots too. No hourly snapshots: they would exhaust the quota of
+// database snapshots within days. Nil on the other tiers.
+func DatabaseRules(s Spec) []Rule {
+	s = s.WithDefaults()
+	if !s.Tier.RunsApplication() {
+		return nil
+	}
+	keep := s.RetentionDays
+	if s.GFS {
+		keep = GFSDailyDays
+	}
+	keep = capDays(s, keep)
+	out := []Rule{{Name: "continuous", IntervalHours: 0, Cron: fmt.Sprintf("cron(0 %d * * ? *)", FullBackupHourUTC), Full: true,
+		DeleteAfterDays: keep, LocalDays: min(keep, MaxContinuousDays), CopyToBackupRegion: true, Continuous: true}}
+	for _, r := range Rules(s) {
+		if r.Name == "weekly" || r.Name == "monthly" {
+			out = append(out, r)
+		}
+	}
+	return out
+}
+
+// DatabaseSnapshots is how many database snapshots DatabaseRules keep at once in
+// the primary and in the backup region (the continuous recovery point is none).
+func DatabaseSnapshots(s Spec) (primary, backupRegion int) {
+	for _, r := range DatabaseRules(s) {
+		interval := max(r.IntervalHours, 24)
+		n := (r.DeleteAfterDays*24 + interval - 1) / interval
+		if !r.Continuous {
+			primary += (r.LocalDays*24 + interval - 1) / interval
+		}
+		backupRegion += n
+	}
+	return primary, backupRegion
 }
 
 // Objectives returns the recovery point and recovery time objectives of a spec's
@@ -76,6 +132,7 @@ func Rules(s Spec) []Rule {
 	}
 	for i := range out {
 		out[i].DeleteAfterDays = capDays(s, out[i].DeleteAfterDays)
+		out[i].LocalDays = out[i].DeleteAfterDays
 		out[i].CopyToBackupRegion = true
 	}
 	return out
@@ -209,6 +266,9 @@ type Names struct {
 	PrimaryVault, BackupVault string
 	// Plan names the backup plan and its selection: "<customer>-backup".
 	Plan string
+	// DatabasePlan names the database's point-in-time-recovery plan and its
+	// selection: "<customer>-backup-db".
+	DatabasePlan string
 	// RestoreTestingPlan: "<customer>_restore_test", letters, digits and underscores.
 	RestoreTestingPlan string
 	// RestoreTestingSelections: restore target -> "<customer>_<target>".
@@ -225,6 +285,7 @@ func PhysicalNames(s Spec) Names {
 		PrimaryVault:             s.Customer + "-backup-" + s.PrimaryRegion,
 		BackupVault:              s.Customer + "-backup-" + s.BackupRegion,
 		Plan:                     s.Customer + "-backup",
+		DatabasePlan:             s.Customer + "-backup-db",
 		RestoreTestingPlan:       word + "_restore_test",
 		RestoreTestingSelections: map[string]string{},
 	}
@@ -242,6 +303,7 @@ func (n Names) Check() error {
 		{"aws:s3/bucketV2:BucketV2", "bucket", n.PrimaryBucket}, {"aws:s3/bucketV2:BucketV2", "bucket", n.ReplicaBucket},
 		{"aws:backup/vault:Vault", "name", n.PrimaryVault}, {"aws:backup/vault:Vault", "name", n.BackupVault},
 		{"aws:backup/plan:Plan", "name", n.Plan}, {"aws:backup/selection:Selection", "name", n.Plan},
+		{"aws:backup/plan:Plan", "name", n.DatabasePlan}, {"aws:backup/selection:Selection", "name", n.DatabasePlan},
 		{"aws:backup/restoreTestingPlan:RestoreTestingPlan", "name", n.RestoreTestingPlan},
 	}
 	for _, target := range slices.Sorted(maps.Keys(n.RestoreTestingSelections)) {

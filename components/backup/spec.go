@@ -152,6 +152,9 @@ func (s Spec) Validate() error {
 	if s.OffboardingExpiryDays != 0 && (s.OffboardingExpiryDays < 2 || s.OffboardingExpiryDays > MaxKeepDays) {
 		add("offboardingExpiryDays %d is out of range; allowed: 0 (not off-boarded) or 2 to %d", s.OffboardingExpiryDays, MaxKeepDays)
 	}
+	if _, n := DatabaseSnapshots(s); n > MaxDatabaseSnapshots {
+		add("retentionDays %d keeps %d database snapshots in the backup region; allowed: at most %d (the default quota is 100 manual snapshots per region): a retention of at most %d days, or gfs", s.RetentionDays, n, MaxDatabaseSnapshots, MaxDatabaseSnapshots)
+	}
 	if gap, err := restoreTestGapMonths(s.RestoreTestCron); err != nil {
 		add("restoreTestCron %q %v; allowed: cron(min hour day month day-of-week year) at least quarterly, such as %s", s.RestoreTestCron, err, DefaultRestoreTestCron)
 	} else if gap > MaxRestoreTestGapMonths {

@@ -182,6 +182,9 @@ func TestBAK5_PropertyNothingKeptPast365(t *testing.T) {
 		if rnd.Intn(2) == 0 {
 			s.OffboardingExpiryDays = 2 + rnd.Intn(364)
 		}
+		if _, n := backup.DatabaseSnapshots(s); n > backup.MaxDatabaseSnapshots {
+			s.RetentionDays = backup.MaxDatabaseSnapshots // the quota of database snapshots
+		}
 		require.NoError(t, s.Validate())
 		limit := 365
 		if s.OffboardingExpiryDays > 0 {
@@ -193,10 +196,15 @@ func TestBAK5_PropertyNothingKeptPast365(t *testing.T) {
 		require.LessOrEqual(t, l.MaxRetentionDays, limit, "%+v", s)
 		require.GreaterOrEqual(t, l.MinRetentionDays, 1)
 		require.LessOrEqual(t, l.MinRetentionDays, l.MaxRetentionDays)
-		for _, r := range rules {
+		for _, r := range append(rules, backup.DatabaseRules(s)...) {
 			require.LessOrEqual(t, r.DeleteAfterDays, limit, "%+v", s)
 			require.GreaterOrEqual(t, r.DeleteAfterDays, l.MinRetentionDays)
+			require.LessOrEqual(t, r.LocalDays, r.DeleteAfterDays)
+			require.GreaterOrEqual(t, r.LocalDays, min(l.MinRetentionDays, backup.MaxContinuousDays))
 		}
+		primary, other := backup.DatabaseSnapshots(s)
+		require.LessOrEqual(t, primary, backup.MaxDatabaseSnapshots)
+		require.LessOrEqual(t, other, backup.MaxDatabaseSnapshots)
 		for _, st := range l.Store {
 			require.LessOrEqual(t, st.KeepDays(), limit, "%+v", s)
 			require.GreaterOrEqual(t, st.ExpireAfterDays, l.MinRetentionDays)
@@ -213,7 +221,7 @@ func TestPhysicalNames(t *testing.T) {
 	n := backup.PhysicalNames(base(tier.Cloud))
 	require.Equal(t, backup.Names{
 		PrimaryBucket: "acme-backup-111111111111-eu-west-1", ReplicaBucket: "acme-backup-111111111111-eu-central-1",
-		PrimaryVault: "acme-backup-eu-west-1", BackupVault: "acme-backup-eu-central-1", Plan: "acme-backup",
+		PrimaryVault: "acme-backup-eu-west-1", BackupVault: "acme-backup-eu-central-1", Plan: "acme-backup", DatabasePlan: "acme-backup-db",
 		RestoreTestingPlan:       "acme_restore_test",
 		RestoreTestingSelections: map[string]string{"database": "acme_database", "filestore": "acme_filestore"},
 	}, n)
@@ -244,4 +252,46 @@ func TestBAK4_RestoreTargetsOnEveryTier(t *testing.T) {
 		require.Equal(t, want, backup.RestoreTargets(s), tr)
 		require.Equal(t, tr == tier.OdooSH || tr == tier.OnPremise, backup.ProtectsObjectStore(s), tr)
 	}
+}
+
+// TestBAK1_DatabasePointInTimeRecoveryNoHourlySnapshots: the database meets the
+// 1-hour RPO with point-in-time recovery, not with hourly snapshots (which would
+// pass the quota of 100 database snapshots per region within five days); the file
+// store keeps its hourly copies.
+func TestBAK1_DatabasePointInTimeRecoveryNoHourlySnapshots(t *testing.T) {
+	s := base(tier.Cloud)
+	require.Equal(t, []backup.Rule{{Name: "continuous", Cron: "cron(0 3 * * ? *)", Full: true, DeleteAfterDays: 35, LocalDays: 35, CopyToBackupRegion: true, Continuous: true}}, backup.DatabaseRules(s))
+	primary, other := backup.DatabaseSnapshots(s)
+	require.Equal(t, [2]int{0, 35}, [2]int{primary, other})
+	require.Equal(t, "hourly", backup.Rules(s)[0].Name, "the file store keeps hourly copies")
+
+	s.GFS = true
+	require.Equal(t, []string{"continuous", "weekly", "monthly"}, names(backup.DatabaseRules(s)))
+	primary, other = backup.DatabaseSnapshots(s)
+	require.Equal(t, [2]int{4 + 3, 7 + 4 + 3}, [2]int{primary, other})
+
+	s.GFS, s.RetentionDays = false, 60
+	r := backup.DatabaseRules(s)[0]
+	require.Equal(t, [2]int{35, 60}, [2]int{r.LocalDays, r.DeleteAfterDays}, "35 days of point-in-time recovery, daily copies kept 60 days")
+
+	require.Nil(t, backup.DatabaseRules(base(tier.OdooSH)))
+	require.Nil(t, backup.DatabaseRules(base(tier.OnPremise)))
+}
+
+func TestBAK2_DatabaseSnapshotQuotaRefused(t *testing.T) {
+	s := base(tier.Enterprise)
+	s.RetentionDays = 120
+	require.EqualError(t, s.Validate(), "retentionDays 120 keeps 120 database snapshots in the backup region; allowed: at most 90 (the default quota is 100 manual snapshots per region): a retention of at most 90 days, or gfs")
+	s.RetentionDays = 90
+	require.NoError(t, s.Validate())
+	s.RetentionDays, s.Tier = 365, tier.OdooSH
+	require.NoError(t, s.Validate(), "no database on odoo-sh")
+}
+
+func names(rs []backup.Rule) []string {
+	var out []string
+	for _, r := range rs {
+		out = append(out, r.Name)
+	}
+	return out
 }

@@ -81,6 +81,20 @@ type Spec struct {
 	// Protect protects the keys from `pulumi destroy` (production, BAK-6). Keys are
 	// always retained on delete. Default false.
 	Protect bool
+	// Application marks the keys of a stack that runs the application (database,
+	// its generated secret, file store and shell sessions into the containers): the
+	// data key then admits exactly those users. Default false: the data key is kept
+	// for the stack's data but admits no service (ENC-2: nothing broader than the
+	// stack uses).
+	Application bool
+	// BackupRegion marks the keys of the backup region (ENC-5): with Application,
+	// the backup key also admits the copies of database snapshots made into the
+	// backup region's vault. Default false.
+	BackupRegion bool
+	// LogGroups marks the keys of a stack that keeps log groups (flow logs,
+	// application and database logs): the logs key then admits CloudWatch Logs.
+	// Default false: the logs key serves the audit trail only.
+	LogGroups bool
 }
 
 // WithDefaults returns a copy of s with every unset field at its default.

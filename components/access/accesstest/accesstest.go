@@ -27,7 +27,8 @@ type Group struct {
 // BreakGlass is the break-glass access as built.
 type BreakGlass struct {
 	Principal string
-	// Expiry is when the grant stops working, as the cloud enforces it.
+	// Expiry is when the grant stops working, as the cloud enforces it: the last
+	// instant the role can be assumed plus the longest session (IAM-3).
 	Expiry            time.Time
 	MFARequired       bool
 	MaxSessionSeconds int
@@ -118,7 +119,7 @@ func Run(t *testing.T, c Config, h Harness) {
 		require.NoError(t, err)
 		require.NotNil(t, v.BreakGlass)
 		require.Equal(t, c.Principal, v.BreakGlass.Principal)
-		require.Equal(t, granted.Add(24*time.Hour), v.BreakGlass.Expiry, "IAM-3")
+		require.Equal(t, granted.Add(24*time.Hour), v.BreakGlass.Expiry, "IAM-3: grant and last session end within 24 hours")
 		require.True(t, v.BreakGlass.MFARequired, "IAM-2")
 		require.LessOrEqual(t, v.BreakGlass.MaxSessionSeconds, 3600)
 	})
@@ -128,13 +129,13 @@ func Run(t *testing.T, c Config, h Harness) {
 		s.BreakGlass = &access.Grant{Principal: c.Principal, GrantedAt: Now.Add(-time.Hour), Hours: 25}
 		v, err := h.Plan(t, s, Now)
 		require.Error(t, err)
-		require.Contains(t, err.Error(), "breakGlass.hours 25 is out of range; allowed: 1 to 24 (IAM-3)")
+		require.Contains(t, err.Error(), "breakGlass.hours 25 is out of range; allowed: 2 to 24 (IAM-3")
 		require.Zero(t, v.Resources, "nothing may be registered on a validation error")
 	})
 
 	t.Run("IAM3_BreakGlassInTheFutureRefused", func(t *testing.T) {
 		s := base()
-		s.BreakGlass = &access.Grant{Principal: c.Principal, GrantedAt: Now.Add(time.Hour), Hours: 1}
+		s.BreakGlass = &access.Grant{Principal: c.Principal, GrantedAt: Now.Add(time.Hour), Hours: 2}
 		v, err := h.Plan(t, s, Now)
 		require.Error(t, err)
 		require.Contains(t, err.Error(), "is in the future")

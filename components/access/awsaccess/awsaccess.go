@@ -103,13 +103,13 @@ func New(ctx *pulumi.Context, name string, args Args, opts ...pulumi.ResourceOpt
 	}
 	child := []pulumi.ResourceOption{pulumi.Parent(a), pulumi.Provider(args.Provider)}
 
-	denyDoc, err := DenyWithoutMFAPolicy()
+	denyDoc, err := DenyWithoutMFAPolicy(spec)
 	if err != nil {
 		return nil, err
 	}
 	deny, err := iam.NewPolicy(ctx, name+"-require-mfa", &iam.PolicyArgs{
 		Name:        pulumi.String(spec.Customer + "-require-mfa"),
-		Description: pulumi.String("IAM-2: deny every action without MFA except managing one's own MFA device"),
+		Description: pulumi.String("IAM-2: manage one's own MFA device; deny every other action without MFA"),
 		Policy:      pulumi.String(denyDoc),
 	}, child...)
 	if err != nil {
@@ -219,7 +219,11 @@ func trail(ctx *pulumi.Context, name string, spec access.Spec, part string, args
 			ApplyServerSideEncryptionByDefault: &s3.BucketServerSideEncryptionConfigurationV2RuleApplyServerSideEncryptionByDefaultArgs{
 				SseAlgorithm: pulumi.String("aws:kms"), KmsMasterKeyId: args.TrailKeyArn,
 			},
-			BucketKeyEnabled: pulumi.Bool(true),
+			// No S3 Bucket Key: with one, CloudTrail requires kms:Decrypt for whoever
+			// creates or updates the trail (CloudTrail User Guide, "Configure AWS KMS
+			// key policies for CloudTrail"); a trail writes a few objects an hour, so
+			// the per-object KMS calls cost nothing worth that grant (ENC-2).
+			BucketKeyEnabled: pulumi.Bool(false),
 		}},
 	}, child...); err != nil {
 		return err
@@ -244,9 +248,12 @@ func trail(ctx *pulumi.Context, name string, spec access.Spec, part string, args
 		KmsKeyId:                   args.TrailKeyArn,
 		EnableLogFileValidation:    pulumi.Bool(true),
 		IncludeGlobalServiceEvents: pulumi.Bool(true),
-		IsMultiRegionTrail:         pulumi.Bool(false),
-		EnableLogging:              pulumi.Bool(true),
-		Tags:                       pulumi.StringMap{"customer": pulumi.String(spec.Customer)},
+		// IAM-4: every region the stack uses (primary and backup) is audited; a
+		// multi-Region trail records every region's management events into this
+		// bucket, in the stack's own region.
+		IsMultiRegionTrail: pulumi.Bool(true),
+		EnableLogging:      pulumi.Bool(true),
+		Tags:               pulumi.StringMap{"customer": pulumi.String(spec.Customer)},
 	}, append(append([]pulumi.ResourceOption{}, child...), pulumi.DependsOn([]pulumi.Resource{bp}))...)
 	if err != nil {
 		return err
@@ -280,28 +287,60 @@ func render(d doc) (string, error) {
 // MFASelfService are the actions allowed without MFA: what an engineer needs to
 // set up their own MFA device and sign in with it (IAM-2).
 var MFASelfService = []string{
-	"iam:ChangePassword", "iam:CreateVirtualMFADevice", "iam:EnableMFADevice", "iam:GetUser",
-	"iam:ListMFADevices", "iam:ListVirtualMFADevices", "iam:ResyncMFADevice", "sts:GetSessionToken",
+	"iam:ChangePassword", "iam:CreateVirtualMFADevice", "iam:EnableMFADevice", "iam:GetAccountPasswordPolicy",
+	"iam:GetMFADevice", "iam:GetUser", "iam:ListMFADevices", "iam:ListVirtualMFADevices", "iam:ResyncMFADevice",
+	"sts:GetSessionToken",
 }
 
-// DenyWithoutMFAPolicy returns the policy attached to every group (IAM-2): deny
-// everything but MFA self-service when the request carries no MFA.
-func DenyWithoutMFAPolicy() (string, error) {
-	return render(doc{Statement: []stmt{{
-		Sid: "DenyAllExceptMFASetupWithoutMFA", Effect: "Deny", NotAction: MFASelfService, Resource: "*",
-		Condition: map[string]map[string]any{"BoolIfExists": {"aws:MultiFactorAuthPresent": "false"}},
-	}}})
+// DenyWithoutMFAPolicy returns the policy attached to every group (IAM-2): each
+// engineer may enrol and manage their own MFA device and password, on their own
+// user only (no group grants these otherwise: operators and auditors could never
+// enrol), and everything but that self-service is denied when the request
+// carries no MFA. Removing a device needs MFA. After the IAM User Guide examples
+// "Allows IAM users to self-manage an MFA device" and "Allows MFA-authenticated
+// IAM users to manage their own MFA device on the Security credentials page".
+func DenyWithoutMFAPolicy(s access.Spec) (string, error) {
+	r, ok := jurisdiction.Lookup(jurisdiction.AWS, s.Region)
+	if !ok {
+		return "", fmt.Errorf("region %q is not a known AWS region", s.Region)
+	}
+	self := fmt.Sprintf("arn:%s:iam::%s:user/${aws:username}", r.Partition, s.AccountID)
+	return render(doc{Statement: []stmt{
+		{
+			Sid: "ListVirtualMFADevices", Effect: "Allow", Resource: "*",
+			Action: []string{"iam:GetAccountPasswordPolicy", "iam:ListVirtualMFADevices"},
+		},
+		{
+			Sid: "CreateOwnVirtualMFADevice", Effect: "Allow", Action: []string{"iam:CreateVirtualMFADevice"},
+			Resource: fmt.Sprintf("arn:%s:iam::%s:mfa/${aws:username}", r.Partition, s.AccountID),
+		},
+		{
+			Sid: "ManageOwnMFAAndPassword", Effect: "Allow", Resource: self,
+			Action: []string{"iam:ChangePassword", "iam:EnableMFADevice", "iam:GetMFADevice", "iam:GetUser", "iam:ListMFADevices", "iam:ResyncMFADevice"},
+		},
+		{
+			Sid: "DeactivateOwnMFAOnlyWithMFA", Effect: "Allow", Resource: self, Action: []string{"iam:DeactivateMFADevice"},
+			Condition: map[string]map[string]any{"Bool": {"aws:MultiFactorAuthPresent": "true"}},
+		},
+		{
+			Sid: "DenyAllExceptMFASetupWithoutMFA", Effect: "Deny", NotAction: MFASelfService, Resource: "*",
+			Condition: map[string]map[string]any{"BoolIfExists": {"aws:MultiFactorAuthPresent": "false"}},
+		},
+	}})
 }
 
 // BreakGlassTrustPolicy returns the trust policy of the break-glass role (IAM-3):
-// only the grant's principal, only with MFA, only until the grant's expiry.
+// only the grant's principal, only with MFA, only until one session before the
+// grant's expiry, so the last session (MaxSessionDuration, one hour) ends with the
+// grant. The engineer's role session carries aws:MultiFactorAuthPresent when it
+// was itself assumed with MFA (docs/decisions/0022).
 func BreakGlassTrustPolicy(g access.Grant) (string, error) {
 	return render(doc{Statement: []stmt{{
 		Sid: "BreakGlassUntilExpiry", Effect: "Allow", Principal: map[string]string{"AWS": g.Principal},
 		Action: "sts:AssumeRole",
 		Condition: map[string]map[string]any{
 			"Bool":         {"aws:MultiFactorAuthPresent": "true"},
-			"DateLessThan": {"aws:CurrentTime": access.BreakGlassExpiry(g).Format(time.RFC3339)},
+			"DateLessThan": {"aws:CurrentTime": access.BreakGlassAssumeUntil(g).Format(time.RFC3339)},
 		},
 	}}})
 }
@@ -336,6 +375,14 @@ func OperatorPolicy(s access.Spec) (string, error) {
 			Sid: "ExecIntoCustomerTasks", Effect: "Allow", Action: []string{"ecs:ExecuteCommand"},
 			Resource:  []string{fmt.Sprintf("arn:%s:ecs:%s:%s:task/*", p, reg, acct), fmt.Sprintf("arn:%s:ecs:%s:%s:cluster/%s-*", p, reg, acct, s.Customer)},
 			Condition: map[string]map[string]any{"StringEquals": {"aws:ResourceTag/customer": s.Customer}},
+		},
+		{
+			// ECS Exec sessions are encrypted with the stack's data key: the client
+			// asks KMS for the session key directly, with the session in the
+			// encryption context (IAM-5; the key policy's ShellSessions statement).
+			Sid: "ExecSessionKeys", Effect: "Allow", Action: []string{"kms:GenerateDataKey"},
+			Resource:  []string{fmt.Sprintf("arn:%s:kms:%s:%s:key/*", p, reg, acct)},
+			Condition: map[string]map[string]any{"Null": {"kms:EncryptionContext:aws:ssm:SessionId": "false"}},
 		},
 		{
 			Sid: "OwnSessionsOnly", Effect: "Allow", Action: []string{"ssm:ResumeSession", "ssm:TerminateSession"},

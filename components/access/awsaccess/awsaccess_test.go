@@ -105,10 +105,11 @@ func (harness) Plan(t *testing.T, spec access.Spec, now time.Time) (accesstest.V
 		cond := st["Condition"].(map[string]any)
 		exp, err := time.Parse(time.RFC3339, cond["DateLessThan"].(map[string]any)["aws:CurrentTime"].(string))
 		require.NoError(t, err)
+		session := int(r.Inputs["maxSessionDuration"].(float64))
 		v.BreakGlass = &accesstest.BreakGlass{
-			Principal: st["Principal"].(map[string]any)["AWS"].(string), Expiry: exp,
+			Principal: st["Principal"].(map[string]any)["AWS"].(string), Expiry: exp.Add(time.Duration(session) * time.Second),
 			MFARequired:       cond["Bool"].(map[string]any)["aws:MultiFactorAuthPresent"] == "true",
-			MaxSessionSeconds: int(r.Inputs["maxSessionDuration"].(float64)),
+			MaxSessionSeconds: session,
 		}
 	}
 	tr, ok := p.Get("aws:cloudtrail/trail:Trail", name+"-trail")
@@ -210,11 +211,18 @@ func TestIAM1_GroupPolicies(t *testing.T) {
 }
 
 func TestIAM2_DenyWithoutMFAPolicy(t *testing.T) {
-	doc, err := awsaccess.DenyWithoutMFAPolicy()
+	doc, err := awsaccess.DenyWithoutMFAPolicy(spec())
 	require.NoError(t, err)
-	require.JSONEq(t, `{"Version":"2012-10-17","Statement":[{"Sid":"DenyAllExceptMFASetupWithoutMFA","Effect":"Deny",
-		"NotAction":["iam:ChangePassword","iam:CreateVirtualMFADevice","iam:EnableMFADevice","iam:GetUser","iam:ListMFADevices","iam:ListVirtualMFADevices","iam:ResyncMFADevice","sts:GetSessionToken"],
-		"Resource":"*","Condition":{"BoolIfExists":{"aws:MultiFactorAuthPresent":"false"}}}]}`, doc)
+	require.JSONEq(t, `{"Version":"2012-10-17","Statement":[
+		{"Sid":"ListVirtualMFADevices","Effect":"Allow","Action":["iam:GetAccountPasswordPolicy","iam:ListVirtualMFADevices"],"Resource":"*"},
+		{"Sid":"CreateOwnVirtualMFADevice","Effect":"Allow","Action":["iam:CreateVirtualMFADevice"],"Resource":"arn:aws:iam::111111111111:mfa/${aws:username}"},
+		{"Sid":"ManageOwnMFAAndPassword","Effect":"Allow","Action":["iam:ChangePassword","iam:EnableMFADevice","iam:GetMFADevice","iam:GetUser","iam:ListMFADevices","iam:ResyncMFADevice"],
+		 "Resource":"arn:aws:iam::111111111111:user/${aws:username}"},
+		{"Sid":"DeactivateOwnMFAOnlyWithMFA","Effect":"Allow","Action":["iam:DeactivateMFADevice"],"Resource":"arn:aws:iam::111111111111:user/${aws:username}",
+		 "Condition":{"Bool":{"aws:MultiFactorAuthPresent":"true"}}},
+		{"Sid":"DenyAllExceptMFASetupWithoutMFA","Effect":"Deny",
+		 "NotAction":["iam:ChangePassword","iam:CreateVirtualMFADevice","iam:EnableMFADevice","iam:GetAccountPasswordPolicy","iam:GetMFADevice","iam:GetUser","iam:ListMFADevices","iam:ListVirtualMFADevices","iam:ResyncMFADevice","sts:GetSessionToken"],
+		 "Resource":"*","Condition":{"BoolIfExists":{"aws:MultiFactorAuthPresent":"false"}}}]}`, doc)
 }
 
 func TestIAM3_BreakGlassTrustPolicy(t *testing.T) {
@@ -222,8 +230,9 @@ func TestIAM3_BreakGlassTrustPolicy(t *testing.T) {
 		grant  access.Grant
 		expiry string
 	}{
-		{access.Grant{Principal: alice, GrantedAt: time.Date(2025, 3, 14, 9, 0, 0, 0, time.UTC), Hours: 1}, "2025-03-14T10:00:00Z"},
-		{access.Grant{Principal: "arn:aws:iam::222222222222:role/ops/bob", GrantedAt: time.Date(2025, 3, 14, 23, 0, 0, 0, time.FixedZone("X", -5*3600)), Hours: 24}, "2025-03-16T04:00:00Z"},
+		// IAM-3: assumable until one session (1 h) before the grant ends.
+		{access.Grant{Principal: alice, GrantedAt: time.Date(2025, 3, 14, 9, 0, 0, 0, time.UTC), Hours: 2}, "2025-03-14T10:00:00Z"},
+		{access.Grant{Principal: "arn:aws:iam::222222222222:role/ops/bob", GrantedAt: time.Date(2025, 3, 14, 23, 0, 0, 0, time.FixedZone("X", -5*3600)), Hours: 24}, "2025-03-16T03:00:00Z"},
 	}
 	for _, c := range cases {
 		doc, err := awsaccess.BreakGlassTrustPolicy(c.grant)
@@ -246,7 +255,7 @@ func TestIAM3_BreakGlassRole(t *testing.T) {
 
 	s.BreakGlass.Hours = 25
 	p, err = run(t, s, accesstest.Now)
-	require.EqualError(t, err, `access "acme-eu-west-1": breakGlass.hours 25 is out of range; allowed: 1 to 24 (IAM-3)`)
+	require.EqualError(t, err, `access "acme-eu-west-1": breakGlass.hours 25 is out of range; allowed: 2 to 24 (IAM-3: the role can be assumed until one hour before the grant ends, so the last one-hour session ends with it)`)
 	require.Empty(t, p.Managed())
 }
 
@@ -261,6 +270,10 @@ func TestIAM5_OperatorPolicySessionManagerNoSSH(t *testing.T) {
 	require.Equal(t, "Deny", st["NoSSH"]["Effect"])
 	require.Contains(t, st["NoSSH"]["Action"], "ec2-instance-connect:SendSSHPublicKey")
 	require.Equal(t, "Deny", st["NoSSHOverSessionManager"]["Effect"])
+	// IAM-5: ECS Exec session keys, only for requests that carry a session.
+	require.Equal(t, []any{"kms:GenerateDataKey"}, st["ExecSessionKeys"]["Action"])
+	require.Equal(t, []any{"arn:aws:kms:eu-west-1:111111111111:key/*"}, st["ExecSessionKeys"]["Resource"])
+	require.Equal(t, map[string]any{"Null": map[string]any{"kms:EncryptionContext:aws:ssm:SessionId": "false"}}, st["ExecSessionKeys"]["Condition"])
 	for sid, s := range st {
 		if s["Effect"] == "Allow" {
 			require.NotContains(t, toJSON(s["Action"]), `"*"`, sid)
@@ -285,7 +298,9 @@ func TestIAM4_TrailBucketPolicy(t *testing.T) {
 	tr, _ := p.Get("aws:cloudtrail/trail:Trail", name+"-trail")
 	require.Equal(t, "acme-audit", tr.Inputs["name"])
 	require.Equal(t, true, tr.Inputs["includeGlobalServiceEvents"])
-	require.Equal(t, false, tr.Inputs["isMultiRegionTrail"])
+	require.Equal(t, true, tr.Inputs["isMultiRegionTrail"], "IAM-4: the backup region is audited too")
+	sse, _ := p.Get("aws:s3/bucketServerSideEncryptionConfigurationV2:BucketServerSideEncryptionConfigurationV2", name+"-trail")
+	require.Equal(t, false, sse.Inputs["rules"].([]any)[0].(map[string]any)["bucketKeyEnabled"], "ENC-2: no S3 Bucket Key on the trail bucket")
 	b, _ := p.Get("aws:s3/bucketV2:BucketV2", name+"-trail")
 	require.Equal(t, "acme-eu-west-1-audit-111111111111", b.Inputs["bucket"])
 	bp, _ := p.Get("aws:s3/bucketPolicy:BucketPolicy", name+"-trail")

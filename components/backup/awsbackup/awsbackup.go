@@ -72,10 +72,31 @@ type Args struct {
 	PrimaryKeyArn pulumi.StringInput
 	// BackupKeyArn is the backup-purpose KMS key of the backup region (ENC-5). Required.
 	BackupKeyArn pulumi.StringInput
-	// ResourceArns are what AWS Backup protects (the RDS instance, the EFS file
-	// system); may be empty. Resources tagged SelectionTagKey=<name> are protected too,
-	// and on odoo-sh and on-premise the primary bucket of backup files (BAK-4).
+	// ResourceArns are what AWS Backup protects with the snapshot rules (the EFS
+	// file system); may be empty. Resources tagged SelectionTagKey=<name> are
+	// protected too, and on odoo-sh and on-premise the primary bucket of backup
+	// files (BAK-4).
 	ResourceArns pulumi.StringArrayInput
+	// DatabaseArns are the databases (RDS instances), protected by their own plan
+	// of point-in-time recovery and daily copies (concept.DatabaseRules), never by
+	// hourly snapshots; may be empty. Resources tagged SelectionTagKey=<name>-db
+	// are protected too.
+	DatabaseArns pulumi.StringArrayInput
+	// Restore is where the restore tests put what they restore (BAK-4). Required on
+	// tiers with a database and a file store; ignored otherwise.
+	Restore *RestoreTarget
+}
+
+// RestoreTarget is where restore tests restore, instead of AWS Backup's inferred
+// defaults (the default VPC, the AWS managed EFS key): the database's own subnet
+// group and security group, and the data key (BAK-4, NET-3, ENC-2).
+type RestoreTarget struct {
+	// DatabaseSubnetGroupName is the database's subnet group. Required.
+	DatabaseSubnetGroupName pulumi.StringInput
+	// DatabaseSecurityGroupID is the database's security group. Required.
+	DatabaseSecurityGroupID pulumi.StringInput
+	// DataKeyArn encrypts the restored file system. Required.
+	DataKeyArn pulumi.StringInput
 }
 
 // Backup is a customer's backups on AWS.
@@ -122,6 +143,14 @@ func New(ctx *pulumi.Context, name string, args Args, opts ...pulumi.ResourceOpt
 	if resourceArns == nil {
 		resourceArns = pulumi.StringArray{}
 	}
+	databaseArns := args.DatabaseArns
+	if databaseArns == nil {
+		databaseArns = pulumi.StringArray{}
+	}
+	dbRules := concept.DatabaseRules(spec)
+	if len(dbRules) > 0 && (args.Restore == nil || args.Restore.DatabaseSubnetGroupName == nil || args.Restore.DatabaseSecurityGroupID == nil || args.Restore.DataKeyArn == nil) {
+		return nil, fmt.Errorf("backup %s: Restore (the database's subnet group and security group, the data key) is required on tier %s: restore tests must not restore into the default VPC or with the AWS managed key (BAK-4)", name, spec.Tier)
+	}
 
 	c := &Backup{PrimaryRegion: spec.PrimaryRegion, BackupRegion: spec.BackupRegion, ReplicationRuleID: ReplicationRuleID(spec)}
 	if err := ctx.RegisterComponentResource(Type, name, c, opts...); err != nil {
@@ -160,34 +189,55 @@ func New(ctx *pulumi.Context, name string, args Args, opts ...pulumi.ResourceOpt
 
 	// BAK-1, BAK-2, RES-3, ENC-5: the rules of the tier, each copied to the backup
 	// region's vault and kept there as long as in the primary.
-	var rules backup.PlanRuleArray
-	for _, r := range concept.Rules(spec) {
-		rule := backup.PlanRuleArgs{
-			RuleName:         pulumi.String(r.Name),
-			TargetVaultName:  primaryVault.Name,
-			Schedule:         pulumi.String(r.Cron),
-			StartWindow:      pulumi.Int(60),
-			CompletionWindow: pulumi.Int(180),
-			Lifecycle:        &backup.PlanRuleLifecycleArgs{DeleteAfter: pulumi.Int(r.DeleteAfterDays)},
-			RecoveryPointTags: pulumi.StringMap{
-				"customer": pulumi.String(spec.Customer), "rule": pulumi.String(r.Name),
-			},
+	planRules := func(rs []concept.Rule) backup.PlanRuleArray {
+		var rules backup.PlanRuleArray
+		for _, r := range rs {
+			rule := backup.PlanRuleArgs{
+				RuleName:         pulumi.String(r.Name),
+				TargetVaultName:  primaryVault.Name,
+				Schedule:         pulumi.String(r.Cron),
+				StartWindow:      pulumi.Int(60),
+				CompletionWindow: pulumi.Int(180),
+				Lifecycle:        &backup.PlanRuleLifecycleArgs{DeleteAfter: pulumi.Int(r.LocalDays)},
+				RecoveryPointTags: pulumi.StringMap{
+					"customer": pulumi.String(spec.Customer), "rule": pulumi.String(r.Name),
+				},
+			}
+			if r.Continuous {
+				// BAK-1: point-in-time recovery of the database (at most 35 days).
+				rule.EnableContinuousBackup = pulumi.Bool(true)
+			}
+			if r.CopyToBackupRegion {
+				rule.CopyActions = backup.PlanRuleCopyActionArray{backup.PlanRuleCopyActionArgs{
+					DestinationVaultArn: backupVault.Arn,
+					Lifecycle:           &backup.PlanRuleCopyActionLifecycleArgs{DeleteAfter: pulumi.Int(r.DeleteAfterDays)},
+				}}
+			}
+			rules = append(rules, rule)
 		}
-		if r.CopyToBackupRegion {
-			rule.CopyActions = backup.PlanRuleCopyActionArray{backup.PlanRuleCopyActionArgs{
-				DestinationVaultArn: backupVault.Arn,
-				Lifecycle:           &backup.PlanRuleCopyActionLifecycleArgs{DeleteAfter: pulumi.Int(r.DeleteAfterDays)},
-			}}
-		}
-		rules = append(rules, rule)
+		return rules
 	}
 	bplan, err := backup.NewPlan(ctx, name, &backup.PlanArgs{
 		Name:  pulumi.String(physical.Plan),
-		Rules: rules,
+		Rules: planRules(concept.Rules(spec)),
 		Tags:  tags,
 	}, append(inPrimary, pulumi.DependsOn([]pulumi.Resource{primaryVault, backupVault}))...)
 	if err != nil {
 		return nil, err
+	}
+	var dbPlan *backup.Plan
+	if len(dbRules) > 0 {
+		// BAK-1: the database's own plan: point-in-time recovery instead of hourly
+		// snapshots, which are manual snapshots and would pass the quota of 100 per
+		// region within days (docs/decisions/0021).
+		dbPlan, err = backup.NewPlan(ctx, name+"-db", &backup.PlanArgs{
+			Name:  pulumi.String(physical.DatabasePlan),
+			Rules: planRules(dbRules),
+			Tags:  tags,
+		}, append(inPrimary, pulumi.DependsOn([]pulumi.Resource{primaryVault, backupVault}))...)
+		if err != nil {
+			return nil, err
+		}
 	}
 
 	role, err := iam.NewRole(ctx, names.Autonamed(names.Role, name+"-backup"), &iam.RoleArgs{
@@ -230,6 +280,19 @@ func New(ctx *pulumi.Context, name string, args Args, opts ...pulumi.ResourceOpt
 	}, inPrimary...); err != nil {
 		return nil, err
 	}
+	if dbPlan != nil {
+		if _, err := backup.NewSelection(ctx, name+"-db", &backup.SelectionArgs{
+			Name:       pulumi.String(physical.DatabasePlan),
+			PlanId:     dbPlan.ID().ToStringOutput(),
+			IamRoleArn: role.Arn,
+			Resources:  databaseArns,
+			SelectionTags: backup.SelectionSelectionTagArray{backup.SelectionSelectionTagArgs{
+				Type: pulumi.String("STRINGEQUALS"), Key: pulumi.String(SelectionTagKey), Value: pulumi.String(name + "-db"),
+			}},
+		}, inPrimary...); err != nil {
+			return nil, err
+		}
+	}
 
 	// BAK-4: restores are tested on schedule from the primary vault's latest copies.
 	rtp, err := backup.NewRestoreTestingPlan(ctx, name, &backup.RestoreTestingPlanArgs{
@@ -255,12 +318,13 @@ func New(ctx *pulumi.Context, name string, args Args, opts ...pulumi.ResourceOpt
 			protected = pulumi.StringArray{primary.bucket.Arn}
 		}
 		if _, err := backup.NewRestoreTestingSelection(ctx, name+"-"+target, &backup.RestoreTestingSelectionArgs{
-			Name:                   pulumi.String(physical.RestoreTestingSelections[target]),
-			RestoreTestingPlanName: rtp.Name,
-			ProtectedResourceType:  pulumi.String(restoreTypes[target]),
-			ProtectedResourceArns:  protected,
-			IamRoleArn:             role.Arn,
-			ValidationWindowHours:  pulumi.Int(4),
+			Name:                     pulumi.String(physical.RestoreTestingSelections[target]),
+			RestoreTestingPlanName:   rtp.Name,
+			ProtectedResourceType:    pulumi.String(restoreTypes[target]),
+			ProtectedResourceArns:    protected,
+			IamRoleArn:               role.Arn,
+			ValidationWindowHours:    pulumi.Int(4),
+			RestoreMetadataOverrides: restoreOverrides(target, args.Restore),
 		}, inPrimary...); err != nil {
 			return nil, err
 		}
@@ -282,6 +346,40 @@ func New(ctx *pulumi.Context, name string, args Args, opts ...pulumi.ResourceOpt
 		return nil, err
 	}
 	return c, nil
+}
+
+// restoreOverrides is where a restore test of target restores (BAK-4): a
+// database into its own subnet group behind its own security group, never the
+// default VPC; a file store encrypted with the data key, never the AWS managed
+// key AWS Backup would infer (ENC-2). Keys as in the AWS Backup Developer Guide,
+// "Restore testing inferred metadata" (not case sensitive).
+func restoreOverrides(target string, r *RestoreTarget) pulumi.StringMapInput {
+	if r == nil {
+		return nil
+	}
+	switch target {
+	case concept.RestoreDatabase:
+		return pulumi.StringMap{
+			"dbsubnetgroupname": r.DatabaseSubnetGroupName,
+			"vpcsecuritygroupids": r.DatabaseSecurityGroupID.ToStringOutput().ApplyT(func(id string) string {
+				return mustJSON([]string{id})
+			}).(pulumi.StringOutput),
+		}
+	case concept.RestoreFilestore:
+		return pulumi.StringMap{"encrypted": pulumi.String("true"), "kmskeyid": r.DataKeyArn}
+	}
+	return nil
+}
+
+// replicaStorageClass is the storage class of the replica's objects: Standard-IA
+// (cheaper, billed for at least 30 days) only when every object is kept at least
+// 30 days; otherwise Standard, so short-lived copies are not billed for days
+// they do not exist.
+func replicaStorageClass(life concept.Expiry) string {
+	if life.MinRetentionDays >= 30 {
+		return "STANDARD_IA"
+	}
+	return "STANDARD"
 }
 
 func assumeRole(service string) string {
@@ -464,7 +562,7 @@ func replicate(ctx *pulumi.Context, name string, spec concept.Spec, args Args, p
 			},
 			Destination: &s3.BucketReplicationConfigRuleDestinationArgs{
 				Bucket:       replica.bucket.Arn,
-				StorageClass: pulumi.String("STANDARD_IA"),
+				StorageClass: pulumi.String(replicaStorageClass(concept.Lifecycle(spec))),
 				// OPS-1: replication metrics (failures, latency) for the alarms of
 				// components/ops; S3 publishes them only when enabled per rule.
 				Metrics: &s3.BucketReplicationConfigRuleDestinationMetricsArgs{

@@ -41,7 +41,12 @@ func run(t *testing.T, s backup.Spec) (*plan.Plan, *awsbackup.Backup, error) {
 		c, newErr = awsbackup.New(ctx, "acme-backup", awsbackup.Args{
 			Spec: s, PrimaryProvider: pp, BackupProvider: bp,
 			PrimaryKeyArn: pulumi.String(keyOf(d.PrimaryRegion)), BackupKeyArn: pulumi.String(keyOf(d.BackupRegion)),
-			ResourceArns: pulumi.StringArray{pulumi.String("arn:aws:rds:eu-west-1:111111111111:db:acme")},
+			ResourceArns: pulumi.StringArray{pulumi.String("arn:aws:elasticfilesystem:eu-west-1:111111111111:file-system/fs-acme")},
+			DatabaseArns: pulumi.StringArray{pulumi.String("arn:aws:rds:eu-west-1:111111111111:db:acme")},
+			Restore: &awsbackup.RestoreTarget{
+				DatabaseSubnetGroupName: pulumi.String("acme-db"), DatabaseSecurityGroupID: pulumi.String("sg-db"),
+				DataKeyArn: pulumi.String("arn:aws:kms:eu-west-1:111111111111:key/data"),
+			},
 		})
 		return nil
 	})
@@ -172,12 +177,12 @@ func TestInventoryCloudProduction(t *testing.T) {
 		"aws:iam/rolePolicyAttachment:RolePolicyAttachment":          2,
 		"aws:backup/vault:Vault":                                     2,
 		"aws:backup/vaultLockConfiguration:VaultLockConfiguration":   2,
-		"aws:backup/plan:Plan":                                       1,
-		"aws:backup/selection:Selection":                             1,
+		"aws:backup/plan:Plan":                                       2,
+		"aws:backup/selection:Selection":                             2,
 		"aws:backup/restoreTestingPlan:RestoreTestingPlan":           1,
 		"aws:backup/restoreTestingSelection:RestoreTestingSelection": 2,
 	}, counts)
-	require.Len(t, p.Managed(), 30)
+	require.Len(t, p.Managed(), 32)
 	require.Equal(t, "eu-west-1", c.PrimaryRegion)
 	require.Equal(t, "eu-central-1", c.BackupRegion)
 }
@@ -309,7 +314,7 @@ func TestBAK3_GFSLockIsShortestClass(t *testing.T) {
 }
 
 func TestBAK5_LifecycleNeverPast365(t *testing.T) {
-	s := spec(tier.Cloud)
+	s := spec(tier.OdooSH) // no database, whose snapshots limit the retention
 	s.RetentionDays = 365
 	p, _, err := run(t, s)
 	require.NoError(t, err)
@@ -373,7 +378,7 @@ func TestBAK4_OdooSHProtectsAndRestoreTestsPrimaryBucket(t *testing.T) {
 
 	sel, ok := p.Get("aws:backup/selection:Selection", "acme-backup")
 	require.True(t, ok)
-	require.Equal(t, []any{"arn:aws:rds:eu-west-1:111111111111:db:acme", arn}, sel.Inputs["resources"])
+	require.Equal(t, []any{"arn:aws:elasticfilesystem:eu-west-1:111111111111:file-system/fs-acme", arn}, sel.Inputs["resources"])
 	require.Equal(t, []any{map[string]any{"type": "STRINGEQUALS", "key": "odoo-hosting:backup", "value": "acme-backup"}}, sel.Inputs["selectionTags"])
 
 	rts, _ := p.Get("aws:backup/restoreTestingSelection:RestoreTestingSelection", "acme-backup-objectstore")
@@ -418,7 +423,7 @@ func TestBAK4_CloudDoesNotProtectBackupBucket(t *testing.T) {
 		_, ok := p.Get("aws:backup/restoreTestingSelection:RestoreTestingSelection", "acme-backup-objectstore")
 		require.False(t, ok, tr)
 		sel, _ := p.Get("aws:backup/selection:Selection", "acme-backup")
-		require.Equal(t, []any{"arn:aws:rds:eu-west-1:111111111111:db:acme"}, sel.Inputs["resources"], tr)
+		require.Equal(t, []any{"arn:aws:elasticfilesystem:eu-west-1:111111111111:file-system/fs-acme"}, sel.Inputs["resources"], tr)
 	}
 }
 
@@ -426,8 +431,10 @@ func TestBackupSelectionProtectsResourceArnsAndTagged(t *testing.T) {
 	p, _, err := run(t, spec(tier.Cloud))
 	require.NoError(t, err)
 	sel, _ := p.Get("aws:backup/selection:Selection", "acme-backup")
-	require.Equal(t, []any{"arn:aws:rds:eu-west-1:111111111111:db:acme"}, sel.Inputs["resources"])
+	require.Equal(t, []any{"arn:aws:elasticfilesystem:eu-west-1:111111111111:file-system/fs-acme"}, sel.Inputs["resources"])
 	require.Equal(t, []any{map[string]any{"type": "STRINGEQUALS", "key": "odoo-hosting:backup", "value": "acme-backup"}}, sel.Inputs["selectionTags"])
+	db, _ := p.Get("aws:backup/selection:Selection", "acme-backup-db")
+	require.Equal(t, []any{map[string]any{"type": "STRINGEQUALS", "key": "odoo-hosting:backup", "value": "acme-backup-db"}}, db.Inputs["selectionTags"])
 	var policies []any
 	for _, a := range p.ByType("aws:iam/rolePolicyAttachment:RolePolicyAttachment") {
 		policies = append(policies, a.Inputs["policyArn"])
@@ -442,4 +449,72 @@ func TestRES3_ForeignBackupRegionRefusedWithAllowedList(t *testing.T) {
 	require.Nil(t, c)
 	require.EqualError(t, err, `backup acme-backup: backupRegion "us-east-1" (N. Virginia, US) is outside jurisdiction eu; allowed: eu-central-1, eu-north-1, eu-south-1, eu-south-2, eu-west-3`)
 	require.Empty(t, p.Managed())
+}
+
+// TestBAK1_DatabasePlanIsPointInTimeRecovery: the database has its own plan with
+// continuous backup (point-in-time recovery, 35 days here) and a daily copy to the
+// backup region; the hourly rule protects only the file store (snapshot quota).
+func TestBAK1_DatabasePlanIsPointInTimeRecovery(t *testing.T) {
+	p, _, err := run(t, spec(tier.Cloud))
+	require.NoError(t, err)
+	db, ok := p.Get("aws:backup/plan:Plan", "acme-backup-db")
+	require.True(t, ok)
+	rules := l(db.Inputs["rules"])
+	require.Len(t, rules, 1)
+	r := m(rules[0])
+	require.Equal(t, "continuous", r["ruleName"])
+	require.Equal(t, true, r["enableContinuousBackup"])
+	require.Equal(t, "cron(0 3 * * ? *)", r["schedule"])
+	require.Equal(t, 35.0, m(r["lifecycle"])["deleteAfter"])
+	require.Equal(t, 35.0, m(m(l(r["copyActions"])[0])["lifecycle"])["deleteAfter"])
+	sel, _ := p.Get("aws:backup/selection:Selection", "acme-backup-db")
+	require.Equal(t, []any{"arn:aws:rds:eu-west-1:111111111111:db:acme"}, sel.Inputs["resources"])
+	fs, _ := p.Get("aws:backup/selection:Selection", "acme-backup")
+	require.Equal(t, []any{"arn:aws:elasticfilesystem:eu-west-1:111111111111:file-system/fs-acme"}, fs.Inputs["resources"])
+	for _, r := range l(must(p.Get("aws:backup/plan:Plan", "acme-backup")).Inputs["rules"]) {
+		require.NotEqual(t, true, m(r)["enableContinuousBackup"])
+	}
+	_, ok = p.Get("aws:backup/plan:Plan", "acme-backup-db")
+	require.True(t, ok)
+
+	p, _, err = run(t, spec(tier.OdooSH))
+	require.NoError(t, err)
+	_, ok = p.Get("aws:backup/plan:Plan", "acme-backup-db")
+	require.False(t, ok, "no database on odoo-sh")
+}
+
+// TestBAK4_RestoreTestsRestoreIntoTheStack: restore tests restore the database
+// into its own subnet group and security group and the file store with the data
+// key, never into the default VPC or with the AWS managed key.
+func TestBAK4_RestoreTestsRestoreIntoTheStack(t *testing.T) {
+	p, _, err := run(t, spec(tier.Cloud))
+	require.NoError(t, err)
+	db, _ := p.Get("aws:backup/restoreTestingSelection:RestoreTestingSelection", "acme-backup-database")
+	require.Equal(t, map[string]any{"dbsubnetgroupname": "acme-db", "vpcsecuritygroupids": `["sg-db"]`}, db.Inputs["restoreMetadataOverrides"])
+	fs, _ := p.Get("aws:backup/restoreTestingSelection:RestoreTestingSelection", "acme-backup-filestore")
+	require.Equal(t, map[string]any{"encrypted": "true", "kmskeyid": "arn:aws:kms:eu-west-1:111111111111:key/data"}, fs.Inputs["restoreMetadataOverrides"])
+}
+
+// TestReplicaStorageClassFitsRetention: Standard-IA bills at least 30 days, so
+// copies kept less (GFS daily, 7 days) are replicated to Standard.
+func TestReplicaStorageClassFitsRetention(t *testing.T) {
+	for _, c := range []struct {
+		gfs   bool
+		days  int
+		class string
+	}{{false, 35, "STANDARD_IA"}, {false, 30, "STANDARD_IA"}, {false, 14, "STANDARD"}, {true, 35, "STANDARD"}} {
+		s := spec(tier.Cloud)
+		s.GFS, s.RetentionDays = c.gfs, c.days
+		p, _, err := run(t, s)
+		require.NoError(t, err)
+		rep, _ := p.Get("aws:s3/bucketReplicationConfig:BucketReplicationConfig", "acme-backup")
+		require.Equal(t, c.class, m(m(l(rep.Inputs["rules"])[0])["destination"])["storageClass"], "%+v", c)
+	}
+}
+
+func must(s plan.State, ok bool) plan.State {
+	if !ok {
+		panic("missing resource")
+	}
+	return s
 }

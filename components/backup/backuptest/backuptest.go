@@ -153,12 +153,13 @@ func testENC5(t *testing.T, h Harness) {
 }
 
 // bak1Schedules are, written out, the schedules each tier must run (BAK-1): a copy
-// at least every hour on cloud and enterprise (RPO 1 h), daily on odoo-sh (RPO 24 h),
-// every 4 hours on on-premise with Harness.Spec's rpoHours 4.
+// at least every hour on cloud and enterprise (RPO 1 h; the database's is its
+// continuous backup, copied daily), daily on odoo-sh (RPO 24 h), every 4 hours on
+// on-premise with Harness.Spec's rpoHours 4.
 var bak1Schedules = map[tier.Tier][]string{
 	tier.OdooSH:     {"cron(0 3 * * ? *)"},
-	tier.Cloud:      {"cron(0 * * * ? *)", "cron(0 3 * * ? *)"},
-	tier.Enterprise: {"cron(0 * * * ? *)", "cron(0 3 * * ? *)"},
+	tier.Cloud:      {"cron(0 * * * ? *)", "cron(0 3 * * ? *)", "cron(0 3 * * ? *)"},
+	tier.Enterprise: {"cron(0 * * * ? *)", "cron(0 3 * * ? *)", "cron(0 3 * * ? *)"},
 	tier.OnPremise:  {"cron(0 0/4 * * ? *)"},
 }
 
@@ -193,11 +194,12 @@ func testBAK2(t *testing.T, h Harness) {
 	o = plan(t, h, s)
 	keep := map[string]int{}
 	for _, sc := range o.Schedules {
-		keep[sc.Cron] = sc.CopyDeleteAfterDays
+		keep[sc.Name] = sc.CopyDeleteAfterDays
 	}
-	// Grandfather-father-son: hourly and daily copies 7 days, weekly 28, monthly 93.
+	// Grandfather-father-son: hourly, daily and the database's continuous copies
+	// 7 days, weekly 28, monthly 93.
 	require.Equal(t, map[string]int{
-		"cron(0 * * * ? *)": 7, "cron(0 3 * * ? *)": 7, "cron(0 3 ? * SUN *)": 28, "cron(0 3 1 * ? *)": 93,
+		"hourly": 7, "daily": 7, "continuous": 7, "weekly": 28, "monthly": 93,
 	}, keep, "BAK-2 GFS")
 }
 

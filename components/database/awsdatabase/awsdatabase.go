@@ -92,6 +92,9 @@ type Database struct {
 	AppSecretVersion pulumi.StringOutput `pulumi:"appSecretVersion"`
 	// InstanceArn is the instance's ARN, for the backup selection.
 	InstanceArn pulumi.StringOutput `pulumi:"instanceArn"`
+	// SubnetGroupName is the database's subnet group, where restore tests restore
+	// it (BAK-4).
+	SubnetGroupName pulumi.StringOutput `pulumi:"subnetGroupName"`
 	// DatabaseName and Username are the customer's database and its application
 	// role; MasterUsername the instance's master user.
 	DatabaseName   string
@@ -227,6 +230,7 @@ func New(ctx *pulumi.Context, name string, args Args, opts ...pulumi.ResourceOpt
 	c.Address = db.Address
 	c.Port = db.Port
 	c.InstanceArn = db.Arn
+	c.SubnetGroupName = subnets.Name
 	c.SecretArn = db.MasterUserSecrets.ApplyT(func(s []rds.InstanceMasterUserSecret) string {
 		if len(s) == 0 || s[0].SecretArn == nil {
 			return ""
@@ -236,7 +240,7 @@ func New(ctx *pulumi.Context, name string, args Args, opts ...pulumi.ResourceOpt
 	c.AppSecretArn = appSecret.Arn
 	c.AppSecretVersion = appVersion.VersionId
 	if err := ctx.RegisterResourceOutputs(c, pulumi.Map{
-		"endpoint": c.Endpoint, "address": c.Address, "port": c.Port, "secretArn": c.SecretArn, "instanceArn": c.InstanceArn,
+		"endpoint": c.Endpoint, "address": c.Address, "port": c.Port, "secretArn": c.SecretArn, "instanceArn": c.InstanceArn, "subnetGroupName": c.SubnetGroupName,
 		"appSecretArn": c.AppSecretArn, "appSecretVersion": c.AppSecretVersion,
 		"databaseName": pulumi.String(c.DatabaseName), "username": pulumi.String(c.Username), "masterUsername": pulumi.String(c.MasterUsername),
 	}); err != nil {

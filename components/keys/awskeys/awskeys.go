@@ -127,12 +127,40 @@ var AdminActions = []string{
 // UseActions are the cryptographic actions granted to the services that use a key.
 var UseActions = []string{"kms:Decrypt", "kms:DescribeKey", "kms:Encrypt", "kms:GenerateDataKey*", "kms:ReEncrypt*"}
 
-// ViaServices are the AWS services, per purpose, through which principals of the
-// account may use the key (kms:ViaService).
-var ViaServices = map[keys.Purpose][]string{
-	keys.Data:   {"ec2", "rds", "s3", "secretsmanager"},
-	keys.Backup: {"backup", "rds", "s3"},
+// Services returns the AWS services through which principals of the account may
+// use the key of purpose p (kms:ViaService, ENC-2), exactly those the stack uses:
+//   - data, on a stack that runs the application: RDS (storage, Performance
+//     Insights), Secrets Manager (the database's generated secret) and EFS (the
+//     file store; EFS refuses a key that does not admit elasticfilesystem);
+//     nothing otherwise;
+//   - backup: AWS Backup (the vaults) and S3 (the buckets of backup files), and in
+//     the backup region of a stack with a database RDS too, which re-encrypts the
+//     snapshot copies AWS Backup makes there with the destination vault's key;
+//   - logs: S3 (the default encryption of the audit trail's bucket); CloudWatch
+//     Logs and CloudTrail use it as service principals instead.
+func Services(spec keys.Spec, p keys.Purpose) []string {
+	switch p {
+	case keys.Data:
+		if spec.Application {
+			return []string{"elasticfilesystem", "rds", "secretsmanager"}
+		}
+	case keys.Backup:
+		if spec.Application && spec.BackupRegion {
+			return []string{"backup", "rds", "s3"}
+		}
+		return []string{"backup", "s3"}
+	case keys.Logs:
+		return []string{"s3"}
+	}
+	return nil
 }
+
+// SessionContextKey is the encryption context every ECS Exec (Session Manager)
+// session carries: the client asks for the data key with kms:GenerateDataKey and
+// the agent in the container decrypts it with kms:Decrypt, both directly, not
+// through a service, and both with aws:ssm:SessionId and aws:ssm:TargetId in the
+// context (IAM-5).
+const SessionContextKey = "kms:EncryptionContext:aws:ssm:SessionId"
 
 type statement struct {
 	Sid       string                    `json:"Sid"`
@@ -145,35 +173,58 @@ type statement struct {
 
 // KeyPolicy returns the least-privilege key policy of the key of purpose p (ENC-2):
 // the account root administers the key but cannot use it; the services that need
-// the key use it only through themselves (kms:ViaService) or, for logs, only for
-// log groups and trails of this account (encryption context). Pure: no invokes.
+// the key use it only through themselves (kms:ViaService, Services), as service
+// principals only for log groups and trails of this account (encryption context,
+// source account), and people and tasks of the account only for what carries an
+// encryption context of theirs: reading the audit trail, ECS Exec sessions. Pure:
+// no invokes.
 func KeyPolicy(spec keys.Spec, p keys.Purpose) (string, error) {
 	r, ok := jurisdiction.Lookup(jurisdiction.AWS, spec.Region)
 	if !ok {
 		return "", fmt.Errorf("region %q is not a known AWS region", spec.Region)
 	}
 	root := fmt.Sprintf("arn:%s:iam::%s:root", r.Partition, spec.AccountID)
+	trails := fmt.Sprintf("arn:%s:cloudtrail:*:%s:trail/*", r.Partition, spec.AccountID)
 	stmts := []statement{{
 		Sid: "KeyAdministration", Effect: "Allow", Principal: map[string]string{"AWS": root},
 		Action: AdminActions, Resource: "*",
 	}}
+	if via := Services(spec, p); len(via) > 0 {
+		var names []string
+		for _, svc := range via {
+			names = append(names, svc+"."+spec.Region+".amazonaws.com")
+		}
+		stmts = append(stmts, statement{
+			Sid: "UseThroughServices", Effect: "Allow", Principal: map[string]string{"AWS": root},
+			Action: append(slicesClone(UseActions), "kms:CreateGrant"), Resource: "*",
+			Condition: map[string]map[string]any{"StringEquals": {
+				"kms:CallerAccount": spec.AccountID,
+				"kms:ViaService":    names,
+			}},
+		})
+	}
 	switch p {
 	case keys.Logs:
-		stmts = append(stmts,
-			statement{
+		if spec.LogGroups {
+			stmts = append(stmts, statement{
 				Sid: "CloudWatchLogs", Effect: "Allow",
 				Principal: map[string]string{"Service": "logs." + spec.Region + ".amazonaws.com"},
 				Action:    UseActions, Resource: "*",
 				Condition: map[string]map[string]any{"ArnLike": {
 					"kms:EncryptionContext:aws:logs:arn": fmt.Sprintf("arn:%s:logs:%s:%s:log-group:*", r.Partition, spec.Region, spec.AccountID),
 				}},
-			},
+			})
+		}
+		stmts = append(stmts,
+			// CloudTrail encrypts with the trail's ARN as encryption context; its
+			// DescribeKey carries no context, so it has its own statement (CloudTrail
+			// User Guide, "Configure AWS KMS key policies for CloudTrail").
 			statement{
-				Sid: "CloudTrail", Effect: "Allow",
+				Sid: "CloudTrailEncrypt", Effect: "Allow",
 				Principal: map[string]string{"Service": "cloudtrail.amazonaws.com"},
-				Action:    []string{"kms:DescribeKey", "kms:GenerateDataKey*"}, Resource: "*",
+				Action:    []string{"kms:GenerateDataKey*"}, Resource: "*",
 				Condition: map[string]map[string]any{
-					"StringLike":   {"kms:EncryptionContext:aws:cloudtrail:arn": fmt.Sprintf("arn:%s:cloudtrail:*:%s:trail/*", r.Partition, spec.AccountID)},
+					"StringLike":   {"kms:EncryptionContext:aws:cloudtrail:arn": trails},
 					"StringEquals": {"aws:SourceAccount": spec.AccountID},
 				},
 			},
@@ -194,40 +245,44 @@ func KeyPolicy(spec keys.Spec, p keys.Purpose) (string, error) {
 				Action:    []string{"kms:Decrypt", "kms:GenerateDataKey*"}, Resource: "*",
 			},
 			statement{
+				Sid: "CloudTrailDescribeKey", Effect: "Allow",
+				Principal: map[string]string{"Service": "cloudtrail.amazonaws.com"},
+				Action:    []string{"kms:DescribeKey"}, Resource: "*",
+				Condition: map[string]map[string]any{"StringEquals": {"aws:SourceAccount": spec.AccountID}},
+			},
+			statement{
 				Sid: "ReadTrailAndLogsInAccount", Effect: "Allow",
 				Principal: map[string]string{"AWS": root},
 				Action:    []string{"kms:Decrypt", "kms:ReEncryptFrom"}, Resource: "*",
 				Condition: map[string]map[string]any{
 					"StringEquals": {"kms:CallerAccount": spec.AccountID},
-					"StringLike":   {"kms:EncryptionContext:aws:cloudtrail:arn": fmt.Sprintf("arn:%s:cloudtrail:*:%s:trail/*", r.Partition, spec.AccountID)},
+					"StringLike":   {"kms:EncryptionContext:aws:cloudtrail:arn": trails},
 				},
 			},
 		)
-	default:
-		var via []string
-		for _, svc := range ViaServices[p] {
-			via = append(via, svc+"."+spec.Region+".amazonaws.com")
-		}
-		stmts = append(stmts,
-			statement{
-				Sid: "UseThroughServices", Effect: "Allow", Principal: map[string]string{"AWS": root},
-				Action: append(slicesClone(UseActions), "kms:CreateGrant"), Resource: "*",
-				Condition: map[string]map[string]any{"StringEquals": {
-					"kms:CallerAccount": spec.AccountID,
-					"kms:ViaService":    via,
-				}},
-			},
-		)
-		if p == keys.Backup {
+	case keys.Data:
+		if spec.Application {
+			// IAM-5: ECS Exec sessions use the data key directly; only requests that
+			// carry a Session Manager session in their encryption context qualify,
+			// and IAM grants them to the task role and the operators.
 			stmts = append(stmts, statement{
-				Sid: "BackupGrantsForAWSResources", Effect: "Allow", Principal: map[string]string{"AWS": root},
-				Action: []string{"kms:CreateGrant"}, Resource: "*",
+				Sid: "ShellSessions", Effect: "Allow", Principal: map[string]string{"AWS": root},
+				Action: []string{"kms:Decrypt", "kms:GenerateDataKey"}, Resource: "*",
 				Condition: map[string]map[string]any{
-					"Bool":         {"kms:GrantIsForAWSResource": true},
 					"StringEquals": {"kms:CallerAccount": spec.AccountID},
+					"Null":         {SessionContextKey: "false"},
 				},
 			})
 		}
+	case keys.Backup:
+		stmts = append(stmts, statement{
+			Sid: "BackupGrantsForAWSResources", Effect: "Allow", Principal: map[string]string{"AWS": root},
+			Action: []string{"kms:CreateGrant"}, Resource: "*",
+			Condition: map[string]map[string]any{
+				"Bool":         {"kms:GrantIsForAWSResource": true},
+				"StringEquals": {"kms:CallerAccount": spec.AccountID},
+			},
+		})
 	}
 	b, err := json.Marshal(map[string]any{"Version": "2012-10-17", "Statement": stmts})
 	return string(b), err

@@ -2,6 +2,7 @@ package awskeys_test
 
 import (
 	"encoding/json"
+	"sort"
 	"strings"
 	"sync"
 	"testing"
@@ -164,6 +165,50 @@ func TestENC2_KeyPolicyLeastPrivilege(t *testing.T) {
 			}
 		}
 	}
+	via := func(st map[string]any) any {
+		return st["Condition"].(map[string]any)["StringEquals"].(map[string]any)["kms:ViaService"]
+	}
+	// Without the application, log groups or the backup region: the data key admits
+	// nobody, backups go through AWS Backup and S3, the trail through CloudTrail.
+	data := statements(policy(t, r, keys.Data))
+	require.Equal(t, []string{"KeyAdministration"}, sortedSids(data))
+	backup := statements(policy(t, r, keys.Backup))
+	require.Equal(t, []any{"backup.eu-west-1.amazonaws.com", "s3.eu-west-1.amazonaws.com"}, via(backup["UseThroughServices"]))
+	logs := statements(policy(t, r, keys.Logs))
+	require.Equal(t, []string{"CloudTrailDescribeKey", "CloudTrailEncrypt", "CloudWatchAlarmsToAlertTopic", "EventBridgeToAlertTopic", "KeyAdministration", "ReadTrailAndLogsInAccount", "UseThroughServices"}, sortedSids(logs))
+	require.Equal(t, []any{"s3.eu-west-1.amazonaws.com"}, via(logs["UseThroughServices"]))
+}
+
+func sortedSids(st map[string]map[string]any) []string {
+	var out []string
+	for sid := range st {
+		out = append(out, sid)
+	}
+	sort.Strings(out)
+	return out
+}
+
+// TestENC2_KeyPolicyAdmitsExactlyTheApplication: with the application, the data
+// key admits RDS, Secrets Manager and EFS through themselves (EFS refuses a key
+// that does not) and ECS Exec sessions directly, only with a session in the
+// encryption context; the logs key admits CloudWatch Logs for this account's log
+// groups; CloudTrail describes the key without an encryption context.
+func TestENC2_KeyPolicyAdmitsExactlyTheApplication(t *testing.T) {
+	s := spec()
+	s.Application, s.LogGroups = true, true
+	r := run(t, s)
+	require.NoError(t, r.err)
+	data := statements(policy(t, r, keys.Data))
+	require.Equal(t, []string{"KeyAdministration", "ShellSessions", "UseThroughServices"}, sortedSids(data))
+	require.Equal(t, map[string]any{"StringEquals": map[string]any{
+		"kms:CallerAccount": "123456789012",
+		"kms:ViaService":    []any{"elasticfilesystem.eu-west-1.amazonaws.com", "rds.eu-west-1.amazonaws.com", "secretsmanager.eu-west-1.amazonaws.com"},
+	}}, data["UseThroughServices"]["Condition"])
+	require.Equal(t, []any{"kms:Decrypt", "kms:GenerateDataKey"}, data["ShellSessions"]["Action"])
+	require.Equal(t, map[string]any{
+		"StringEquals": map[string]any{"kms:CallerAccount": "123456789012"},
+		"Null":         map[string]any{"kms:EncryptionContext:aws:ssm:SessionId": "false"},
+	}, data["ShellSessions"]["Condition"])
 	logs := statements(policy(t, r, keys.Logs))
 	require.Equal(t, map[string]any{"Service": "logs.eu-west-1.amazonaws.com"}, logs["CloudWatchLogs"]["Principal"])
 	require.Equal(t, map[string]any{"ArnLike": map[string]any{"kms:EncryptionContext:aws:logs:arn": "arn:aws:logs:eu-west-1:123456789012:log-group:*"}}, logs["CloudWatchLogs"]["Condition"])
@@ -172,11 +217,19 @@ func TestENC2_KeyPolicyLeastPrivilege(t *testing.T) {
 	require.Equal(t, []any{"kms:Decrypt", "kms:GenerateDataKey*"}, logs["EventBridgeToAlertTopic"]["Action"])
 	require.Equal(t, map[string]any{"Service": "cloudwatch.amazonaws.com"}, logs["CloudWatchAlarmsToAlertTopic"]["Principal"])
 	require.Equal(t, map[string]any{"StringEquals": map[string]any{"aws:SourceAccount": "123456789012"}}, logs["CloudWatchAlarmsToAlertTopic"]["Condition"])
-	data := statements(policy(t, r, keys.Data))
-	require.Equal(t, []any{"ec2.eu-west-1.amazonaws.com", "rds.eu-west-1.amazonaws.com", "s3.eu-west-1.amazonaws.com", "secretsmanager.eu-west-1.amazonaws.com"},
-		data["UseThroughServices"]["Condition"].(map[string]any)["StringEquals"].(map[string]any)["kms:ViaService"])
+	require.Equal(t, []any{"kms:DescribeKey"}, logs["CloudTrailDescribeKey"]["Action"])
+	require.Equal(t, map[string]any{"StringEquals": map[string]any{"aws:SourceAccount": "123456789012"}}, logs["CloudTrailDescribeKey"]["Condition"])
+	require.Equal(t, []any{"kms:GenerateDataKey*"}, logs["CloudTrailEncrypt"]["Action"])
 	backup := statements(policy(t, r, keys.Backup))
-	require.Equal(t, []any{"backup.eu-west-1.amazonaws.com", "rds.eu-west-1.amazonaws.com", "s3.eu-west-1.amazonaws.com"},
+	require.Equal(t, []any{"backup.eu-west-1.amazonaws.com", "s3.eu-west-1.amazonaws.com"},
+		backup["UseThroughServices"]["Condition"].(map[string]any)["StringEquals"].(map[string]any)["kms:ViaService"])
+
+	// ENC-5: the backup region's backup key also takes the database's snapshot copies.
+	s.BackupRegion, s.Region, s.Purposes = true, "eu-central-1", []keys.Purpose{keys.Backup}
+	r = run(t, s)
+	require.NoError(t, r.err)
+	backup = statements(policy(t, r, keys.Backup))
+	require.Equal(t, []any{"backup.eu-central-1.amazonaws.com", "rds.eu-central-1.amazonaws.com", "s3.eu-central-1.amazonaws.com"},
 		backup["UseThroughServices"]["Condition"].(map[string]any)["StringEquals"].(map[string]any)["kms:ViaService"])
 }
 

@@ -8,6 +8,7 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"regexp"
 	"strconv"
 	"strings"
 
@@ -50,6 +51,10 @@ type Args struct {
 	Provider pulumi.ProviderResource
 	// LogsKeyArn is the KMS key that encrypts the flow-log group (NET-7). Required.
 	LogsKeyArn pulumi.StringInput
+	// AccountID is the 12-digit AWS account of the stack: the VPC endpoints serve
+	// its principals only, and only its flow logs may use the flow-log role.
+	// Required.
+	AccountID string
 }
 
 // Network is the component; its outputs are the contract the stack uses.
@@ -96,7 +101,28 @@ func (a Args) Validate() error {
 	if a.LogsKeyArn == nil {
 		errs = append(errs, errors.New("logsKeyArn is nil; allowed: the ARN of the KMS key for logs (NET-7)"))
 	}
+	if !accountRE.MatchString(a.AccountID) {
+		errs = append(errs, fmt.Errorf("accountId %q is not an AWS account ID; allowed: 12 digits", a.AccountID))
+	}
 	return errors.Join(errs...)
+}
+
+var accountRE = regexp.MustCompile(`^[0-9]{12}$`)
+
+// EndpointPolicy is the policy of every VPC endpoint: any action, but only by
+// principals of the stack's account (NET-3; the default policy admits any
+// principal, so stolen credentials of another account could use the endpoint
+// to move data out). The services' own policies still decide what each
+// principal may do.
+func EndpointPolicy(accountID string) string {
+	b, _ := json.Marshal(map[string]any{
+		"Version": "2012-10-17",
+		"Statement": []map[string]any{{
+			"Sid": "OwnAccountOnly", "Effect": "Allow", "Principal": "*", "Action": "*", "Resource": "*",
+			"Condition": map[string]any{"StringEquals": map[string]string{"aws:PrincipalAccount": accountID}},
+		}},
+	})
+	return string(b)
 }
 
 // New validates args and builds the network; on a validation error it registers
@@ -371,7 +397,6 @@ func (b *builder) securityGroups() error {
 		{key: "app-postgres", group: "app", port: network.PostgresPort, sourceSG: "database", desc: "PostgreSQL to the database"},
 		{key: "app-https", group: "app", port: network.HTTPSPort, cidr: network.AnyIPv4, desc: "HTTPS out through NAT and the VPC endpoints"},
 		{key: "management-https", group: "management", port: network.HTTPSPort, cidr: b.layout.VPC, desc: "HTTPS to the VPC endpoints"},
-		{key: "management-postgres", group: "management", port: network.PostgresPort, sourceSG: "database", desc: "PostgreSQL administration"},
 	}
 	for _, r := range ingress {
 		args := &vpc.SecurityGroupIngressRuleArgs{
@@ -419,6 +444,7 @@ func (b *builder) endpoints() error {
 	if _, err := ec2.NewVpcEndpoint(b.ctx, b.name+"-s3", &ec2.VpcEndpointArgs{
 		VpcId: b.vpc.ID(), ServiceName: pulumi.String("com.amazonaws." + b.args.Region + ".s3"),
 		VpcEndpointType: pulumi.String("Gateway"), RouteTableIds: privateTables, Tags: b.tags(b.name + "-s3"),
+		Policy: pulumi.String(EndpointPolicy(b.args.AccountID)),
 	}, b.child()...); err != nil {
 		return err
 	}
@@ -432,6 +458,7 @@ func (b *builder) endpoints() error {
 			VpcId: b.vpc.ID(), ServiceName: pulumi.String("com.amazonaws." + b.args.Region + "." + svc),
 			VpcEndpointType: pulumi.String("Interface"), PrivateDnsEnabled: pulumi.Bool(true),
 			SubnetIds: mgmt, SecurityGroupIds: pulumi.StringArray{b.groups["endpoints"].ID()}, Tags: b.tags(n),
+			Policy: pulumi.String(EndpointPolicy(b.args.AccountID)),
 		}, b.child()...); err != nil {
 			return err
 		}
@@ -452,10 +479,17 @@ func (b *builder) flowLogs() error {
 	if err != nil {
 		return err
 	}
+	region, _ := jurisdiction.Lookup(jurisdiction.AWS, b.args.Region)
+	// Only this account's flow logs may use the role (confused deputy; VPC User
+	// Guide, "IAM role for publishing flow logs to CloudWatch Logs").
 	trust, err := json.Marshal(map[string]any{
 		"Version": "2012-10-17",
 		"Statement": []map[string]any{{
 			"Effect": "Allow", "Principal": map[string]any{"Service": "vpc-flow-logs.amazonaws.com"}, "Action": "sts:AssumeRole",
+			"Condition": map[string]any{
+				"StringEquals": map[string]string{"aws:SourceAccount": b.args.AccountID},
+				"ArnLike":      map[string]string{"aws:SourceArn": fmt.Sprintf("arn:%s:ec2:%s:%s:vpc-flow-log/*", region.Partition, b.args.Region, b.args.AccountID)},
+			},
 		}},
 	})
 	if err != nil {
@@ -468,11 +502,19 @@ func (b *builder) flowLogs() error {
 	policy := group.Arn.ApplyT(func(arn string) (string, error) {
 		doc, err := json.Marshal(map[string]any{
 			"Version": "2012-10-17",
-			"Statement": []map[string]any{{
-				"Effect":   "Allow",
-				"Action":   []string{"logs:CreateLogStream", "logs:PutLogEvents", "logs:DescribeLogStreams"},
-				"Resource": []string{arn, arn + ":*"},
-			}},
+			"Statement": []map[string]any{
+				{
+					"Effect":   "Allow",
+					"Action":   []string{"logs:CreateLogStream", "logs:PutLogEvents", "logs:DescribeLogStreams"},
+					"Resource": []string{arn, arn + ":*"},
+				},
+				{
+					// The service lists log groups before it writes (VPC User Guide).
+					"Effect":   "Allow",
+					"Action":   []string{"logs:DescribeLogGroups"},
+					"Resource": fmt.Sprintf("arn:%s:logs:%s:%s:log-group:*", region.Partition, b.args.Region, b.args.AccountID),
+				},
+			},
 		})
 		return string(doc), err
 	}).(pulumi.StringOutput)

@@ -33,7 +33,7 @@ func run(t *testing.T, spec network.Spec, region string) (*plan.Plan, error) {
 			return err
 		}
 		_, newErr = awsnetwork.New(ctx, name, awsnetwork.Args{
-			Spec: spec, Region: region, Provider: prov, LogsKeyArn: pulumi.String(logsKeyArn),
+			Spec: spec, Region: region, Provider: prov, LogsKeyArn: pulumi.String(logsKeyArn), AccountID: "111111111111",
 		})
 		return nil
 	})
@@ -165,7 +165,7 @@ func TestNET1_ResourceCounts(t *testing.T) {
 		"aws:ec2/securityGroup:SecurityGroup":                       5,
 		"aws:ec2/vpcEndpoint:VpcEndpoint":                           7,
 		"aws:vpc/securityGroupIngressRule:SecurityGroupIngressRule": 6,
-		"aws:vpc/securityGroupEgressRule:SecurityGroupEgressRule":   6,
+		"aws:vpc/securityGroupEgressRule:SecurityGroupEgressRule":   5,
 		"aws:cloudwatch/logGroup:LogGroup":                          1,
 		"aws:iam/role:Role":                                         1,
 		"aws:iam/rolePolicy:RolePolicy":                             1,
@@ -188,7 +188,7 @@ func TestNET1_ResourceCounts(t *testing.T) {
 		"aws:ec2/subnet:Subnet": 8, "aws:ec2/routeTable:RouteTable": 5, "aws:ec2/route:Route": 3,
 		"aws:ec2/routeTableAssociation:RouteTableAssociation": 8, "aws:ec2/eip:Eip": 1, "aws:ec2/natGateway:NatGateway": 1,
 	}), counts(p))
-	require.Equal(t, 58, len(p.Managed()))
+	require.Equal(t, 57, len(p.Managed()))
 
 	s := networktest.Spec(3)
 	s.NATPerZone = true
@@ -198,7 +198,7 @@ func TestNET1_ResourceCounts(t *testing.T) {
 		"aws:ec2/subnet:Subnet": 12, "aws:ec2/routeTable:RouteTable": 6, "aws:ec2/route:Route": 4,
 		"aws:ec2/routeTableAssociation:RouteTableAssociation": 12, "aws:ec2/eip:Eip": 3, "aws:ec2/natGateway:NatGateway": 3,
 	}), counts(p))
-	require.Equal(t, 72, len(p.Managed()))
+	require.Equal(t, 71, len(p.Managed()))
 }
 
 func TestEveryChildHasParentAndProvider(t *testing.T) {
@@ -327,6 +327,18 @@ func TestNET7_FlowLogRoleAndGroup(t *testing.T) {
 	var trust map[string]any
 	require.NoError(t, json.Unmarshal([]byte(str(role.Inputs["assumeRolePolicy"])), &trust))
 	require.Equal(t, "vpc-flow-logs.amazonaws.com", trust["Statement"].([]any)[0].(map[string]any)["Principal"].(map[string]any)["Service"])
+	// NET-7: only this account's flow logs may use the role, and it may list the
+	// log groups the service looks up before writing.
+	require.Equal(t, map[string]any{
+		"StringEquals": map[string]any{"aws:SourceAccount": "111111111111"},
+		"ArnLike":      map[string]any{"aws:SourceArn": "arn:aws:ec2:eu-west-1:111111111111:vpc-flow-log/*"},
+	}, trust["Statement"].([]any)[0].(map[string]any)["Condition"])
+	rp, _ := p.Get("aws:iam/rolePolicy:RolePolicy", name+"-flow-logs")
+	var perms struct{ Statement []map[string]any }
+	require.NoError(t, json.Unmarshal([]byte(str(rp.Inputs["policy"])), &perms))
+	require.Len(t, perms.Statement, 2)
+	require.Equal(t, []any{"logs:DescribeLogGroups"}, perms.Statement[1]["Action"])
+	require.Equal(t, "arn:aws:logs:eu-west-1:111111111111:log-group:*", perms.Statement[1]["Resource"])
 	fl, _ := p.Get("aws:ec2/flowLog:FlowLog", name+"-flow-logs")
 	require.Equal(t, "ALL", fl.Inputs["trafficType"])
 	require.Equal(t, "cloud-watch-logs", fl.Inputs["logDestinationType"])
@@ -345,4 +357,33 @@ region "eu-central-2x" is not a known AWS region; allowed: a region of the juris
 	require.EqualError(t, err, `network "acme-eu-west-1": zones[0] "eu-west-1a" is not a zone of region "eu-central-1"; allowed: zones of the region such as eu-central-1a, eu-central-1b
 zones[1] "eu-west-1b" is not a zone of region "eu-central-1"; allowed: zones of the region such as eu-central-1a, eu-central-1b`)
 	require.Empty(t, p.Managed())
+}
+
+// TestNET3_EndpointsServeTheAccountOnly: every VPC endpoint carries a policy that
+// admits principals of the stack's account only (the default admits any).
+func TestNET3_EndpointsServeTheAccountOnly(t *testing.T) {
+	p, err := run(t, networktest.Spec(2), "eu-west-1")
+	require.NoError(t, err)
+	eps := p.ByType("aws:ec2/vpcEndpoint:VpcEndpoint")
+	require.Len(t, eps, 7)
+	for _, ep := range eps {
+		var doc map[string]any
+		require.NoError(t, json.Unmarshal([]byte(str(ep.Inputs["policy"])), &doc), ep.Name())
+		require.Equal(t, []any{map[string]any{
+			"Sid": "OwnAccountOnly", "Effect": "Allow", "Principal": "*", "Action": "*", "Resource": "*",
+			"Condition": map[string]any{"StringEquals": map[string]any{"aws:PrincipalAccount": "111111111111"}},
+		}}, doc["Statement"], ep.Name())
+	}
+}
+
+// TestNET3_NoDeadEgressToTheDatabase: the management group sends nothing to the
+// database, which admits the application only (a rule with no other half).
+func TestNET3_NoDeadEgressToTheDatabase(t *testing.T) {
+	p, err := run(t, networktest.Spec(2), "eu-west-1")
+	require.NoError(t, err)
+	var keys []string
+	for _, r := range p.ByType("aws:vpc/securityGroupEgressRule:SecurityGroupEgressRule") {
+		keys = append(keys, strings.TrimPrefix(r.Name(), name+"-out-"))
+	}
+	require.Equal(t, []string{"alb-longpoll", "alb-odoo", "app-https", "app-postgres", "management-https"}, keys)
 }

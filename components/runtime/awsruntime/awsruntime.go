@@ -21,6 +21,7 @@ import (
 	"github.com/pulumi/pulumi-aws/sdk/v6/go/aws/iam"
 	"github.com/pulumi/pulumi-aws/sdk/v6/go/aws/lb"
 	"github.com/pulumi/pulumi-aws/sdk/v6/go/aws/secretsmanager"
+	"github.com/pulumi/pulumi-aws/sdk/v6/go/aws/vpc"
 	"github.com/pulumi/pulumi/sdk/v3/go/pulumi"
 
 	concept "github.com/octura/odoo-hosting/components/runtime"
@@ -332,7 +333,17 @@ func New(ctx *pulumi.Context, name string, args Args, opts ...pulumi.ResourceOpt
 	if err != nil {
 		return nil, err
 	}
-	var mounts []pulumi.Resource
+	// NET-3: groups made by the provider have no default egress, so the app group
+	// needs its own rule to reach the mount targets (the ingress above is half).
+	nfsOut, err := vpc.NewSecurityGroupEgressRule(ctx, name+"-app-to-filestore", &vpc.SecurityGroupEgressRuleArgs{
+		SecurityGroupId: args.AppSecurityGroupID, ReferencedSecurityGroupId: nfs.ID(),
+		IpProtocol: pulumi.String("tcp"), FromPort: pulumi.Int(2049), ToPort: pulumi.Int(2049),
+		Description: pulumi.String("NFS to the file store"),
+	}, child...)
+	if err != nil {
+		return nil, err
+	}
+	mounts := []pulumi.Resource{nfsOut}
 	subnets := args.AppSubnetIDs.ToStringArrayOutput()
 	for i := 0; i < spec.Zones; i++ {
 		mt, err := efs.NewMountTarget(ctx, name+"-"+strconv.Itoa(i), &efs.MountTargetArgs{
@@ -403,14 +414,22 @@ func New(ctx *pulumi.Context, name string, args Args, opts ...pulumi.ResourceOpt
 	}
 	if _, err := iam.NewRolePolicy(ctx, name+"-task", &iam.RolePolicyArgs{
 		Role: taskRole.Name,
-		Policy: pulumi.All(fs.Arn, ap.Arn, args.KeyArn).ApplyT(func(v []any) (string, error) {
+		Policy: pulumi.All(fs.Arn, ap.Arn, args.KeyArn, logs.Arn).ApplyT(func(v []any) (string, error) {
 			efsStmt := stmt([]string{"elasticfilesystem:ClientMount", "elasticfilesystem:ClientWrite"}, v[0].(string))
 			efsStmt["Condition"] = map[string]any{"StringEquals": map[string]string{"elasticfilesystem:AccessPointArn": v[1].(string)}}
+			// ECS Exec: the agent decrypts the session key directly (not through a
+			// service), so only for requests that carry a session (IAM-5).
+			kmsStmt := stmt([]string{"kms:Decrypt"}, v[2].(string))
+			kmsStmt["Condition"] = map[string]any{"Null": map[string]string{"kms:EncryptionContext:aws:ssm:SessionId": "false"}}
 			return policy(
 				efsStmt,
 				// ECS Exec: the ssmmessages actions have no resource-level scope.
 				stmt([]string{"ssmmessages:CreateControlChannel", "ssmmessages:CreateDataChannel", "ssmmessages:OpenControlChannel", "ssmmessages:OpenDataChannel"}, "*"),
-				stmt([]string{"kms:Decrypt"}, v[2].(string)),
+				kmsStmt,
+				// ECS Exec session logs (logging DEFAULT: the task's awslogs group) are
+				// written by the agent with the task role.
+				stmt([]string{"logs:CreateLogStream", "logs:PutLogEvents", "logs:DescribeLogStreams"}, v[3].(string)+":*"),
+				stmt([]string{"logs:DescribeLogGroups"}, "*"),
 			)
 		}).(pulumi.StringOutput),
 	}, child...); err != nil {

@@ -177,8 +177,9 @@ func TestInventoryCloudProduction(t *testing.T) {
 		"aws:iam/rolePolicy:RolePolicy": 2, "aws:ecs/taskDefinition:TaskDefinition": 1, "aws:ecs/service:Service": 1,
 		"aws:ecr/pullThroughCacheRule:PullThroughCacheRule": 1, "aws:ecr/registryScanningConfiguration:RegistryScanningConfiguration": 1,
 		"aws:secretsmanager/secret:Secret": 1, "aws:secretsmanager/secretVersion:SecretVersion": 1,
+		"aws:vpc/securityGroupEgressRule:SecurityGroupEgressRule": 1,
 	}, counts)
-	require.Len(t, p.Managed(), 26)
+	require.Len(t, p.Managed(), 27)
 }
 
 func TestENC1_TLS12ListenerOnlyNoPort80(t *testing.T) {
@@ -324,11 +325,19 @@ func TestIAM_RolesLeastPrivilege(t *testing.T) {
 	require.Equal(t, dataKey, exec[2]["Resource"])
 	require.Regexp(t, `^arn:aws:cloudwatch:eu-west-1:111111111111:loggroup/acme-app-[0-9a-f]{8}:\*$`, exec[0]["Resource"])
 	task := doc("acme-app-task")
-	require.Len(t, task, 3)
+	require.Len(t, task, 5)
 	require.Equal(t, []any{"elasticfilesystem:ClientMount", "elasticfilesystem:ClientWrite"}, task[0]["Action"])
 	require.Regexp(t, `^arn:aws:efs:eu-west-1:111111111111:filesystem/acme-app-`, task[0]["Resource"])
 	require.Contains(t, m(m(task[0]["Condition"])["StringEquals"]), "elasticfilesystem:AccessPointArn")
 	require.Equal(t, "*", task[1]["Resource"]) // ssmmessages has no resource-level scope
+	// IAM-5, ENC-2: ECS Exec decrypts the session key directly, only for sessions,
+	// and writes the session log to the task's own group.
+	require.Equal(t, []any{"kms:Decrypt"}, task[2]["Action"])
+	require.Equal(t, dataKey, task[2]["Resource"])
+	require.Equal(t, map[string]any{"Null": map[string]any{"kms:EncryptionContext:aws:ssm:SessionId": "false"}}, task[2]["Condition"])
+	require.Equal(t, []any{"logs:CreateLogStream", "logs:PutLogEvents", "logs:DescribeLogStreams"}, task[3]["Action"])
+	require.Regexp(t, `^arn:aws:cloudwatch:eu-west-1:111111111111:loggroup/acme-app-[0-9a-f]{8}:\*$`, task[3]["Resource"])
+	require.Equal(t, []any{"logs:DescribeLogGroups"}, task[4]["Action"])
 	for _, s := range append(exec, task...) {
 		for _, a := range s["Action"].([]any) {
 			require.NotContains(t, a, "*", "no wildcard actions")
@@ -422,4 +431,23 @@ func TestOdooSettings(t *testing.T) {
 	require.Equal(t, "ENHANCED", scan.Inputs["scanType"])
 	require.Equal(t, []any{map[string]any{"scanFrequency": "CONTINUOUS_SCAN", "repositoryFilters": []any{map[string]any{"filter": "acme/*", "filterType": "WILDCARD"}}}}, scan.Inputs["rules"])
 	require.Equal(t, plan.Secret, p.ByType("aws:secretsmanager/secretVersion:SecretVersion")[0].Inputs["secretString"])
+}
+
+// TestNET3_AppReachesTheFileStore: groups made by the provider have no default
+// egress, so the app group carries its own egress to the file store's group on
+// NFS, the other half of the file store's ingress.
+func TestNET3_AppReachesTheFileStore(t *testing.T) {
+	p, err := run(t, spec())
+	require.NoError(t, err)
+	out := p.ByType("aws:vpc/securityGroupEgressRule:SecurityGroupEgressRule")
+	require.Len(t, out, 1)
+	nfs := p.ByType("aws:ec2/securityGroup:SecurityGroup")[0]
+	require.Equal(t, "sg-app", out[0].Inputs["securityGroupId"])
+	require.Equal(t, []string{nfs.URN}, out[0].PropertyDependencies["referencedSecurityGroupId"])
+	require.Equal(t, "tcp", out[0].Inputs["ipProtocol"])
+	require.Equal(t, 2049.0, out[0].Inputs["fromPort"])
+	require.Equal(t, 2049.0, out[0].Inputs["toPort"])
+	ingress := l(nfs.Inputs["ingress"])
+	require.Len(t, ingress, 1)
+	require.Equal(t, []any{"sg-app"}, m(ingress[0])["securityGroups"])
 }
