@@ -45,6 +45,7 @@ func run(t *testing.T, s runtime.Spec) (*plan.Plan, error) {
 			LogsKeyArn:                  pulumi.String(logsKey),
 			OriginCertificatePEM:        pulumi.String("-----BEGIN CERTIFICATE-----\nMIIB\n-----END CERTIFICATE-----\n"),
 			OriginPrivateKeyPEM:         pulumi.String("-----BEGIN PRIVATE KEY-----\nMIIE\n-----END PRIVATE KEY-----\n"),
+			OriginPullCAPEM:             pulumi.String(pullCA),
 			DatabaseAddress:             pulumi.String("acme-db.eu-west-1.rds.amazonaws.com"),
 			DatabaseSecretArn:           pulumi.String(secretArn),
 		})
@@ -145,8 +146,37 @@ func TestInventoryCloudProduction(t *testing.T) {
 		"aws:ecs/cluster:Cluster": 1, "aws:efs/fileSystem:FileSystem": 1, "aws:ec2/securityGroup:SecurityGroup": 1,
 		"aws:efs/mountTarget:MountTarget": 2, "aws:efs/accessPoint:AccessPoint": 1, "aws:iam/role:Role": 2,
 		"aws:iam/rolePolicy:RolePolicy": 2, "aws:ecs/taskDefinition:TaskDefinition": 1, "aws:ecs/service:Service": 1,
+		"aws:s3/bucketV2:BucketV2": 1, "aws:s3/bucketVersioningV2:BucketVersioningV2": 1,
+		"aws:s3/bucketServerSideEncryptionConfigurationV2:BucketServerSideEncryptionConfigurationV2": 1,
+		"aws:s3/bucketPublicAccessBlock:BucketPublicAccessBlock":                                     1, "aws:s3/bucketPolicy:BucketPolicy": 1,
+		"aws:s3/bucketObjectv2:BucketObjectv2": 1, "aws:lb/trustStore:TrustStore": 1,
 	}, counts)
-	require.Len(t, p.Managed(), 19)
+	require.Len(t, p.Managed(), 26)
+}
+
+const pullCA = "-----BEGIN CERTIFICATE-----\nour origin-pull CA\n-----END CERTIFICATE-----\n"
+
+// NET-8: the listener verifies a client certificate of our origin-pull CA, so only
+// our edge (per-hostname authenticated origin pulls) completes the handshake.
+func TestNET8_ListenerVerifiesOurClientCertificate(t *testing.T) {
+	p, err := run(t, spec())
+	require.NoError(t, err)
+	ls := p.ByType("aws:lb/listener:Listener")[0]
+	mtls := m(ls.Inputs["mutualAuthentication"])
+	require.Equal(t, "verify", mtls["mode"])
+	require.Equal(t, false, mtls["ignoreClientCertificateExpiry"])
+	ts := p.ByType("aws:lb/trustStore:TrustStore")[0]
+	require.Contains(t, ls.PropertyDependencies["mutualAuthentication"], ts.URN)
+	obj := p.ByType("aws:s3/bucketObjectv2:BucketObjectv2")[0]
+	require.Equal(t, pullCA, obj.Inputs["content"])
+	require.Equal(t, obj.Inputs["key"], ts.Inputs["caCertificatesBundleS3Key"])
+	sse := p.ByType("aws:s3/bucketServerSideEncryptionConfigurationV2:BucketServerSideEncryptionConfigurationV2")[0]
+	rule := m(l(sse.Inputs["rules"])[0])
+	require.Equal(t, dataKey, m(rule["applyServerSideEncryptionByDefault"])["kmsMasterKeyId"])
+	pab := p.ByType("aws:s3/bucketPublicAccessBlock:BucketPublicAccessBlock")[0]
+	for _, k := range []string{"blockPublicAcls", "blockPublicPolicy", "ignorePublicAcls", "restrictPublicBuckets"} {
+		require.Equal(t, true, pab.Inputs[k], k)
+	}
 }
 
 func TestENC1_TLS12ListenerOnlyNoPort80(t *testing.T) {
