@@ -3,6 +3,8 @@ package tests
 import (
 	"fmt"
 	"net/netip"
+	"os"
+	"path/filepath"
 	"sort"
 	"strings"
 	"testing"
@@ -136,4 +138,61 @@ func TestPubliclyRoutableAgreesBetweenConfigAndEdge(t *testing.T) {
 		p := netip.MustParsePrefix(c)
 		require.Equal(t, edge.PubliclyRoutable(p), config.PubliclyRoutable(p), c)
 	}
+}
+
+// prepareEdited loads an example with edit applied to its text.
+func prepareEdited(t *testing.T, name string, edit func(string) string) *stacks.Blueprint {
+	t.Helper()
+	b, err := os.ReadFile("../examples/" + name + "/Pulumi." + name + ".yaml")
+	require.NoError(t, err)
+	dir := t.TempDir()
+	path := filepath.Join(dir, "Pulumi."+name+".yaml")
+	require.NoError(t, os.WriteFile(path, []byte(edit(string(b))), 0o644))
+	bp, err := stacks.Prepare(path, planNow)
+	require.NoError(t, err)
+	return bp
+}
+
+// NET-5: a private allow-list range inside a VPN peer's networks is the VPN side's;
+// it never reaches the edge's admin-path rule, where no client has that address.
+func TestNET5_PrivateAllowListRangesStayOffTheEdge(t *testing.T) {
+	bp := prepareEdited(t, "globex-eu", func(s string) string {
+		return strings.Replace(s, "    allowList:\n      - 198.51.100.0/24\n", "    allowList:\n      - 198.51.100.0/24\n      - 192.168.1.0/24\n", 1)
+	})
+	require.Equal(t, []string{"198.51.100.0/24", "192.168.1.0/24"}, bp.Config.Network.AllowList)
+	require.Equal(t, []string{"198.51.100.0/24"}, bp.Edge.AllowList)
+	for _, r := range edge.CustomRules(bp.Edge.WithDefaults()) {
+		require.NotContains(t, r.Expression, "192.168.", r.Ref)
+	}
+}
+
+// The Odoo.sh rollout: DNS-only and no NET-4/NET-8 claim until the certificate is
+// issued; then proxied, with the controls' reach stated.
+func TestOdooShTwoStepRolloutAndHonestControls(t *testing.T) {
+	step1 := prepareEdited(t, "pioneer-us", func(s string) string {
+		return strings.Replace(s, "    certificateReady: true\n", "", 1)
+	})
+	require.False(t, step1.Edge.Proxied())
+	require.NotContains(t, stacks.Controls(step1.Config), "NET-4")
+	require.NotContains(t, stacks.Controls(step1.Config), "NET-8")
+	p, err := stacks.Plan(step1)
+	require.NoError(t, err)
+	rec := p.ByType("cloudflare:index/record:Record")
+	require.Len(t, rec, 1)
+	require.Equal(t, false, rec[0].Inputs["proxied"])
+
+	step2, err := stacks.Prepare("../examples/pioneer-us/Pulumi.pioneer-us.yaml", planNow)
+	require.NoError(t, err)
+	require.True(t, step2.Edge.Proxied())
+	require.Contains(t, stacks.Controls(step2.Config), "NET-4")
+	require.Equal(t, map[string]string{
+		"NET-4": "only requests to erp.pioneer.example pass the WAF; pioneer.odoo.com stays reachable directly, outside it (Odoo.sh)",
+		"NET-8": "not enforced at the origin: Odoo.sh answers anyone at pioneer.odoo.com; only erp.pioneer.example is behind the edge",
+	}, stacks.ControlScope(step2.Config))
+
+	staging, err := stacks.Prepare("../examples/acme-eu-staging/Pulumi.acme-eu-staging.yaml", planNow)
+	require.NoError(t, err)
+	require.Equal(t, map[string]string{
+		"NET-4": "the WAF and rate-limit rules of zone acme.example belong to the zone owner's stack, whose cloudflare.otherHostnames must list erp-staging.acme.example",
+	}, stacks.ControlScope(staging.Config))
 }
