@@ -8,6 +8,7 @@ import (
 	"crypto/x509"
 	"crypto/x509/pkix"
 	"encoding/pem"
+	"fmt"
 	"net/netip"
 	"strings"
 	"testing"
@@ -123,6 +124,24 @@ func TestZoneSingletonsOnlyOnTheOwner(t *testing.T) {
 		`otherHostnames[0] "erp.acme.com" is listed twice`,
 		`otherHostnames[1] "erp.other.com" is not under zone "acme.com"`,
 	}, "\n"))
+}
+
+// Cloudflare refuses a rule expression over 4,096 characters: a long allow-list is
+// refused at validation, not halfway through a deployment.
+func TestValidateRefusesRulesLongerThanCloudflareAccepts(t *testing.T) {
+	s := enterpriseSpec()
+	s.OwnsZone = true
+	require.NoError(t, s.Validate())
+	for _, r := range edge.CustomRules(s.WithDefaults()) {
+		require.LessOrEqual(t, len(r.Expression), edge.MaxExpressionLength, r.Ref)
+	}
+	s.AllowList = nil
+	for i := 0; i < 250; i++ {
+		s.AllowList = append(s.AllowList, fmt.Sprintf("198.51.%d.0/24", i))
+	}
+	err := s.Validate()
+	require.Error(t, err)
+	require.Regexp(t, `^rule odoo-admin-allow-list would be \d+ characters long \(allowList and hostnames make it\); allowed: at most 4096, Cloudflare's limit for a rule expression$`, err.Error())
 }
 
 func TestTunnelOriginCAPoolAndServerName(t *testing.T) {

@@ -183,6 +183,17 @@ func (s Spec) Validate() error {
 	if !slices.Contains(validities, s.OriginCertificateValidity) {
 		add("originCertificateValidity %d is not offered by Cloudflare Origin CA; allowed: %s", s.OriginCertificateValidity, joinInts(validities))
 	}
+	if len(errs) == 0 && s.OwnsZone {
+		rules := CustomRules(s)
+		for _, r := range RateLimitRules(s) {
+			rules = append(rules, r.Rule)
+		}
+		for _, r := range rules {
+			if n := len(r.Expression); n > MaxExpressionLength {
+				add("rule %s would be %d characters long (allowList and hostnames make it); allowed: at most %d, Cloudflare's limit for a rule expression", r.Ref, n, MaxExpressionLength)
+			}
+		}
+	}
 	return errors.Join(errs...)
 }
 

@@ -24,6 +24,10 @@ const (
 	BotScoreThreshold = 30
 )
 
+// MaxExpressionLength is the longest rule expression Cloudflare accepts
+// (developers.cloudflare.com, ruleset-engine/rules-language/expressions).
+const MaxExpressionLength = 4096
+
 // Rule actions.
 const (
 	ActionBlock   = "block"
