@@ -27,9 +27,10 @@ func program(ctx *pulumi.Context) error {
 		return err
 	}
 	out, err := stacks.Run(ctx, bp, stacks.Secrets{
-		OriginKey:    secret(ctx, config.SecretOriginKey),
-		TunnelSecret: secret(ctx, config.SecretTunnelSecret),
-		IPsecPSKs:    secret(ctx, config.SecretIPsecPSKs),
+		OriginKey:     secret(ctx, config.SecretOriginKey),
+		TunnelSecret:  secret(ctx, config.SecretTunnelSecret),
+		IPsecPSKs:     secret(ctx, config.SecretIPsecPSKs),
+		OriginPullKey: secret(ctx, config.SecretOriginPullKey),
 	})
 	if err != nil {
 		return err

@@ -265,6 +265,11 @@ func net4(e *env) []Violation {
 	if len(zones) == 0 && len(e.byType["cloudflare:index/zone:Zone"]) == 0 {
 		return nil
 	}
+	if e.stack.NotZoneOwner {
+		// The zone's entry-point rulesets and bot settings are singletons that the
+		// zone's owner stack manages for every hostname of the zone (decision 0035).
+		return nil
+	}
 	at := e.stack.Source
 	if len(zones) > 0 {
 		at = zones[0].URN
@@ -290,7 +295,8 @@ func net4(e *env) []Violation {
 			case "http_ratelimit":
 				login = login || strings.Contains(expr, "/web/login")
 			case "http_request_firewall_custom":
-				dbManager = dbManager || (strings.Contains(expr, "/web/database") && action == "block")
+				// The edge judges the decoded path without separators ("webdatabase").
+				dbManager = dbManager || ((strings.Contains(expr, "/web/database") || strings.Contains(expr, `"webdatabase"`)) && action == "block")
 			}
 		}
 	}

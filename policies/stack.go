@@ -30,6 +30,9 @@ type Stack struct {
 	CustomerKeys  CustomerKeys   `json:"customerKeys,omitempty" yaml:"customerKeys"`
 	Backup        Objectives     `json:"backup,omitempty" yaml:"backup"`
 	MaskedSource  string         `json:"maskedSource,omitempty" yaml:"maskedSource"`
+	// NotZoneOwner says another stack owns the Cloudflare zone's settings and rulesets
+	// (root input zoneOwner false): NET-4's zone rules are judged on that stack.
+	NotZoneOwner bool `json:"notZoneOwner,omitempty" yaml:"notZoneOwner"`
 }
 
 // Approval is a written approval of a cross-border placement (RES-4).
@@ -100,6 +103,9 @@ func StackFromInputs(urn string, in map[string]any) (Stack, []Violation) {
 	s.Region = str("region")
 	s.BackupRegion = str("backupRegion")
 	s.MaskedSource = str("maskedSource")
+	if v, ok := in["zoneOwner"].(bool); ok && !v {
+		s.NotZoneOwner = true
+	}
 	for _, a := range list(in["approvals"]) {
 		m, _ := a.(map[string]any)
 		s.Approvals = append(s.Approvals, Approval{ID: text(m["id"]), Covers: text(m["covers"]), Destination: text(m["destination"]), Expires: text(m["expires"])})

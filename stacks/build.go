@@ -144,7 +144,13 @@ func blueprint(cfg *config.Config, now time.Time) *Blueprint {
 		Customer: cfg.Slug(), Tier: cfg.Tier, Jurisdiction: cfg.Jurisdiction,
 		Zone: cfg.Cloudflare.Zone, ZoneID: cfg.Cloudflare.ZoneID, AccountID: cfg.Cloudflare.AccountID,
 		Plan: cfg.Cloudflare.Plan, Hostnames: []string{cfg.Domain},
-		AllowList: cfg.Network.AllowList, RegionalServices: cfg.RegionalEdge(),
+		// One stack per zone owns the zone's singletons, and its rules cover the
+		// zone's other stacks' hostnames (decision 0035).
+		OwnsZone: cfg.Cloudflare.Owner(), OtherHostnames: cfg.Cloudflare.OtherHostnames,
+		HSTSIncludeSubdomains: cfg.Cloudflare.HSTSIncludeSubdomains,
+		OdooVersion:           odooVersion(cfg),
+		// Private allow-list ranges are the VPN side's: the edge never sees them (NET-5).
+		AllowList: cfg.EdgeAllowList(), RegionalServices: cfg.RegionalEdge(),
 		OriginCSR: cfg.Cloudflare.OriginCSR,
 		Entitlements: edge.Entitlements{
 			BotManagement:        cfg.Cloudflare.HasEntitlement(config.EntitlementBotManagement),
@@ -154,10 +160,11 @@ func blueprint(cfg *config.Config, now time.Time) *Blueprint {
 	}
 	switch cfg.Tier {
 	case config.OdooSH:
-		bp.Edge.Origin = edge.Origin{Kind: edge.OriginOdooSh, Hostname: cfg.Odoo.Origin}
+		bp.Edge.Origin = edge.Origin{Kind: edge.OriginOdooSh, Hostname: cfg.Odoo.Origin, CertificateReady: cfg.Odoo.CertificateReady}
 	case config.OnPremise:
 		if cfg.Odoo.Tunnel {
-			bp.Edge.Origin = edge.Origin{Kind: edge.OriginTunnel, Service: cfg.Odoo.Origin}
+			bp.Edge.Origin = edge.Origin{Kind: edge.OriginTunnel, Service: cfg.Odoo.Origin,
+				CAPool: cfg.Odoo.TunnelCAPool, ServerName: cfg.Odoo.TunnelServerName}
 		} else {
 			bp.Edge.Origin = edge.Origin{Kind: edge.OriginServer, Hostname: cfg.Odoo.Origin}
 		}
@@ -190,4 +197,13 @@ func (bp *Blueprint) String() string {
 	c := bp.Config
 	return fmt.Sprintf("%s: %s %s stack of %s in %s (backups in %s), jurisdiction %s",
 		c.Stack, c.Environment, c.Tier, c.Customer, c.Region, c.BackupRegion, c.Jurisdiction)
+}
+
+// odooVersion is the Odoo version the edge's admin-path rule targets: the one we run
+// on the cloud tiers; "" (every version) where the customer or Odoo.sh runs Odoo.
+func odooVersion(cfg *config.Config) string {
+	if cfg.Tier.RunsApplication() {
+		return cfg.Odoo.Version
+	}
+	return ""
 }

@@ -5,6 +5,7 @@
 package stacks
 
 import (
+	"slices"
 	"sort"
 	"time"
 
@@ -69,6 +70,9 @@ func rootInputs(cfg *config.Config) pulumi.Map {
 	if cfg.MaskedSource != "" {
 		in["maskedSource"] = pulumi.String(cfg.MaskedSource)
 	}
+	if !cfg.Cloudflare.Owner() {
+		in["zoneOwner"] = pulumi.Bool(false) // the zone's WAF is the owner stack's (NET-4)
+	}
 	return in
 }
 
@@ -131,8 +135,27 @@ func Controls(cfg *config.Config) []string {
 	if cfg.Environment == config.NonProduction {
 		ids = append(ids, "DAT-1")
 	}
+	if cfg.Tier == config.OdooSH && !cfg.Odoo.CertificateReady {
+		// Step one of the Odoo.sh rollout: the record is DNS-only, nothing passes the
+		// edge, so neither the WAF nor the origin lock is claimed.
+		ids = slices.DeleteFunc(ids, func(id string) bool { return id == "NET-4" || id == "NET-8" })
+	}
 	sort.Strings(ids)
 	return dedupe(ids)
+}
+
+// ControlScope says, per control ID, how far a claimed control reaches where it is
+// less than the whole stack: the stack's controlScope output, read beside controls.
+func ControlScope(cfg *config.Config) map[string]string {
+	out := map[string]string{}
+	if cfg.Tier == config.OdooSH && cfg.Odoo.CertificateReady {
+		out["NET-4"] = "only requests to " + cfg.Domain + " pass the WAF; " + cfg.Odoo.Origin + " stays reachable directly, outside it (Odoo.sh)"
+		out["NET-8"] = "not enforced at the origin: Odoo.sh answers anyone at " + cfg.Odoo.Origin + "; only " + cfg.Domain + " is behind the edge"
+	}
+	if !cfg.Cloudflare.Owner() && slices.Contains(Controls(cfg), "NET-4") {
+		out["NET-4"] = "the WAF and rate-limit rules of zone " + cfg.Cloudflare.Zone + " belong to the zone owner's stack, whose cloudflare.otherHostnames must list " + cfg.Domain
+	}
+	return out
 }
 
 func dedupe(xs []string) []string {

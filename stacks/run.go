@@ -29,6 +29,9 @@ type Secrets struct {
 	OriginKey    pulumi.StringInput // originKey: the origin certificate's private key (cloud, enterprise)
 	TunnelSecret pulumi.StringInput // tunnelSecret: the on-premise tunnel's secret
 	IPsecPSKs    pulumi.StringInput // ipsecPsks: JSON object, IPsec tunnel name -> pre-shared key
+	// OriginPullKey is originPullKey: the private key of our client certificate for
+	// authenticated origin pulls (cloud, enterprise; NET-8).
+	OriginPullKey pulumi.StringInput
 }
 
 // Outputs are the stack's outputs: its contract with operators and auditors.
@@ -40,6 +43,7 @@ type Outputs struct {
 	BackupBuckets pulumi.StringArrayOutput
 	BackupVaults  pulumi.StringArrayOutput
 	Controls      []string
+	ControlScope  map[string]string // where a claimed control reaches less than the stack (ControlScope)
 	CrossBorder   []config.CrossBorder
 	OriginDNS     pulumi.StringOutput // the load balancer behind the edge (cloud tiers)
 	Odoo          *OdooOutputs        // cloud tiers: what runs (OPS-2)
@@ -62,6 +66,7 @@ func (o *Outputs) Export(ctx *pulumi.Context) {
 	ctx.Export("backupBuckets", o.BackupBuckets)
 	ctx.Export("backupVaults", o.BackupVaults)
 	ctx.Export("controls", pulumi.ToStringArray(o.Controls))
+	ctx.Export("controlScope", pulumi.ToStringMap(o.ControlScope))
 	crossings := pulumi.Array{}
 	for _, c := range o.CrossBorder {
 		crossings = append(crossings, pulumi.Map{
@@ -143,16 +148,11 @@ func Run(ctx *pulumi.Context, bp *Blueprint, secrets Secrets) (*Outputs, error) 
 			LoadBalancerSecurityGroupID: net.LoadBalancerSecurityGroupID, AppSecurityGroupID: net.AppSecurityGroupID,
 			KeyArn: dataKey, LogsKeyArn: logsKey,
 			OriginCertificatePEM: cert.Certificate, OriginPrivateKeyPEM: secrets.OriginKey,
+			OriginPullCAPEM: pulumi.String(cfg.Cloudflare.OriginPullCA), // NET-8
 			DatabaseAddress: db.Address, DatabaseSecretArn: db.AppSecretArn, MasterSecretArn: db.SecretArn,
 			DatabaseSecretVersion: db.AppSecretVersion,
 		}, in)
 		if err != nil {
-			return nil, err
-		}
-		// Odoo's proxy mode needs X-Forwarded-Host, which only the edge can add.
-		if _, err := cloudflareedge.NewForwardedHost(ctx, name+"-forwarded-host", cloudflareedge.ForwardedHostArgs{
-			ZoneID: bp.Edge.ZoneID, Hostnames: bp.Edge.Hostnames, Customer: bp.Edge.Customer,
-		}, in, pulumi.Provider(prov.cloudflare)); err != nil {
 			return nil, err
 		}
 		protected = append(protected, rt.FileSystemArn)
@@ -190,6 +190,10 @@ func Run(ctx *pulumi.Context, bp *Blueprint, secrets Secrets) (*Outputs, error) 
 	}
 
 	edgeArgs := &cloudflareedge.Args{Spec: bp.Edge, Provider: prov.cloudflare, Origin: origin}
+	if bp.Runtime != nil { // NET-8: our own client certificate, verified by the load balancer
+		edgeArgs.OriginPullCertificate = pulumi.String(cfg.Cloudflare.OriginPullCertificate)
+		edgeArgs.OriginPullKey = secrets.OriginPullKey
+	}
 	if bp.Edge.Origin.Kind == "tunnel" {
 		edgeArgs.TunnelSecret = secrets.TunnelSecret
 	}
@@ -221,6 +225,7 @@ func Run(ctx *pulumi.Context, bp *Blueprint, secrets Secrets) (*Outputs, error) 
 		BackupBuckets: pulumi.StringArray{bk.PrimaryBucket, bk.ReplicaBucket}.ToStringArrayOutput(),
 		BackupVaults:  pulumi.StringArray{bk.PrimaryVaultArn, bk.BackupVaultArn}.ToStringArrayOutput(),
 		Controls:      Controls(cfg),
+		ControlScope:  ControlScope(cfg),
 		CrossBorder:   cfg.CrossBorderPlacements(bp.Now),
 		OriginDNS:     origin,
 		Odoo:          odoo,
@@ -270,7 +275,7 @@ func OfflineSecrets(bp *Blueprint) Secrets {
 	}
 	b, _ := json.Marshal(psks)
 	secret := func(v string) pulumi.StringInput { return pulumi.ToSecret(pulumi.String(v)).(pulumi.StringOutput) }
-	return Secrets{OriginKey: secret("offline"), TunnelSecret: secret("offline"), IPsecPSKs: secret(string(b))}
+	return Secrets{OriginKey: secret("offline"), TunnelSecret: secret("offline"), IPsecPSKs: secret(string(b)), OriginPullKey: secret("offline")}
 }
 
 // Plan plans bp offline under the deterministic mocks of internal/plan.

@@ -162,6 +162,29 @@ config:
       A0kAMEYCIQDzxESiSgFdlK+Xavm7+HkIGh1aRAsgLtUwlGWuGUJE1gIhAPY/T7i4
       3JL+Gtr3JQxNqSHKBSGHVAk3W2J+onm8i4PJ
       -----END CERTIFICATE REQUEST-----
+    originPullCertificate: |
+      -----BEGIN CERTIFICATE-----
+      MIIBeTCCAR+gAwIBAgIBAjAKBggqhkjOPQQDAjAmMSQwIgYDVQQDExtvZG9vLWhv
+      c3Rpbmcgb3JpZ2luLXB1bGwgQ0EwHhcNMjYwMTAxMDAwMDAwWhcNMjkwMTAxMDAw
+      MDAwWjAcMRowGAYDVQQDExFvZG9vLWhvc3RpbmcgZWRnZTBZMBMGByqGSM49AgEG
+      CCqGSM49AwEHA0IABOB5nQ9AKiFAO1G580YeduT3akHzCymm6T1mtmTLx7ZkdTvj
+      VZrJkZyBuX9y06zBnSKpvuJIZJLaGadhFgGwCGejSDBGMA4GA1UdDwEB/wQEAwIH
+      gDATBgNVHSUEDDAKBggrBgEFBQcDAjAfBgNVHSMEGDAWgBRIBwX7XlWoNBMES22I
+      ZDBAV6JF4DAKBggqhkjOPQQDAgNIADBFAiEAj2ZGnMvtzBzxYuUNBrZez5BWbbsG
+      BaR5DUCSwJpqBRcCIDYmD3FRj6mmmWXW3l5X4cC6TQuQgEaHpPuUdmjV60iI
+      -----END CERTIFICATE-----
+    originPullCa: |
+      -----BEGIN CERTIFICATE-----
+      MIIBfTCCASOgAwIBAgIBATAKBggqhkjOPQQDAjAmMSQwIgYDVQQDExtvZG9vLWhv
+      c3Rpbmcgb3JpZ2luLXB1bGwgQ0EwHhcNMjYwMTAxMDAwMDAwWhcNMzYwMTAxMDAw
+      MDAwWjAmMSQwIgYDVQQDExtvZG9vLWhvc3Rpbmcgb3JpZ2luLXB1bGwgQ0EwWTAT
+      BgcqhkjOPQIBBggqhkjOPQMBBwNCAARBiA3m0QuI37/G3XocDeGGx9ybvVPirLnV
+      U6KWPX2DzDf1KFH3wkuFW9K8S4/0rqDRUjnyoGNONo8HVLNtUeZTo0IwQDAOBgNV
+      HQ8BAf8EBAMCAQYwDwYDVR0TAQH/BAUwAwEB/zAdBgNVHQ4EFgQUSAcF+15VqDQT
+      BEttiGQwQFeiReAwCgYIKoZIzj0EAwIDSAAwRQIhAJM04RGGSXMIgc1EwEq7E3Xn
+      NrFDYGD+Cj5FnMmfs+zjAiAw+y7JbDRjvoE8bqijiGljgd4n8SBoUFcVMqidGFia
+      eg==
+      -----END CERTIFICATE-----
     magicTransit:
       prefixes:
         - 198.51.100.0/24
@@ -182,6 +205,8 @@ config:
     hours: 4
   odoo-hosting:originKey:
     secure: v1:placeholder-set-with-pulumi-config-set-secret
+  odoo-hosting:originPullKey:
+    secure: v1:placeholder
 `},
 	{name: "odoo-sh-eu", yaml: `# odoo-sh-eu: Nordlys, odoo-sh with off-site backups in Stockholm; Odoo S.A. (Belgium) is in the EU.
 config:

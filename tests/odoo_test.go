@@ -136,14 +136,24 @@ func TestOdooConfiguredForOneDatabaseBehindTheProxy(t *testing.T) {
 			require.False(t, cs["setup"].Essential)
 			require.False(t, cs["init"].Essential)
 			require.Contains(t, strings.Join(cs["init"].Command, " "), "'-i', 'base', '--without-demo=all', '--stop-after-init'")
-			// X-Forwarded-Host comes from the edge, for exactly the customer's hostnames.
-			rs, ok := ap.p.Get("cloudflare:index/ruleset:Ruleset", ap.bp.Config.Name()+"-forwarded-host")
-			require.True(t, ok, "the edge sets X-Forwarded-Host")
-			require.Equal(t, "http_request_late_transform", rs.Inputs["phase"])
-			rule := rs.Inputs["rules"].([]any)[0].(map[string]any)
-			require.Equal(t, fmt.Sprintf("(http.host in {%q})", ap.bp.Config.Domain), rule["expression"])
-			require.Equal(t, []any{map[string]any{"name": "X-Forwarded-Host", "operation": "set", "expression": "http.host"}},
-				rule["actionParameters"].(map[string]any)["headers"])
+			// X-Forwarded-Host comes from the zone owner's edge (the request transform
+			// phase has one entry point per zone), for exactly the zone's hostnames.
+			rs, ok := ap.p.Get("cloudflare:index/ruleset:Ruleset", ap.bp.Config.Name()+"-edge-forwarded-host")
+			if !ap.bp.Edge.OwnsZone {
+				require.False(t, ok, "only the zone's owner manages its request transform ruleset")
+			} else {
+				require.True(t, ok, "the edge sets X-Forwarded-Host")
+				require.Equal(t, "http_request_late_transform", rs.Inputs["phase"])
+				rule := rs.Inputs["rules"].([]any)[0].(map[string]any)
+				var quoted []string
+				for _, h := range ap.bp.Edge.ZoneHostnames() {
+					quoted = append(quoted, fmt.Sprintf("%q", h))
+				}
+				require.Contains(t, quoted, fmt.Sprintf("%q", ap.bp.Config.Domain))
+				require.Equal(t, "(http.host in {"+strings.Join(quoted, " ")+"})", rule["expression"])
+				require.Equal(t, []any{map[string]any{"name": "X-Forwarded-Host", "operation": "set", "expression": "http.host"}},
+					rule["actionParameters"].(map[string]any)["headers"])
+			}
 			alb := ap.p.ByType("aws:lb/loadBalancer:LoadBalancer")[0]
 			require.Equal(t, "preserve", alb.Inputs["xffHeaderProcessingMode"], "the visitor's address reaches Odoo")
 		})

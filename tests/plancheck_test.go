@@ -1023,7 +1023,7 @@ func TestPlanChecksCatchTheFaultsTheyExistFor(t *testing.T) {
 
 	v := mutate(policyOf("acme-eu-west-1-keys-data", func(doc map[string]any) {
 		cond := stmt(doc, "UseThroughServices")["Condition"].(map[string]any)["StringEquals"].(map[string]any)
-		cond["kms:ViaService"] = []any{"ec2.eu-west-1.amazonaws.com", "rds.eu-west-1.amazonaws.com", "secretsmanager.eu-west-1.amazonaws.com"}
+		cond["kms:ViaService"] = []any{"ec2.eu-west-1.amazonaws.com", "rds.eu-west-1.amazonaws.com", "s3.eu-west-1.amazonaws.com", "secretsmanager.eu-west-1.amazonaws.com"}
 	}))
 	require.Equal(t, []string{
 		"key acme-eu-west-1-keys-data does not admit acme-eu-west-1-backup-filestore restoreMetadataOverrides.kmskeyid: kms:Decrypt, kms:GenerateDataKeyWithoutPlaintext, kms:CreateGrant, kms:DescribeKey through kms:ViaService elasticfilesystem.eu-west-1.amazonaws.com",

@@ -8,6 +8,7 @@ import (
 	"crypto/x509"
 	"crypto/x509/pkix"
 	"encoding/pem"
+	"fmt"
 	"net/netip"
 	"strings"
 	"testing"
@@ -63,12 +64,109 @@ func TestValidateAcceptsEveryTier(t *testing.T) {
 func TestWithDefaults(t *testing.T) {
 	s := enterpriseSpec().WithDefaults()
 	require.Equal(t, 31536000, s.HSTSMaxAge)
-	require.Equal(t, edge.RateLimit{Requests: 10, Period: 60, Timeout: 600, By: "ip"}, s.LoginRateLimit)
+	require.Equal(t, edge.RateLimit{Requests: 10, Period: 60, Timeout: 300, By: "ip-nat"}, s.LoginRateLimit)
 	require.Equal(t, edge.RateLimit{Requests: 1500, Period: 60, Timeout: 60, By: "ip"}, s.HostRateLimit)
 	require.Equal(t, 5475, s.OriginCertificateValidity)
 	require.Equal(t, []int{443}, s.MagicTransit.AllowedTCPPorts)
 	require.Equal(t, 100, s.MagicTransit.Tunnels[0].Priority)
 	require.Equal(t, 0, enterpriseSpec().MagicTransit.Tunnels[0].Priority, "defaults never write through to the caller's spec")
+}
+
+func TestNET4_LoginDefaultsFollowThePlan(t *testing.T) {
+	pro := cloudSpec()
+	pro.Plan = edge.PlanPro
+	require.Equal(t, edge.RateLimit{Requests: 20, Period: 60, Timeout: 300, By: "ip"}, pro.WithDefaults().LoginRateLimit)
+	require.Equal(t, edge.RateLimit{Requests: 10, Period: 60, Timeout: 300, By: "ip-nat"}, cloudSpec().WithDefaults().LoginRateLimit)
+}
+
+func TestNET6_MagicTransitPrefixesMustBePublicAndShortEnough(t *testing.T) {
+	for prefix, want := range map[string]string{
+		"0.0.0.0/0":       `magicTransit.prefixes[0] "0.0.0.0/0" is not publicly routable: Magic Transit advertises the customer's own public prefixes; allowed: a public IPv4 prefix of /24 or shorter, or IPv6 of /48 or shorter`,
+		"10.20.0.0/16":    `magicTransit.prefixes[0] "10.20.0.0/16" is not publicly routable: Magic Transit advertises the customer's own public prefixes; allowed: a public IPv4 prefix of /24 or shorter, or IPv6 of /48 or shorter`,
+		"100.64.0.0/24":   `magicTransit.prefixes[0] "100.64.0.0/24" is not publicly routable: Magic Transit advertises the customer's own public prefixes; allowed: a public IPv4 prefix of /24 or shorter, or IPv6 of /48 or shorter`,
+		"fd00:1::/48":     `magicTransit.prefixes[0] "fd00:1::/48" is not publicly routable: Magic Transit advertises the customer's own public prefixes; allowed: a public IPv4 prefix of /24 or shorter, or IPv6 of /48 or shorter`,
+		"203.0.113.0/25":  `magicTransit.prefixes[0] "203.0.113.0/25" is too long to advertise; allowed: IPv4 /24 or shorter, IPv6 /48 or shorter`,
+		"2a01:4f8:1::/56": `magicTransit.prefixes[0] "2a01:4f8:1::/56" is too long to advertise; allowed: IPv4 /24 or shorter, IPv6 /48 or shorter`,
+		"203.0.113.0/24":  "",
+		"2a01:4f8:1::/48": "",
+		"198.51.100.0/24": "",
+	} {
+		s := enterpriseSpec()
+		s.MagicTransit.Prefixes = []string{prefix}
+		if want == "" {
+			require.NoError(t, s.Validate(), prefix)
+			continue
+		}
+		require.EqualError(t, s.Validate(), want, prefix)
+	}
+}
+
+func TestNET5_PrivateAllowListRangesStayOutOfTheEdge(t *testing.T) {
+	s := enterpriseSpec()
+	s.AllowList = []string{"198.51.100.0/24", "10.0.0.0/8", "192.168.10.0/24"}
+	require.EqualError(t, s.Validate(), strings.Join([]string{
+		`allowList[1] "10.0.0.0/8" is not publicly routable: the edge never sees it as a client address; allowed: the customer's public ranges (private ranges belong to the VPN side)`,
+		`allowList[2] "192.168.10.0/24" is not publicly routable: the edge never sees it as a client address; allowed: the customer's public ranges (private ranges belong to the VPN side)`,
+	}, "\n"))
+}
+
+func TestZoneSingletonsOnlyOnTheOwner(t *testing.T) {
+	s := cloudSpec()
+	s.OtherHostnames, s.HSTSIncludeSubdomains = []string{"erp-staging.acme.com"}, true
+	require.EqualError(t, s.Validate(), strings.Join([]string{
+		`otherHostnames is set on a stack that does not own zone "acme.com"; allowed: only on the zone's owner`,
+		`hstsIncludeSubdomains is set on a stack that does not own zone "acme.com"; allowed: only on the zone's owner`,
+	}, "\n"))
+	s.OwnsZone = true
+	require.NoError(t, s.Validate())
+	s.OtherHostnames = []string{"erp.acme.com", "erp.other.com"}
+	require.EqualError(t, s.Validate(), strings.Join([]string{
+		`otherHostnames[0] "erp.acme.com" is listed twice`,
+		`otherHostnames[1] "erp.other.com" is not under zone "acme.com"`,
+	}, "\n"))
+}
+
+// Cloudflare refuses a rule expression over 4,096 characters: a long allow-list is
+// refused at validation, not halfway through a deployment.
+func TestValidateRefusesRulesLongerThanCloudflareAccepts(t *testing.T) {
+	s := enterpriseSpec()
+	s.OwnsZone = true
+	require.NoError(t, s.Validate())
+	for _, r := range edge.CustomRules(s.WithDefaults()) {
+		require.LessOrEqual(t, len(r.Expression), edge.MaxExpressionLength, r.Ref)
+	}
+	s.AllowList = nil
+	for i := 0; i < 250; i++ {
+		s.AllowList = append(s.AllowList, fmt.Sprintf("198.51.%d.0/24", i))
+	}
+	err := s.Validate()
+	require.Error(t, err)
+	require.Regexp(t, `^rule odoo-admin-allow-list would be \d+ characters long \(allowList and hostnames make it\); allowed: at most 4096, Cloudflare's limit for a rule expression$`, err.Error())
+}
+
+func TestTunnelOriginCAPoolAndServerName(t *testing.T) {
+	s := cloudSpec()
+	s.Tier, s.AccountID = tier.OnPremise, accountID
+	s.Origin = edge.Origin{Kind: edge.OriginTunnel, Service: "https://odoo.nordlys.internal:8443"}
+	require.EqualError(t, s.Validate(), `origin.caPool is empty for the internal https origin "https://odoo.nordlys.internal:8443": cloudflared verifies the origin's certificate and refuses a private CA it has not been given (502); allowed: the absolute path of the CA's PEM file on the cloudflared host`)
+	s.Origin.CAPool, s.Origin.ServerName = "etc/ca.pem", "odoo_internal"
+	require.EqualError(t, s.Validate(), strings.Join([]string{
+		`origin.caPool "etc/ca.pem" is not an absolute clean path; allowed: the path of a PEM file on the cloudflared host, such as /etc/cloudflared/odoo-ca.pem`,
+		`origin.serverName "odoo_internal" is not a valid DNS name; allowed: the name in the origin's certificate`,
+	}, "\n"))
+	s.Origin.CAPool, s.Origin.ServerName = "/etc/cloudflared/odoo-ca.pem", ""
+	require.NoError(t, s.Validate())
+	require.Equal(t, "odoo.nordlys.internal", s.WithDefaults().Origin.ServerName, "the service's host by default")
+	s.Origin.Service = "http://localhost:8069"
+	s.Origin.CAPool = ""
+	require.NoError(t, s.Validate())
+	require.Equal(t, "", s.WithDefaults().Origin.ServerName)
+	lb := cloudSpec()
+	lb.Origin.CAPool, lb.Origin.CertificateReady = "/etc/ca.pem", true
+	require.EqualError(t, lb.Validate(), strings.Join([]string{
+		`origin.caPool and origin.serverName are set for origin kind "load-balancer"; allowed: only for a tunnel origin`,
+		`origin.certificateReady is set for origin kind "load-balancer"; allowed: only for an odoo-sh origin`,
+	}, "\n"))
 }
 
 func TestValidateRefusesEntitlementsAbovePlan(t *testing.T) {
@@ -162,7 +260,7 @@ func TestValidateOrigins(t *testing.T) {
 		})
 	}
 	s := cloudSpec()
-	s.Tier, s.Origin = tier.OnPremise, edge.Origin{Kind: edge.OriginTunnel, Service: "https://odoo.internal"}
+	s.Tier, s.Origin = tier.OnPremise, edge.Origin{Kind: edge.OriginTunnel, Service: "https://odoo.internal", CAPool: "/etc/cloudflared/ca.pem"}
 	require.EqualError(t, s.Validate(), `accountId is empty; a Cloudflare Tunnel belongs to the account`)
 }
 
@@ -204,6 +302,10 @@ func TestNET6_RoutesAndFirewall(t *testing.T) {
 	require.Equal(t, []edge.FirewallRule{
 		{Description: "NET-6: ICMP to the customer's prefixes (health checks, path MTU)", Action: "allow", Expression: `ip.dst in {203.0.113.0/24 198.18.0.0/24} and ip.proto eq "icmp"`},
 		{Description: "NET-6: published services", Action: "allow", Expression: "ip.dst in {203.0.113.0/24 198.18.0.0/24} and tcp.dstport in {443}"},
+		{Description: "NET-6: replies to TCP connections opened from the customer's prefixes", Action: "allow",
+			Expression: `ip.dst in {203.0.113.0/24 198.18.0.0/24} and ip.proto eq "tcp" and tcp.dstport in {1024..65535} and not (tcp.flags.syn and not tcp.flags.ack)`},
+		{Description: "NET-6: DNS and NTP replies to the customer's prefixes", Action: "allow",
+			Expression: `ip.dst in {203.0.113.0/24 198.18.0.0/24} and ip.proto eq "udp" and udp.srcport in {53 123} and udp.dstport in {1024..65535}`},
 		{Description: "NET-6: everything else to the customer's prefixes", Action: "block", Expression: "ip.dst in {203.0.113.0/24 198.18.0.0/24}"},
 	}, mt.FirewallRules())
 }

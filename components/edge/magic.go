@@ -55,10 +55,23 @@ type FirewallRule struct {
 	Expression  string
 }
 
+// EphemeralPorts are the client ports replies come back to (every operating system's
+// ephemeral range lies inside).
+const EphemeralPorts = "1024..65535"
+
 // FirewallRules returns the Magic Firewall ruleset for the customer's prefixes
 // (NET-6), first match wins: ICMP for the tunnels' health checks and path MTU
-// discovery, the published TCP services, then everything else to the prefixes
-// blocked. Traffic not addressed to the prefixes is left alone.
+// discovery, the published TCP services, the replies to connections opened from inside
+// the prefixes, then everything else to the prefixes blocked. Traffic not addressed
+// to the prefixes is left alone.
+//
+// Magic Firewall is stateless: it judges every packet alone and never remembers a
+// connection (developers.cloudflare.com, cloudflare-one packet-filtering best
+// practices, "Magic Transit egress"). Replies are therefore allowed as Cloudflare's
+// suggested ruleset does: TCP to an ephemeral port except a bare SYN (a reply always
+// carries ACK; a new connection starts with SYN alone), and UDP replies from DNS and
+// NTP servers. Magic Transit protects the customer's own prefixes; our cloud origin
+// is protected by the load balancer's firewall and origin lock (NET-8), not by it.
 func (m MagicTransit) FirewallRules() []FirewallRule {
 	dst := "ip.dst in {" + strings.Join(m.Prefixes, " ") + "}"
 	ports := make([]string, len(m.AllowedTCPPorts))
@@ -68,6 +81,10 @@ func (m MagicTransit) FirewallRules() []FirewallRule {
 	return []FirewallRule{
 		{Description: "NET-6: ICMP to the customer's prefixes (health checks, path MTU)", Action: "allow", Expression: dst + " and ip.proto eq \"icmp\""},
 		{Description: "NET-6: published services", Action: "allow", Expression: dst + " and tcp.dstport in {" + strings.Join(ports, " ") + "}"},
+		{Description: "NET-6: replies to TCP connections opened from the customer's prefixes", Action: "allow",
+			Expression: dst + " and ip.proto eq \"tcp\" and tcp.dstport in {" + EphemeralPorts + "} and not (tcp.flags.syn and not tcp.flags.ack)"},
+		{Description: "NET-6: DNS and NTP replies to the customer's prefixes", Action: "allow",
+			Expression: dst + " and ip.proto eq \"udp\" and udp.srcport in {53 123} and udp.dstport in {" + EphemeralPorts + "}"},
 		{Description: "NET-6: everything else to the customer's prefixes", Action: "block", Expression: dst},
 	}
 }

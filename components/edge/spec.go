@@ -4,15 +4,19 @@
 //
 // It holds plain Go values only: the Spec and its defaults, Validate (every problem
 // at once, each naming the field, the value and what is allowed, including the
-// Cloudflare plan or entitlement a setting needs), the WAF rules as data with a small
-// evaluator of their expressions, Cloudflare's published address ranges and the Magic
-// Transit planning. The Pulumi wiring lives in package cloudflareedge.
+// Cloudflare plan or entitlement a setting needs), the WAF rules as data, Cloudflare's
+// published address ranges and the Magic Transit planning. The Pulumi wiring lives in
+// package cloudflareedge; the interpreter that shows in tests what each rule blocks
+// lives in the test-support package edgetest.
 //
 // Controls: ENC-1 (TLS settings), NET-4 (WAF, rate limiting, bots), NET-6 (Magic
 // Transit), NET-8 (origin lock), RES-6 (regional services).
 package edge
 
 import (
+	"net/url"
+	"sort"
+
 	"github.com/octura/odoo-hosting/internal/jurisdiction"
 	"github.com/octura/odoo-hosting/internal/tier"
 )
@@ -68,10 +72,16 @@ const (
 	DefaultMagicTransitRoutePriority = 100
 )
 
-// DefaultLoginRateLimit allows about five sign-in attempts a minute per client
-// (each attempt is a GET and a POST of the login page) and then blocks the client
-// for ten minutes.
-var DefaultLoginRateLimit = RateLimit{Requests: 10, Period: 60, Timeout: 600, By: CountByIP}
+// DefaultLoginRateLimit allows ten sign-in attempts (POSTs to an authentication
+// endpoint) a minute per visitor and then blocks that visitor for five minutes. It
+// counts by IP with NAT support, so colleagues behind one office address keep their
+// own counts (Business and Enterprise; AuthPaths lists the endpoints).
+var DefaultLoginRateLimit = RateLimit{Requests: 10, Period: 60, Timeout: 300, By: CountByIPNAT}
+
+// DefaultProLoginRateLimit is the default on the Pro plan, whose rate-limiting rules
+// see neither the method nor NAT: every request to an authentication endpoint counts
+// (a browser sign-in is a GET and a POST), per IP address, so the budget is doubled.
+var DefaultProLoginRateLimit = RateLimit{Requests: 20, Period: 60, Timeout: 300, By: CountByIP}
 
 // DefaultHostRateLimit allows 1,500 requests a minute per client on the customer's
 // hostnames, enough for a busy web client behind one office NAT, and blocks for a
@@ -82,9 +92,12 @@ var DefaultHostRateLimit = RateLimit{Requests: 1500, Period: 60, Timeout: 60, By
 // customer's prefixes: HTTPS only.
 var DefaultMagicTransitPorts = []int{443}
 
-// Spec is the edge of one customer stack. The zone-wide settings (TLS, bot
-// mitigation, authenticated origin pulls and the phase entry-point rulesets) belong
-// to the zone, so one Spec owns one zone.
+// Spec is the edge of one customer stack. Cloudflare keeps one entry-point ruleset per
+// phase per zone, and one set of zone settings: those singletons (TLS and HSTS, URL
+// normalization, bot mitigation, the WAF and rate-limit rulesets) belong to the one
+// stack that owns the zone (OwnsZone), and its rules cover every hostname of the
+// zone (ZoneHostnames). Every stack owns only what is its own: DNS records, the
+// per-hostname origin pulls, regional hostnames, a tunnel, Magic Transit.
 type Spec struct {
 	// Customer is the customer slug; required.
 	Customer string
@@ -108,10 +121,23 @@ type Spec struct {
 	Entitlements Entitlements
 	// Hostnames are the customer's hostnames, e.g. "erp.acme.com"; at least one.
 	Hostnames []string
+	// OwnsZone makes this stack the owner of the zone's singletons. Exactly one stack
+	// per zone owns it; the others set it false.
+	OwnsZone bool
+	// OtherHostnames are the hostnames of the zone's other stacks (a staging stack,
+	// say), which the owner's rate-limit rules cover too. Only with OwnsZone.
+	OtherHostnames []string
+	// OdooVersion is the Odoo version behind the edge (AdminPaths); "" for every version.
+	OdooVersion string
+	// HSTSIncludeSubdomains extends HSTS to every subdomain of the zone: the zone
+	// owner's decision, as it breaks any plain-HTTP host of the customer's domain.
+	// Off by default; only with OwnsZone.
+	HSTSIncludeSubdomains bool
 	// Origin is what the edge forwards to; required.
 	Origin Origin
 	// AllowList, when set, confines Odoo's administrative paths to these CIDRs
-	// (NET-5, NET-4). Empty by default: no confinement.
+	// (NET-5, NET-4). Publicly routable ranges only: a private range is never a client
+	// address the edge sees. Empty by default: no confinement.
 	AllowList []string
 	// RegionalServices terminates TLS only in data centres of the jurisdiction
 	// (RES-6). Needs the Enterprise plan with Regional Services; required on the
@@ -123,8 +149,9 @@ type Spec struct {
 	// HSTSMaxAge is the HSTS max-age in seconds; default 31536000 (one year),
 	// at least 15552000.
 	HSTSMaxAge int
-	// LoginRateLimit limits /web/login and /web/session/authenticate per client;
-	// default DefaultLoginRateLimit.
+	// LoginRateLimit limits sign-in attempts on every authentication endpoint
+	// (AuthPaths) per client; default DefaultLoginRateLimit, DefaultProLoginRateLimit
+	// on Pro.
 	LoginRateLimit RateLimit
 	// HostRateLimit limits every request to the customer's hostnames; default
 	// DefaultHostRateLimit.
@@ -166,6 +193,18 @@ type Origin struct {
 	// origin: "https://odoo.internal:443", or "http://localhost:8069" when cloudflared
 	// runs on the Odoo host itself. Plain HTTP is allowed only to the local host.
 	Service string
+	// CAPool is the path, on the host cloudflared runs on, of the PEM file of the CA
+	// that issued the internal origin's certificate (cloudflared originRequest.caPool);
+	// required for an https service other than the local host.
+	CAPool string
+	// ServerName is the name cloudflared expects in the origin's certificate
+	// (originRequest.originServerName); default the service URL's host.
+	ServerName string
+	// CertificateReady says Odoo.sh has issued the certificate of the customer's
+	// hostname. Until then the record stays DNS-only: Odoo.sh issues the certificate
+	// only after it sees the CNAME to the project, which a proxied record hides, and a
+	// proxied record under strict TLS answers 526 meanwhile. Odoo.sh only.
+	CertificateReady bool
 }
 
 // MagicTransit is the customer's Magic Transit onboarding (NET-6).
@@ -219,7 +258,16 @@ func (s Spec) WithDefaults() Spec {
 	if s.HSTSMaxAge == 0 {
 		s.HSTSMaxAge = DefaultHSTSMaxAge
 	}
-	s.LoginRateLimit = s.LoginRateLimit.withDefaults(DefaultLoginRateLimit)
+	if s.Plan == PlanPro {
+		s.LoginRateLimit = s.LoginRateLimit.withDefaults(DefaultProLoginRateLimit)
+	} else {
+		s.LoginRateLimit = s.LoginRateLimit.withDefaults(DefaultLoginRateLimit)
+	}
+	if s.Origin.Kind == OriginTunnel && s.Origin.ServerName == "" {
+		if u, err := url.Parse(s.Origin.Service); err == nil && u.Scheme == "https" && !localHost(u.Hostname()) {
+			s.Origin.ServerName = u.Hostname()
+		}
+	}
 	s.HostRateLimit = s.HostRateLimit.withDefaults(DefaultHostRateLimit)
 	if s.OriginCertificateValidity == 0 {
 		s.OriginCertificateValidity = DefaultOriginCertificateValidity
@@ -254,6 +302,20 @@ func (r RateLimit) withDefaults(d RateLimit) RateLimit {
 		r.By = d.By
 	}
 	return r
+}
+
+// ZoneHostnames are the hostnames the zone owner's rules cover: the stack's own and
+// OtherHostnames, sorted.
+func (s Spec) ZoneHostnames() []string {
+	out := append(append([]string(nil), s.Hostnames...), s.OtherHostnames...)
+	sort.Strings(out)
+	return out
+}
+
+// Proxied reports whether the stack's DNS records go through Cloudflare: always,
+// except an Odoo.sh origin whose certificate is not issued yet.
+func (s Spec) Proxied() bool {
+	return s.Origin.Kind != OriginOdooSh || s.Origin.CertificateReady
 }
 
 // RegionKey is the Cloudflare Regional Services region key of the spec's

@@ -10,6 +10,7 @@ import (
 	"fmt"
 	"net/netip"
 	"net/url"
+	"path"
 	"regexp"
 	"slices"
 	"strconv"
@@ -103,7 +104,33 @@ func (s Spec) Validate() error {
 			add("allowList[%d] %v", i, err)
 		} else if pfx := netip.MustParsePrefix(c); pfx.Bits() == 0 {
 			add("allowList[%d] %q admits every address; allowed: the customer's own ranges", i, c)
+		} else if !PubliclyRoutable(pfx) {
+			add("allowList[%d] %q is not publicly routable: the edge never sees it as a client address; allowed: the customer's public ranges (private ranges belong to the VPN side)", i, c)
 		}
+	}
+
+	// Zone ownership.
+	if !s.OwnsZone {
+		if len(s.OtherHostnames) > 0 {
+			add("otherHostnames is set on a stack that does not own zone %q; allowed: only on the zone's owner", s.Zone)
+		}
+		if s.HSTSIncludeSubdomains {
+			add("hstsIncludeSubdomains is set on a stack that does not own zone %q; allowed: only on the zone's owner", s.Zone)
+		}
+	}
+	for i, h := range s.OtherHostnames {
+		switch {
+		case h != strings.ToLower(h) || !validDNSName(h):
+			add("otherHostnames[%d] %q is not a valid lowercase DNS name", i, h)
+		case zone != "" && h != zone && !strings.HasSuffix(h, "."+zone):
+			add("otherHostnames[%d] %q is not under zone %q", i, h, s.Zone)
+		case seen[h]:
+			add("otherHostnames[%d] %q is listed twice", i, h)
+		}
+		seen[h] = true
+	}
+	if enterprise && s.Entitlements.RequestBodyFields && !s.Entitlements.AdvancedRateLimiting {
+		add("entitlements.requestBodyFields lets JSON-RPC through /jsonrpc, whose sign-ins the login rate limit counts only with body fields in rate-limiting rules; allowed: with entitlements.advancedRateLimiting")
 	}
 
 	// RES-6.
@@ -156,6 +183,17 @@ func (s Spec) Validate() error {
 	if !slices.Contains(validities, s.OriginCertificateValidity) {
 		add("originCertificateValidity %d is not offered by Cloudflare Origin CA; allowed: %s", s.OriginCertificateValidity, joinInts(validities))
 	}
+	if len(errs) == 0 && s.OwnsZone {
+		rules := CustomRules(s)
+		for _, r := range RateLimitRules(s) {
+			rules = append(rules, r.Rule)
+		}
+		for _, r := range rules {
+			if n := len(r.Expression); n > MaxExpressionLength {
+				add("rule %s would be %d characters long (allowList and hostnames make it); allowed: at most %d, Cloudflare's limit for a rule expression", r.Ref, n, MaxExpressionLength)
+			}
+		}
+	}
 	return errors.Join(errs...)
 }
 
@@ -194,6 +232,14 @@ func (s Spec) validateOrigin() []error {
 	case OriginTunnel:
 		if err := checkService(o.Service); err != nil {
 			add("origin.service %q %v", o.Service, err)
+		} else if u, _ := url.Parse(o.Service); u.Scheme == "https" && !localHost(u.Hostname()) && o.CAPool == "" {
+			add("origin.caPool is empty for the internal https origin %q: cloudflared verifies the origin's certificate and refuses a private CA it has not been given (502); allowed: the absolute path of the CA's PEM file on the cloudflared host", o.Service)
+		}
+		if o.CAPool != "" && (!path.IsAbs(o.CAPool) || path.Clean(o.CAPool) != o.CAPool) {
+			add("origin.caPool %q is not an absolute clean path; allowed: the path of a PEM file on the cloudflared host, such as /etc/cloudflared/odoo-ca.pem", o.CAPool)
+		}
+		if o.ServerName != "" && !validDNSName(o.ServerName) {
+			add("origin.serverName %q is not a valid DNS name; allowed: the name in the origin's certificate", o.ServerName)
 		}
 		if s.AccountID == "" {
 			add("accountId is empty; a Cloudflare Tunnel belongs to the account")
@@ -202,7 +248,44 @@ func (s Spec) validateOrigin() []error {
 	default:
 		add("origin.kind %q is unknown; allowed: %s, %s, %s, %s", o.Kind, OriginLoadBalancer, OriginOdooSh, OriginServer, OriginTunnel)
 	}
+	if o.Kind != OriginTunnel && (o.CAPool != "" || o.ServerName != "") {
+		add("origin.caPool and origin.serverName are set for origin kind %q; allowed: only for a %s origin", o.Kind, OriginTunnel)
+	}
+	if o.Kind != OriginOdooSh && o.CertificateReady {
+		add("origin.certificateReady is set for origin kind %q; allowed: only for an %s origin", o.Kind, OriginOdooSh)
+	}
 	return errs
+}
+
+func localHost(h string) bool { return h == "localhost" || h == "127.0.0.1" || h == "::1" }
+
+// nonPublic are the special-purpose ranges that are never routed on the internet
+// (RFC 6890 and the IANA special-purpose registries): unspecified and "this network",
+// RFC 1918, shared address space, loopback, link-local, IETF protocol assignments,
+// benchmarking, multicast and reserved; IPv6 loopback, IPv4-mapped, discard,
+// unique-local, link-local and multicast. The documentation ranges (RFC 5737,
+// RFC 3849) are not listed, so that examples and tests can use them.
+var nonPublic = func() []netip.Prefix {
+	var out []netip.Prefix
+	for _, c := range []string{
+		"0.0.0.0/8", "10.0.0.0/8", "100.64.0.0/10", "127.0.0.0/8", "169.254.0.0/16", "172.16.0.0/12",
+		"192.0.0.0/24", "192.168.0.0/16", "198.18.0.0/15", "224.0.0.0/4", "240.0.0.0/4",
+		"::/127", "::ffff:0:0/96", "100::/64", "fc00::/7", "fe80::/10", "ff00::/8",
+	} {
+		out = append(out, netip.MustParsePrefix(c))
+	}
+	return out
+}()
+
+// PubliclyRoutable reports whether no address of p lies in a special-purpose range
+// that is never routed on the internet.
+func PubliclyRoutable(p netip.Prefix) bool {
+	for _, r := range nonPublic {
+		if r.Overlaps(p) {
+			return false
+		}
+	}
+	return true
 }
 
 // checkService admits https to any host, and plain http only to the local host,
@@ -269,7 +352,10 @@ func (m MagicTransit) validate() []error {
 			continue
 		}
 		pfx := netip.MustParsePrefix(p)
-		if pfx.Addr().Is4() && pfx.Bits() > 24 || pfx.Addr().Is6() && pfx.Bits() > 48 {
+		switch {
+		case !PubliclyRoutable(pfx):
+			add("magicTransit.prefixes[%d] %q is not publicly routable: Magic Transit advertises the customer's own public prefixes; allowed: a public IPv4 prefix of /24 or shorter, or IPv6 of /48 or shorter", i, p)
+		case pfx.Addr().Is4() && pfx.Bits() > 24 || pfx.Addr().Is6() && pfx.Bits() > 48:
 			add("magicTransit.prefixes[%d] %q is too long to advertise; allowed: IPv4 /24 or shorter, IPv6 /48 or shorter", i, p)
 		}
 	}

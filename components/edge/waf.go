@@ -24,22 +24,74 @@ const (
 	BotScoreThreshold = 30
 )
 
+// MaxExpressionLength is the longest rule expression Cloudflare accepts
+// (developers.cloudflare.com, ruleset-engine/rules-language/expressions).
+const MaxExpressionLength = 4096
+
 // Rule actions.
 const (
 	ActionBlock   = "block"
 	ActionExecute = "execute"
+	// ActionSkip skips the phases in Rule.SkipPhases for the matching request and
+	// goes on with the remaining rules.
+	ActionSkip = "skip"
 )
 
-// Odoo's surfaces the rules name.
+// PhaseSuperBotFightMode is the phase a skip rule names to spare a request from
+// Super Bot Fight Mode (developers.cloudflare.com, waf/custom-rules/skip/options).
+const PhaseSuperBotFightMode = "http_request_sbfm"
+
+// Odoo's surfaces the rules name. Every path rule judges the path Odoo's server sees:
+// Cloudflare keeps %2F and other reserved characters encoded in http.request.uri.path
+// while Odoo's WSGI server decodes them, so the rules decode it first (url_decode,
+// recursively) and fold its case (lower).
 var (
-	// LoginPaths are Odoo's sign-in endpoints: the login form and the JSON session
-	// authentication the web client and JSON-RPC clients use.
-	LoginPaths = []string{"/web/login", "/web/session/authenticate"}
-	// AdminPaths are Odoo's administrative surfaces a request path reveals; with an
-	// allow-list they are confined to it. The database manager is not among them
-	// because it is blocked for everyone.
-	AdminPaths = []string{"/odoo/settings", "/web/become", "/web/tests"}
+	// BrowserLoginPaths are the sign-in forms a person uses in a browser: the login
+	// form and the second factor.
+	BrowserLoginPaths = []string{"/web/login", "/web/login/totp"}
+	// AuthPaths are every endpoint that checks a password: the browser forms, the
+	// JSON session authentication (web client and JSON clients) and the XML-RPC
+	// common service (login and authenticate). JSON-RPC's common service at /jsonrpc
+	// is refused with the database manager unless request body fields are available.
+	AuthPaths = []string{"/web/login", "/web/login/totp", "/web/session/authenticate", "/xmlrpc/common", "/xmlrpc/2/common"}
+	// IntegrationPaths are the endpoints scripted clients use; Super Bot Fight Mode
+	// is skipped on them (the WAF, the rate limits and Odoo's authentication still apply).
+	IntegrationPaths = []string{"/jsonrpc", "/web/session/authenticate", "/xmlrpc/2/common", "/xmlrpc/2/object", "/xmlrpc/common", "/xmlrpc/object"}
+	// MonitorPaths are what uptime monitors fetch: Odoo's health check (/web/health,
+	// auth none) and the version probe.
+	MonitorPaths = []string{"/web/health", "/web/webclient/version_info"}
+	// MonitorBotCategories are the verified-bot categories spared from Super Bot
+	// Fight Mode: uptime and analytics monitors, and webhook senders.
+	MonitorBotCategories = []string{"Monitoring & Analytics", "Webhooks"}
+	// StaticPrefixes are Odoo's static assets and images, kept out of the host-wide
+	// rate limit: a page load fetches dozens of them.
+	StaticPrefixes = []string{"/web/assets/", "/web/image", "/web/static/", "/website/image", "/website/static/"}
 )
+
+// AdminPaths returns Odoo's administrative surfaces a request path reveals in Odoo
+// version (for example "17.0"), as path prefixes. The settings page /odoo/settings
+// exists from Odoo 17.2 (the /odoo URLs); before that the settings are a URL
+// fragment the browser never sends, and every version saves them through
+// /web/dataset/call_kw/res.config.settings/… (the model in the path since Odoo 16)
+// and applies them through call_button. "" gives the union of every version. The
+// database manager is not among them: it is blocked for everyone.
+func AdminPaths(version string) []string {
+	out := []string{"/web/become", "/web/tests", "/web/dataset/call_kw/res.config.settings", "/web/dataset/call_button/res.config.settings"}
+	if version == "" || !versionBefore(version, 17, 2) {
+		out = append(out, "/odoo/settings")
+	}
+	return out
+}
+
+// versionBefore reports whether an Odoo version "M.m" (or "saas~M.m") is before major.minor.
+func versionBefore(version string, major, minor int) bool {
+	v := strings.TrimPrefix(version, "saas~")
+	var ma, mi int
+	if _, err := fmt.Sscanf(v, "%d.%d", &ma, &mi); err != nil {
+		return false
+	}
+	return ma < major || ma == major && mi < minor
+}
 
 // Rule is one WAF rule of a zone phase, as data.
 type Rule struct {
@@ -53,6 +105,8 @@ type Rule struct {
 	Expression string
 	// Control is the control ID the rule carries.
 	Control string
+	// SkipPhases are the phases a skip rule skips.
+	SkipPhases []string
 }
 
 // ManagedRuleset is a managed ruleset executed in the http_request_firewall_managed phase.
@@ -98,95 +152,172 @@ func ManagedRulesets() []ManagedRuleset {
 	}
 }
 
-const path = "lower(http.request.uri.path)"
+// DecodedPath is the request path as Odoo's server reads it: decoded (recursively,
+// so %252F is caught too) and case-folded. url_decode's source must be a field
+// (developers.cloudflare.com, ruleset-engine/rules-language/functions).
+const DecodedPath = `lower(url_decode(http.request.uri.path, "r"))`
 
-// DatabaseManagerExpression matches every request to Odoo's database manager and
-// its APIs: /web/database and everything under it, the XML-RPC db service
-// (/xmlrpc/db, /xmlrpc/2/db) and JSON-RPC calls to the db service. Without request
-// body fields (an Enterprise add-on) a JSON-RPC call's service cannot be seen, so
-// every /jsonrpc call is matched and integrations use XML-RPC (/xmlrpc/2/object).
-// With them, /jsonrpc is matched when its body names the db service, starts the
-// service name with a \u escape (a way to hide "db"), or is too large to inspect.
+// SquashedPath is DecodedPath without separators (slash, dot, semicolon, backslash):
+// a surface is recognised whatever is put between its segments or after them, so
+// double slashes, dot segments, trailing dots and path parameters (";x") cannot
+// walk around a rule.
+const SquashedPath = `remove_bytes(` + DecodedPath + `, "/.;\\")`
+
+// squash removes what SquashedPath removes from a literal path.
+func squash(p string) string {
+	return strings.NewReplacer("/", "", ".", "", ";", "", `\`, "").Replace(strings.ToLower(p))
+}
+
+// DatabaseManagerExpression matches every request to Odoo's database manager and its
+// APIs: /web/database and everything under it, the XML-RPC db service (/xmlrpc/db,
+// /xmlrpc/2/db) and JSON-RPC calls to the db service, whatever their encoding, case
+// or separators. Without request body fields (an Enterprise add-on) a JSON-RPC call's
+// service cannot be seen, so every /jsonrpc call is matched and integrations use
+// XML-RPC (/xmlrpc/2/object). With them, /jsonrpc is matched when its body names the
+// db service (read as JSON, which decodes escapes, and as text, which sees repeated
+// keys), when any object key carries a JSON escape (how "\u0073ervice" hides the
+// key) or a service value starts with one, or when it is too large to inspect.
 func DatabaseManagerExpression(bodyFields bool) string {
 	parts := []string{
-		path + ` eq "/web/database"`,
-		`starts_with(` + path + `, "/web/database/")`,
-		`starts_with(` + path + `, "/xmlrpc/db")`,
-		`starts_with(` + path + `, "/xmlrpc/2/db")`,
+		`starts_with(` + SquashedPath + `, "webdatabase")`,
+		`starts_with(` + SquashedPath + `, "xmlrpcdb")`,
+		`starts_with(` + SquashedPath + `, "xmlrpc2db")`,
 	}
-	jsonrpc := path + ` in {"/jsonrpc" "/jsonrpc/"}`
+	jsonrpc := SquashedPath + ` eq "jsonrpc"`
 	if bodyFields {
-		jsonrpc = "(" + jsonrpc + ` and (http.request.body.raw matches "\"service\"\\s*:\\s*\"(db\"|\\\\u)" or http.request.body.truncated))`
+		jsonrpc = "(" + jsonrpc + ` and (lower(lookup_json_string(http.request.body.raw, "params", "service")) eq "db"` +
+			` or http.request.body.raw matches r#""service"\s*:\s*"(db"|\\u)"#` +
+			` or http.request.body.raw matches r#""(?:[^"\\]|\\.)*\\(?:[^"\\]|\\.)*"\s*:"#` +
+			` or http.request.body.truncated))`
 	}
 	parts = append(parts, jsonrpc)
 	return "(" + strings.Join(parts, " or ") + ")"
 }
 
-// AdminPathsExpression matches requests to Odoo's administrative surfaces (AdminPaths
-// and debug mode) from outside allowList. It is "" when allowList is empty.
-func AdminPathsExpression(allowList []string) string {
+// AdminPathsExpression matches requests to Odoo's administrative surfaces of version
+// (AdminPaths) and debug mode from outside allowList. With request body fields it also
+// matches the settings saved through call_kw or call_button without the model in the
+// path (Odoo 16's call_button). It is "" when allowList is empty.
+func AdminPathsExpression(version string, allowList []string, bodyFields bool) string {
 	if len(allowList) == 0 {
 		return ""
 	}
 	var parts []string
-	for _, p := range AdminPaths {
-		parts = append(parts, `starts_with(`+path+`, "`+p+`")`)
+	for _, p := range AdminPaths(version) {
+		parts = append(parts, `starts_with(`+SquashedPath+`, "`+squash(p)+`")`)
 	}
-	parts = append(parts, `lower(http.request.uri.query) contains "debug="`)
+	parts = append(parts, `lower(url_decode(http.request.uri.query, "r")) contains "debug="`)
+	if bodyFields {
+		parts = append(parts, `((starts_with(`+SquashedPath+`, "webdatasetcall_kw") or starts_with(`+SquashedPath+`, "webdatasetcall_button"))`+
+			` and lookup_json_string(http.request.body.raw, "params", "model") eq "res.config.settings")`)
+	}
 	return "((" + strings.Join(parts, " or ") + ") and not ip.src in {" + strings.Join(allowList, " ") + "})"
 }
 
-// BotLoginExpression matches sign-ins by likely bots (Bot Management for Enterprise).
+// BotLoginExpression matches sign-ins in a browser by likely bots (Bot Management for
+// Enterprise). Scripted sign-ins (XML-RPC, JSON) are left to the rate limit.
 func BotLoginExpression() string {
 	return fmt.Sprintf("(%s in %s and cf.bot_management.score lt %d and not cf.bot_management.verified_bot)",
-		path, stringSet(LoginPaths), BotScoreThreshold)
+		DecodedPath, stringSet(BrowserLoginPaths), BotScoreThreshold)
 }
 
-// LoginRateLimitExpression matches sign-in requests to hostnames. It uses only the
-// host and path fields, which every paid plan allows in rate-limiting rules.
-func LoginRateLimitExpression(hostnames []string) string {
-	return fmt.Sprintf("(http.host in %s and http.request.uri.path in %s)", stringSet(hostnames), stringSet(LoginPaths))
+// IntegrationsSkipExpression matches the scripted clients' endpoints, exactly.
+func IntegrationsSkipExpression() string {
+	return "(http.request.uri.path in " + stringSet(IntegrationPaths) + ")"
 }
 
-// HostRateLimitExpression matches every request to hostnames.
+// WebhooksSkipExpression matches payment providers' webhooks: Odoo's payment modules
+// receive them at /payment/<provider>/webhook (Stripe, Mollie, Razorpay, …), with a
+// trailing slash (PayPal) or at /payment/<provider>/notification (Adyen).
+func WebhooksSkipExpression() string {
+	const p = "http.request.uri.path"
+	return `(starts_with(` + p + `, "/payment/") and (ends_with(` + p + `, "/webhook") or ends_with(` + p + `, "/webhook/") or ends_with(` + p + `, "/notification")))`
+}
+
+// MonitorsSkipExpression matches uptime monitors: their paths, and verified bots of
+// the monitoring and webhook categories.
+func MonitorsSkipExpression() string {
+	return "(http.request.uri.path in " + stringSet(MonitorPaths) + " or cf.verified_bot_category in " + stringSet(MonitorBotCategories) + ")"
+}
+
+// LoginRateLimitExpression matches sign-in attempts to hostnames: every
+// authentication endpoint (AuthPaths), and on plans whose rate-limiting rules see the
+// request method (Business and Enterprise) only POST, so that loading the login page
+// never counts. Pro's rate-limiting rules see host, URI, path and query only
+// (developers.cloudflare.com, waf/rate-limiting-rules, Availability), so there every
+// request to the paths counts and the default budget is doubled.
+//
+// With request body fields in rate-limiting rules (Enterprise with Advanced Rate
+// Limiting and body inspection), JSON-RPC calls to the common service, which
+// /jsonrpc then lets through, count as sign-ins too.
+func LoginRateLimitExpression(hostnames []string, methodField, bodyFields bool) string {
+	method := ""
+	if methodField {
+		method = `http.request.method eq "POST" and `
+	}
+	paths := DecodedPath + " in " + stringSet(AuthPaths)
+	if bodyFields {
+		paths = "(" + paths + " or (" + DecodedPath + ` eq "/jsonrpc" and lookup_json_string(http.request.body.raw, "params", "service") eq "common"))`
+	}
+	return fmt.Sprintf("(%shttp.host in %s and %s)", method, stringSet(hostnames), paths)
+}
+
+// HostRateLimitExpression matches every request to hostnames but Odoo's static
+// assets and images (StaticPrefixes).
 func HostRateLimitExpression(hostnames []string) string {
-	return fmt.Sprintf("(http.host in %s)", stringSet(hostnames))
+	var static []string
+	for _, p := range StaticPrefixes {
+		static = append(static, `starts_with(`+DecodedPath+`, "`+p+`")`)
+	}
+	return fmt.Sprintf("(http.host in %s and not (%s))", stringSet(hostnames), strings.Join(static, " or "))
 }
 
 // CustomRules returns the rules of the zone's http_request_firewall_custom phase, in
-// evaluation order (NET-4, NET-5).
+// evaluation order (NET-4, NET-5): blocks first, then the skip rules that spare
+// integrations, webhooks and monitors from Super Bot Fight Mode.
 func CustomRules(s Spec) []Rule {
 	rules := []Rule{{
 		Ref: "odoo-database-manager", Description: "NET-4: the Odoo database manager and its APIs are never reachable from the internet",
 		Action: ActionBlock, Expression: DatabaseManagerExpression(s.Entitlements.RequestBodyFields), Control: "NET-4",
 	}}
-	if e := AdminPathsExpression(s.AllowList); e != "" {
+	if e := AdminPathsExpression(s.OdooVersion, s.AllowList, s.Entitlements.RequestBodyFields); e != "" {
 		rules = append(rules, Rule{
 			Ref: "odoo-admin-allow-list", Description: "NET-5: Odoo administrative paths only from the allow-list",
 			Action: ActionBlock, Expression: e, Control: "NET-5",
 		})
 	}
-	if s.BotMode() == "bot-management" {
+	switch s.BotMode() {
+	case "bot-management":
 		rules = append(rules, Rule{
 			Ref: "odoo-login-bots", Description: fmt.Sprintf("NET-4: sign-ins with a bot score under %d", BotScoreThreshold),
 			Action: ActionBlock, Expression: BotLoginExpression(), Control: "NET-4",
 		})
+	case "super-bot-fight-mode":
+		skip := []string{PhaseSuperBotFightMode}
+		rules = append(rules,
+			Rule{Ref: "skip-bots-integrations", Description: "NET-4: XML-RPC and JSON integrations are scripts, not bots to challenge",
+				Action: ActionSkip, Expression: IntegrationsSkipExpression(), Control: "NET-4", SkipPhases: skip},
+			Rule{Ref: "skip-bots-webhooks", Description: "NET-4: payment providers' webhooks",
+				Action: ActionSkip, Expression: WebhooksSkipExpression(), Control: "NET-4", SkipPhases: skip},
+			Rule{Ref: "skip-bots-monitors", Description: "NET-4: uptime monitors",
+				Action: ActionSkip, Expression: MonitorsSkipExpression(), Control: "NET-4", SkipPhases: skip},
+		)
 	}
 	return rules
 }
 
 // RateLimitRules returns the rules of the zone's http_ratelimit phase (NET-4): sign-in
-// brute force first, then the whole host. s must carry its defaults.
+// attempts first, then the whole host. s must carry its defaults.
 func RateLimitRules(s Spec) []RateLimitRule {
 	return []RateLimitRule{
 		{
-			Rule: Rule{Ref: "odoo-login-rate", Description: "NET-4: sign-in brute force",
-				Action: ActionBlock, Expression: LoginRateLimitExpression(s.Hostnames), Control: "NET-4"},
+			Rule: Rule{Ref: "odoo-login-rate", Description: "NET-4: sign-in attempts on every authentication endpoint",
+				Action: ActionBlock, Expression: LoginRateLimitExpression(s.ZoneHostnames(), s.Plan != PlanPro, s.Entitlements.RequestBodyFields), Control: "NET-4"},
 			RateLimit: s.LoginRateLimit, Characteristics: Characteristics(s.LoginRateLimit.By),
 		},
 		{
-			Rule: Rule{Ref: "host-rate", Description: "NET-4: requests to the customer's hostnames",
-				Action: ActionBlock, Expression: HostRateLimitExpression(s.Hostnames), Control: "NET-4"},
+			Rule: Rule{Ref: "host-rate", Description: "NET-4: requests to the customer's hostnames, static assets aside",
+				Action: ActionBlock, Expression: HostRateLimitExpression(s.ZoneHostnames()), Control: "NET-4"},
 			RateLimit: s.HostRateLimit, Characteristics: Characteristics(s.HostRateLimit.By),
 		},
 	}

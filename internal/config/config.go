@@ -137,7 +137,21 @@ type Cloudflare struct {
 	OriginCSR    string        `yaml:"originCsr"`    // PEM certificate request for the Origin CA certificate (cloud, enterprise)
 	Entitlements []string      `yaml:"entitlements"` // enterprise add-ons bought for the zone: botManagement, advancedRateLimiting, requestBodyFields
 	MagicTransit *MagicTransit `yaml:"magicTransit"` // enterprise only (NET-6)
+
+	// Zone ownership: Cloudflare keeps one entry-point ruleset per phase and one set
+	// of settings per zone, so exactly one stack of a zone owns them (decision 0035).
+	OwnsZone              *bool    `yaml:"ownsZone"`              // this stack manages the zone's settings and rulesets; default true
+	OtherHostnames        []string `yaml:"otherHostnames"`        // owner only: hostnames of the zone's other stacks its rules cover
+	HSTSIncludeSubdomains bool     `yaml:"hstsIncludeSubdomains"` // owner only: HSTS for every subdomain of the zone; default false
+
+	// NET-8: our own client certificate, presented per hostname to the load balancer,
+	// which verifies it against our CA (cloud, enterprise).
+	OriginPullCertificate string `yaml:"originPullCertificate"` // PEM client certificate (extended key usage clientAuth)
+	OriginPullCA          string `yaml:"originPullCa"`          // PEM certificate of the CA that issued it
 }
+
+// Owner reports whether the stack owns the zone's singletons (default true).
+func (c Cloudflare) Owner() bool { return c.OwnsZone == nil || *c.OwnsZone }
 
 // Cloudflare Enterprise add-ons a zone may have (cloudflare.entitlements).
 const (
@@ -175,6 +189,10 @@ type Odoo struct {
 	Version string `yaml:"version"` // Odoo version of the image; default "18.0"
 	Origin  string `yaml:"origin"`  // odoo-sh: the <name>.odoo.com host; on-premise: the public origin host
 	Tunnel  bool   `yaml:"tunnel"`  // on-premise: reach the server through a Cloudflare Tunnel instead
+
+	CertificateReady bool   `yaml:"certificateReady"` // odoo-sh: Odoo.sh has issued the domain's certificate, so the record is proxied
+	TunnelCAPool     string `yaml:"tunnelCaPool"`     // on-premise tunnel: path of the origin's CA file on the cloudflared host
+	TunnelServerName string `yaml:"tunnelServerName"` // on-premise tunnel: the name in the origin's certificate; default the origin's host
 }
 
 // Alerts says who is told when a promise fails (OPS-1).
@@ -192,9 +210,10 @@ type BreakGlass struct {
 
 // The secret keys a stack may need; set them with `pulumi config set --secret`.
 const (
-	SecretOriginKey    = "originKey"    // PEM private key of the origin certificate request
-	SecretTunnelSecret = "tunnelSecret" // base64 secret of the on-premise Cloudflare Tunnel
-	SecretIPsecPSKs    = "ipsecPsks"    // JSON object: Magic Transit IPsec tunnel name -> pre-shared key
+	SecretOriginKey     = "originKey"     // PEM private key of the origin certificate request
+	SecretTunnelSecret  = "tunnelSecret"  // base64 secret of the on-premise Cloudflare Tunnel
+	SecretIPsecPSKs     = "ipsecPsks"     // JSON object: Magic Transit IPsec tunnel name -> pre-shared key
+	SecretOriginPullKey = "originPullKey" // PEM private key of cloudflare.originPullCertificate (NET-8)
 )
 
 // Defaults.

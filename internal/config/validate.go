@@ -7,6 +7,8 @@ import (
 	"fmt"
 	"net/mail"
 	"net/netip"
+	"net/url"
+	"path"
 	"regexp"
 	"slices"
 	"strings"
@@ -59,7 +61,7 @@ func (c *Config) Validate(now time.Time) Problems {
 		c.validateNetwork(&p)
 		c.validateKeys(&p, region, regionOK)
 		c.validateBackup(&p)
-		c.validateOrigin(&p)
+		c.validateOrigin(&p, now)
 		c.validateOdoo(&p)
 	}
 	c.validateBreakGlass(&p, now)
@@ -429,6 +431,34 @@ var nonPublic = []netip.Prefix{
 	netip.MustParsePrefix("240.0.0.0/4"),
 }
 
+// specialPurpose are the ranges never routed on the internet (RFC 6890 and the IANA
+// special-purpose registries), documentation ranges excepted so that examples can
+// use them. The edge's spec keeps the same list (edge.PubliclyRoutable); a test in
+// tests/ holds the two to the same answers.
+var specialPurpose = func() []netip.Prefix {
+	var out []netip.Prefix
+	for _, c := range []string{
+		"0.0.0.0/8", "10.0.0.0/8", "100.64.0.0/10", "127.0.0.0/8", "169.254.0.0/16", "172.16.0.0/12",
+		"192.0.0.0/24", "192.168.0.0/16", "198.18.0.0/15", "224.0.0.0/4", "240.0.0.0/4",
+		"::/127", "::ffff:0:0/96", "100::/64", "fc00::/7", "fe80::/10", "ff00::/8",
+	} {
+		out = append(out, netip.MustParsePrefix(c))
+	}
+	return out
+}()
+
+// PubliclyRoutable reports whether no address of p lies in a range never routed on
+// the internet: what the edge can see as a client address and Magic Transit can
+// advertise.
+func PubliclyRoutable(p netip.Prefix) bool {
+	for _, r := range specialPurpose {
+		if r.Overlaps(p) {
+			return false
+		}
+	}
+	return true
+}
+
 // isPublicIPv4 reports whether ip is a unicast IPv4 address routable on the internet.
 func isPublicIPv4(s string) bool {
 	ip, err := netip.ParseAddr(s)
@@ -515,6 +545,9 @@ func (c *Config) validateNetwork(p *Problems) {
 			p.add(f, a, "opens access to the whole internet (NET-3)", "a specific CIDR such as 203.0.113.0/24")
 		case pfx.Addr().Is4() && pfx.Bits() < 8:
 			p.add(f, a, "is wider than /8", "a CIDR of /8 or narrower")
+		case !PubliclyRoutable(pfx) && !insideVPNPeer(pfx, n.VPNPeers):
+			p.add(f, a, "is not publicly routable: the edge never sees it as a client address, and no network.vpnPeers[].cidrs holds it",
+				"public CIDRs for the edge; private ranges only inside a VPN peer's cidrs (the VPN side)")
 		}
 	}
 	names := map[string]bool{}
@@ -558,6 +591,31 @@ func (c *Config) validateNetwork(p *Problems) {
 			p.add("network.vpnPeers", "", "is required on tier on-premise: it is the production-access path", "at least one site-to-site VPN peer")
 		}
 	}
+}
+
+// insideVPNPeer reports whether a VPN peer's networks hold pfx: a private allow-list
+// range is the VPN side's, explicitly.
+func insideVPNPeer(pfx netip.Prefix, peers []VPNPeer) bool {
+	for _, peer := range peers {
+		for _, c := range peer.CIDRs {
+			if q, ok := parsePrefix(c); ok && q.Bits() <= pfx.Bits() && q.Contains(pfx.Addr()) {
+				return true
+			}
+		}
+	}
+	return false
+}
+
+// EdgeAllowList is network.allowList without the private ranges, which belong to
+// the VPN side: what the edge's admin-path rule confines to (NET-5).
+func (c *Config) EdgeAllowList() []string {
+	var out []string
+	for _, a := range c.Network.AllowList {
+		if pfx, ok := parsePrefix(a); ok && PubliclyRoutable(pfx) {
+			out = append(out, a)
+		}
+	}
+	return out
 }
 
 // validateKeys checks the customer-managed keys of an enterprise stack (ENC-4, ENC-5).
@@ -658,6 +716,30 @@ func (c *Config) validateCloudflare(p *Problems) {
 	case c.Tier == Enterprise && cf.Plan != "enterprise":
 		p.add("cloudflare.plan", cf.Plan, "lacks Regional Services (RES-6), Magic Transit (NET-6) and Bot Management, which tier enterprise needs", "enterprise")
 	}
+	if !cf.Owner() {
+		if len(cf.OtherHostnames) > 0 {
+			p.add("cloudflare.otherHostnames", strings.Join(cf.OtherHostnames, ","), "is set on a stack that does not own the zone (cloudflare.ownsZone false)", "leave it out; list the hostname on the zone owner's stack")
+		}
+		if cf.HSTSIncludeSubdomains {
+			p.add("cloudflare.hstsIncludeSubdomains", "true", "is set on a stack that does not own the zone (cloudflare.ownsZone false)", "leave it out; the zone owner decides")
+		}
+	}
+	seenHost := map[string]bool{c.Domain: true}
+	for i, h := range cf.OtherHostnames {
+		f := fmt.Sprintf("cloudflare.otherHostnames[%d]", i)
+		switch {
+		case !validHostname(h):
+			p.add(f, h, "is not a hostname", "a hostname in the zone, such as erp-staging."+cf.Zone)
+		case h != cf.Zone && !strings.HasSuffix(h, "."+cf.Zone):
+			p.add(f, h, "is not in the Cloudflare zone "+cf.Zone, "a hostname ending in ."+cf.Zone)
+		case seenHost[h]:
+			p.add(f, h, "is listed twice or is the stack's own domain", "another stack's hostname, once")
+		}
+		seenHost[h] = true
+	}
+	if rank >= 0 && cf.Plan == "enterprise" && cf.HasEntitlement(EntitlementRequestBodyFields) && !cf.HasEntitlement(EntitlementAdvancedRateLimiting) {
+		p.add("cloudflare.entitlements", strings.Join(cf.Entitlements, ","), "has requestBodyFields without advancedRateLimiting: /jsonrpc would let sign-ins through that no rate limit counts (NET-4)", "add advancedRateLimiting, or leave requestBodyFields out")
+	}
 	for i, e := range cf.Entitlements {
 		f := fmt.Sprintf("cloudflare.entitlements[%d]", i)
 		switch {
@@ -671,7 +753,7 @@ func (c *Config) validateCloudflare(p *Problems) {
 
 // validateOrigin checks the origin certificate request and Magic Transit, which the
 // tier calls for.
-func (c *Config) validateOrigin(p *Problems) {
+func (c *Config) validateOrigin(p *Problems, now time.Time) {
 	cf := c.Cloudflare
 	if c.Tier.RunsApplication() {
 		if cf.OriginCSR == "" {
@@ -682,14 +764,65 @@ func (c *Config) validateOrigin(p *Problems) {
 		if !c.Secrets[SecretOriginKey] {
 			p.add(SecretOriginKey, "", "is required on tier "+string(c.Tier)+": the private key of cloudflare.originCsr", "pulumi config set --secret originKey < origin.key")
 		}
-	} else if cf.OriginCSR != "" {
-		p.add("cloudflare.originCsr", "", "is only used on tiers cloud and enterprise", "leave it out")
+		c.validateOriginPull(p, now)
+	} else {
+		if cf.OriginCSR != "" {
+			p.add("cloudflare.originCsr", "", "is only used on tiers cloud and enterprise", "leave it out")
+		}
+		if cf.OriginPullCertificate != "" || cf.OriginPullCA != "" || c.Secrets[SecretOriginPullKey] {
+			p.add("cloudflare.originPullCertificate", "", "is only used on tiers cloud and enterprise: other origins cannot verify a client certificate", "leave out originPullCertificate, originPullCa and originPullKey")
+		}
 	}
 	if c.Tier == Enterprise {
 		c.validateMagicTransit(p)
 	} else if cf.MagicTransit != nil {
 		p.add("cloudflare.magicTransit", "", "is only for tier enterprise (NET-6)", "leave it out")
 	}
+}
+
+// validateOriginPull checks our client certificate and its CA (NET-8): the edge
+// presents the certificate, the load balancer trusts the CA only.
+func (c *Config) validateOriginPull(p *Problems, now time.Time) {
+	cf := c.Cloudflare
+	const allowed = "our client certificate (PEM, extended key usage clientAuth) issued by cloudflare.originPullCa"
+	ca, caErr := parseCertificate(cf.OriginPullCA)
+	switch {
+	case cf.OriginPullCA == "":
+		p.add("cloudflare.originPullCa", "", "is required on tier "+string(c.Tier)+": the load balancer trusts only client certificates it issued (NET-8)", "the PEM certificate of our origin-pull CA")
+	case caErr != "":
+		p.add("cloudflare.originPullCa", "", caErr, "the PEM certificate of our origin-pull CA")
+	case !ca.IsCA:
+		p.add("cloudflare.originPullCa", "", "is not a CA certificate", "the PEM certificate of our origin-pull CA")
+		ca = nil
+	}
+	cert, certErr := parseCertificate(cf.OriginPullCertificate)
+	switch {
+	case cf.OriginPullCertificate == "":
+		p.add("cloudflare.originPullCertificate", "", "is required on tier "+string(c.Tier)+": the edge proves it is our account with it (NET-8)", allowed)
+	case certErr != "":
+		p.add("cloudflare.originPullCertificate", "", certErr, allowed)
+	case ca != nil:
+		roots := x509.NewCertPool()
+		roots.AddCert(ca)
+		if _, err := cert.Verify(x509.VerifyOptions{Roots: roots, CurrentTime: now, KeyUsages: []x509.ExtKeyUsage{x509.ExtKeyUsageClientAuth}}); err != nil {
+			p.add("cloudflare.originPullCertificate", "", "does not verify as a client certificate of cloudflare.originPullCa: "+err.Error(), allowed)
+		}
+	}
+	if !c.Secrets[SecretOriginPullKey] {
+		p.add(SecretOriginPullKey, "", "is required on tier "+string(c.Tier)+": the private key of cloudflare.originPullCertificate", "pulumi config set --secret originPullKey < origin-pull.key")
+	}
+}
+
+func parseCertificate(pemText string) (*x509.Certificate, string) {
+	block, _ := pem.Decode([]byte(pemText))
+	if block == nil || block.Type != "CERTIFICATE" {
+		return nil, "is not a PEM certificate"
+	}
+	cert, err := x509.ParseCertificate(block.Bytes)
+	if err != nil {
+		return nil, "is not a valid certificate"
+	}
+	return cert, ""
 }
 
 func checkCSR(pemText, domain string) string {
@@ -750,8 +883,10 @@ func (c *Config) validateMagicTransit(p *Problems) {
 		switch {
 		case !ok:
 			badPrefix(p, f, s, "198.51.100.0/24")
-		case pfx.Addr().Is4() && (pfx.Bits() > 24 || pfx.Addr().IsPrivate()):
-			p.add(f, s, "cannot be announced by Magic Transit", "a public IPv4 prefix of /24 or wider")
+		case !PubliclyRoutable(pfx):
+			p.add(f, s, "is not publicly routable: Magic Transit advertises the customer's own public prefixes", "a public IPv4 prefix of /24 or wider, or IPv6 of /48 or wider")
+		case pfx.Addr().Is4() && pfx.Bits() > 24 || pfx.Addr().Is6() && pfx.Bits() > 48:
+			p.add(f, s, "is too long to be advertised by Magic Transit (Cloudflare needs at least a /24, or /48 for IPv6)", "a public IPv4 prefix of /24 or wider, or IPv6 of /48 or wider")
 		}
 	}
 	if len(mt.Tunnels) == 0 {
@@ -830,6 +965,24 @@ func (c *Config) validateOdoo(p *Problems) {
 	if o.Tunnel && c.Tier != OnPremise {
 		p.add("odoo.tunnel", "true", "is only for tier on-premise", "leave it out")
 	}
+	if o.CertificateReady && c.Tier != OdooSH {
+		p.add("odoo.certificateReady", "true", "is only for tier odoo-sh", "leave it out")
+	}
+	if !o.Tunnel || c.Tier != OnPremise {
+		if o.TunnelCAPool != "" || o.TunnelServerName != "" {
+			p.add("odoo.tunnelCaPool", o.TunnelCAPool, "is only used with odoo.tunnel on tier on-premise", "leave out tunnelCaPool and tunnelServerName")
+		}
+		return
+	}
+	if u, err := url.Parse(o.Origin); err == nil && u.Scheme == "https" && !isLocalHost(u.Hostname()) && o.TunnelCAPool == "" {
+		p.add("odoo.tunnelCaPool", "", "is required with an https odoo.origin: cloudflared verifies the internal certificate and answers 502 without the CA that issued it", "the absolute path of the CA's PEM file on the cloudflared host, such as /etc/cloudflared/odoo-ca.pem")
+	}
+	if o.TunnelCAPool != "" && (!path.IsAbs(o.TunnelCAPool) || path.Clean(o.TunnelCAPool) != o.TunnelCAPool) {
+		p.add("odoo.tunnelCaPool", o.TunnelCAPool, "is not an absolute path", "the path of the CA's PEM file on the cloudflared host, such as /etc/cloudflared/odoo-ca.pem")
+	}
+	if o.TunnelServerName != "" && !validHostname(o.TunnelServerName) {
+		p.add("odoo.tunnelServerName", o.TunnelServerName, "is not a hostname", "the name in the internal origin's certificate, such as odoo.nordlys.internal")
+	}
 }
 
 // validateImage checks odoo.image: an image reference pinned by digest, in a registry
@@ -866,6 +1019,7 @@ func isAddress(s string) bool {
 	_, err := netip.ParseAddr(s)
 	return err == nil
 }
+func isLocalHost(h string) bool { return h == "localhost" || h == "127.0.0.1" || h == "::1" }
 
 func (c *Config) validateBreakGlass(p *Problems, now time.Time) {
 	bg := c.BreakGlass

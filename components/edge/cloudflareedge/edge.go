@@ -1,8 +1,15 @@
 // Package cloudflareedge builds the edge of package edge with pulumi-cloudflare v5:
-// DNS records or a Cloudflare Tunnel to the origin, the zone's TLS settings (ENC-1),
-// the WAF phases and bot mitigation (NET-4), authenticated origin pulls (NET-8),
-// regional hostnames (RES-6), Magic Transit (NET-6), and, apart, the Origin CA
-// certificate the cloud runtimes' load balancers present.
+// DNS records or a Cloudflare Tunnel to the origin, per-hostname authenticated origin
+// pulls with our own client certificate (NET-8), regional hostnames (RES-6), Magic
+// Transit (NET-6), and, on the stack that owns the zone only, the zone's singletons:
+// TLS settings (ENC-1), URL normalization, the WAF phases and bot mitigation (NET-4).
+// Apart, the Origin CA certificate the cloud runtimes' load balancers present.
+//
+// Cloudflare keeps one entry-point ruleset per phase per zone: a second stack that
+// creates one fails with "A similar configuration with rules already exists", and
+// destroying it would take the first stack's WAF along (the provider's error text;
+// developers.cloudflare.com, ruleset-engine entry point rulesets). Hence one owner per
+// zone (edge.Spec.OwnsZone), decision record 0035.
 package cloudflareedge
 
 import (
@@ -42,6 +49,15 @@ type Args struct {
 	// TunnelSecret is the tunnel's secret (32 bytes or more, base64); required for a
 	// tunnel origin, kept secret.
 	TunnelSecret pulumi.StringInput
+	// OriginPullCertificate is our own client certificate (PEM) the edge presents to a
+	// load-balancer origin for the stack's hostnames (per-hostname authenticated origin
+	// pulls); the load balancer verifies it against our CA (NET-8). Required for a
+	// load-balancer origin.
+	OriginPullCertificate pulumi.StringInput
+	// OriginPullKey is the certificate's private key; required with it. It is passed
+	// as a secret, and the provider marks the resource's privateKey secret too, so it
+	// is encrypted in the state.
+	OriginPullKey pulumi.StringInput
 	// IPsecPSKs are the pre-shared keys of the Magic Transit IPsec tunnels, by tunnel
 	// name; required for each IPsec tunnel, kept secret.
 	IPsecPSKs map[string]pulumi.StringInput
@@ -58,7 +74,8 @@ type Edge struct {
 	// OriginRanges are Cloudflare's published ranges, for the origin firewalls of the
 	// AWS and GCP runtimes (NET-8).
 	OriginRanges pulumi.StringArrayOutput `pulumi:"originRanges"`
-	// RulesetIDs are the zone's entry-point rulesets by phase.
+	// RulesetIDs are the zone's entry-point rulesets by phase; empty unless the stack
+	// owns the zone.
 	RulesetIDs pulumi.StringMapOutput `pulumi:"rulesetIds"`
 	// TunnelCNAME is the tunnel's <id>.cfargotunnel.com name; "" without a tunnel.
 	TunnelCNAME pulumi.StringOutput `pulumi:"tunnelCname"`
@@ -71,7 +88,9 @@ type Edge struct {
 
 // Summary describes the edge in plain values.
 type Summary struct {
-	Plan      string
+	Plan string
+	// OwnsZone says the stack manages the zone's singletons.
+	OwnsZone  bool
 	Hostnames []string
 	// OriginKind is the origin's kind.
 	OriginKind string
@@ -106,6 +125,9 @@ func New(ctx *pulumi.Context, name string, args *Args, opts ...pulumi.ResourceOp
 	case edge.OriginLoadBalancer:
 		if args.Origin == nil && s.Origin.Hostname == "" {
 			errs = append(errs, errors.New("origin is nil and origin.hostname is empty; pass the load balancer's DNS name"))
+		}
+		if args.OriginPullCertificate == nil || args.OriginPullKey == nil {
+			errs = append(errs, errors.New("originPullCertificate or originPullKey is nil; a load-balancer origin accepts only our own client certificate (NET-8)"))
 		}
 	case edge.OriginTunnel:
 		if args.TunnelSecret == nil {
@@ -170,7 +192,7 @@ func New(ctx *pulumi.Context, name string, args *Args, opts ...pulumi.ResourceOp
 			Name:    pulumi.String(h),
 			Type:    pulumi.String(recordType),
 			Content: target,
-			Proxied: pulumi.Bool(true),
+			Proxied: pulumi.Bool(s.Proxied()),
 			Ttl:     pulumi.Int(1),
 			Comment: comment,
 		}, child...)
@@ -180,64 +202,45 @@ func New(ctx *pulumi.Context, name string, args *Args, opts ...pulumi.ResourceOp
 		records[h] = r
 	}
 
-	// ENC-1: TLS at the edge and to the origin.
-	if _, err := cloudflare.NewZoneSettingsOverride(ctx, name+"-tls", &cloudflare.ZoneSettingsOverrideArgs{
-		ZoneId: zoneID,
-		Settings: &cloudflare.ZoneSettingsOverrideSettingsArgs{
-			MinTlsVersion:          pulumi.String("1.2"),
-			Tls13:                  pulumi.String("on"),
-			AlwaysUseHttps:         pulumi.String("on"),
-			AutomaticHttpsRewrites: pulumi.String("on"),
-			Ssl:                    pulumi.String("strict"),
-			SecurityHeader: &cloudflare.ZoneSettingsOverrideSettingsSecurityHeaderArgs{
-				Enabled:           pulumi.Bool(true),
-				MaxAge:            pulumi.Int(s.HSTSMaxAge),
-				IncludeSubdomains: pulumi.Bool(true),
-				Preload:           pulumi.Bool(false),
-				Nosniff:           pulumi.Bool(true),
-			},
-		},
-	}, child...); err != nil {
-		return nil, err
+	// The zone's singletons, on the stack that owns the zone only.
+	rulesetIDs := pulumi.StringMap{}
+	if s.OwnsZone {
+		ids, err := newZone(ctx, name, s, child)
+		if err != nil {
+			return nil, err
+		}
+		rulesetIDs = ids
+		// Odoo's proxy mode needs X-Forwarded-Host, which only the edge can add; the
+		// request transform phase has one entry-point ruleset per zone, so the owner
+		// sets it for every hostname of the zone.
+		if _, err := NewForwardedHost(ctx, name+"-forwarded-host", ForwardedHostArgs{
+			ZoneID: s.ZoneID, Hostnames: s.ZoneHostnames(), Customer: s.Customer,
+		}, child...); err != nil {
+			return nil, err
+		}
 	}
 
-	// NET-4: managed rulesets, custom rules, rate limiting, bots.
-	managed, err := cloudflare.NewRuleset(ctx, name+"-waf-managed", &cloudflare.RulesetArgs{
-		ZoneId: zoneID, Kind: pulumi.String("zone"), Phase: pulumi.String(PhaseManaged),
-		Name:        pulumi.String(s.Customer + " managed WAF"),
-		Description: pulumi.String("NET-4: Cloudflare Managed Ruleset and OWASP Core Ruleset"),
-		Rules:       managedRules(),
-	}, child...)
-	if err != nil {
-		return nil, err
-	}
-	custom, err := cloudflare.NewRuleset(ctx, name+"-waf-custom", &cloudflare.RulesetArgs{
-		ZoneId: zoneID, Kind: pulumi.String("zone"), Phase: pulumi.String(PhaseCustom),
-		Name:        pulumi.String(s.Customer + " custom WAF"),
-		Description: pulumi.String("NET-4: Odoo's risky paths"),
-		Rules:       customRules(edge.CustomRules(s)),
-	}, child...)
-	if err != nil {
-		return nil, err
-	}
-	rate, err := cloudflare.NewRuleset(ctx, name+"-rate-limit", &cloudflare.RulesetArgs{
-		ZoneId: zoneID, Kind: pulumi.String("zone"), Phase: pulumi.String(PhaseRateLimit),
-		Name:        pulumi.String(s.Customer + " rate limits"),
-		Description: pulumi.String("NET-4: sign-in brute force and whole-host rate limits"),
-		Rules:       rateRules(edge.RateLimitRules(s)),
-	}, child...)
-	if err != nil {
-		return nil, err
-	}
-	if _, err := cloudflare.NewBotManagement(ctx, name+"-bots", botArgs(s), child...); err != nil {
-		return nil, err
-	}
-
-	// NET-8: the origin answers only Cloudflare.
-	if _, err := cloudflare.NewAuthenticatedOriginPulls(ctx, name+"-origin-pulls", &cloudflare.AuthenticatedOriginPullsArgs{
-		ZoneId: zoneID, Enabled: pulumi.Bool(true),
-	}, child...); err != nil {
-		return nil, err
+	// NET-8: the load balancer answers only requests carrying our own client
+	// certificate, per hostname (Cloudflare's shared zone-wide certificate would admit
+	// any Cloudflare customer's traffic).
+	if s.Origin.Kind == edge.OriginLoadBalancer {
+		cert, err := cloudflare.NewAuthenticatedOriginPullsCertificate(ctx, name+"-origin-pull-cert", &cloudflare.AuthenticatedOriginPullsCertificateArgs{
+			ZoneId: zoneID, Type: pulumi.String("per-hostname"),
+			Certificate: args.OriginPullCertificate,
+			PrivateKey:  pulumi.ToSecret(args.OriginPullKey).(pulumi.StringOutput),
+		}, child...)
+		if err != nil {
+			return nil, err
+		}
+		for _, h := range s.Hostnames {
+			if _, err := cloudflare.NewAuthenticatedOriginPulls(ctx, name+"-origin-pulls-"+edge.Slug(h), &cloudflare.AuthenticatedOriginPullsArgs{
+				ZoneId: zoneID, Hostname: pulumi.String(h),
+				AuthenticatedOriginPullsCertificate: cert.ID().ToStringOutput(),
+				Enabled:                             pulumi.Bool(true),
+			}, append(child, pulumi.DependsOn([]pulumi.Resource{records[h]}))...); err != nil {
+				return nil, err
+			}
+		}
 	}
 
 	// RES-6: TLS terminated only inside the jurisdiction.
@@ -265,22 +268,20 @@ func New(ctx *pulumi.Context, name string, args *Args, opts ...pulumi.ResourceOp
 	c.Hostnames = pulumi.ToStringArray(s.Hostnames).ToStringArrayOutput()
 	c.ZoneID = zoneID.ToStringOutput()
 	c.OriginRanges = pulumi.ToStringArray(edge.OriginRanges()).ToStringArrayOutput()
-	c.RulesetIDs = pulumi.StringMap{
-		PhaseManaged:   managed.ID().ToStringOutput(),
-		PhaseCustom:    custom.ID().ToStringOutput(),
-		PhaseRateLimit: rate.ID().ToStringOutput(),
-	}.ToStringMapOutput()
+	c.RulesetIDs = rulesetIDs.ToStringMapOutput()
 	c.TunnelCNAME = tunnelCNAME
 	c.TunnelID = tunnelID
 	c.Summary = Summary{
-		Plan: s.Plan, Hostnames: append([]string(nil), s.Hostnames...), OriginKind: s.Origin.Kind,
+		Plan: s.Plan, OwnsZone: s.OwnsZone, Hostnames: append([]string(nil), s.Hostnames...), OriginKind: s.Origin.Kind,
 		BotMode: s.BotMode(), RegionKey: regionKey, MagicTransitPrefixes: prefixes, OriginRanges: edge.OriginRanges(),
 	}
-	for _, r := range edge.CustomRules(s) {
-		c.Summary.CustomRules = append(c.Summary.CustomRules, r.Ref)
-	}
-	for _, r := range edge.RateLimitRules(s) {
-		c.Summary.RateLimitRules = append(c.Summary.RateLimitRules, r.Ref)
+	if s.OwnsZone {
+		for _, r := range edge.CustomRules(s) {
+			c.Summary.CustomRules = append(c.Summary.CustomRules, r.Ref)
+		}
+		for _, r := range edge.RateLimitRules(s) {
+			c.Summary.RateLimitRules = append(c.Summary.RateLimitRules, r.Ref)
+		}
 	}
 	if err := ctx.RegisterResourceOutputs(c, pulumi.Map{
 		"hostnames":    c.Hostnames,
@@ -293,6 +294,79 @@ func New(ctx *pulumi.Context, name string, args *Args, opts ...pulumi.ResourceOp
 		return nil, err
 	}
 	return c, nil
+}
+
+// newZone registers the zone's singletons (ENC-1, NET-4) and returns the entry-point
+// rulesets' IDs by phase. Names are unchanged from when every stack made them, so an
+// owner's plan does not replace them.
+func newZone(ctx *pulumi.Context, name string, s edge.Spec, child []pulumi.ResourceOption) (pulumi.StringMap, error) {
+	zoneID := pulumi.String(s.ZoneID)
+	// ENC-1: TLS at the edge and to the origin. includeSubDomains is the zone owner's
+	// decision: it reaches every host of the customer's domain, not only ours.
+	if _, err := cloudflare.NewZoneSettingsOverride(ctx, name+"-tls", &cloudflare.ZoneSettingsOverrideArgs{
+		ZoneId: zoneID,
+		Settings: &cloudflare.ZoneSettingsOverrideSettingsArgs{
+			MinTlsVersion:          pulumi.String("1.2"),
+			Tls13:                  pulumi.String("on"),
+			AlwaysUseHttps:         pulumi.String("on"),
+			AutomaticHttpsRewrites: pulumi.String("on"),
+			Ssl:                    pulumi.String("strict"),
+			SecurityHeader: &cloudflare.ZoneSettingsOverrideSettingsSecurityHeaderArgs{
+				Enabled:           pulumi.Bool(true),
+				MaxAge:            pulumi.Int(s.HSTSMaxAge),
+				IncludeSubdomains: pulumi.Bool(s.HSTSIncludeSubdomains),
+				Preload:           pulumi.Bool(false),
+				Nosniff:           pulumi.Bool(true),
+			},
+		},
+	}, child...); err != nil {
+		return nil, err
+	}
+	// NET-4: the WAF judges paths after Cloudflare's own normalization (backslashes,
+	// repeated slashes, dot segments, encoded unreserved characters); pinned here so a
+	// dashboard change cannot weaken what the rules see.
+	if _, err := cloudflare.NewUrlNormalizationSettings(ctx, name+"-url-normalization", &cloudflare.UrlNormalizationSettingsArgs{
+		ZoneId: zoneID, Type: pulumi.String("cloudflare"), Scope: pulumi.String("incoming"),
+	}, child...); err != nil {
+		return nil, err
+	}
+
+	// NET-4: managed rulesets, custom rules, rate limiting, bots.
+	managed, err := cloudflare.NewRuleset(ctx, name+"-waf-managed", &cloudflare.RulesetArgs{
+		ZoneId: zoneID, Kind: pulumi.String("zone"), Phase: pulumi.String(PhaseManaged),
+		Name:        pulumi.String(s.Customer + " managed WAF"),
+		Description: pulumi.String("NET-4: Cloudflare Managed Ruleset and OWASP Core Ruleset"),
+		Rules:       managedRules(),
+	}, child...)
+	if err != nil {
+		return nil, err
+	}
+	custom, err := cloudflare.NewRuleset(ctx, name+"-waf-custom", &cloudflare.RulesetArgs{
+		ZoneId: zoneID, Kind: pulumi.String("zone"), Phase: pulumi.String(PhaseCustom),
+		Name:        pulumi.String(s.Customer + " custom WAF"),
+		Description: pulumi.String("NET-4: Odoo's risky paths; integrations, webhooks and monitors spared from bot challenges"),
+		Rules:       customRules(edge.CustomRules(s)),
+	}, child...)
+	if err != nil {
+		return nil, err
+	}
+	rate, err := cloudflare.NewRuleset(ctx, name+"-rate-limit", &cloudflare.RulesetArgs{
+		ZoneId: zoneID, Kind: pulumi.String("zone"), Phase: pulumi.String(PhaseRateLimit),
+		Name:        pulumi.String(s.Customer + " rate limits"),
+		Description: pulumi.String("NET-4: sign-in attempts and whole-host rate limits"),
+		Rules:       rateRules(edge.RateLimitRules(s)),
+	}, child...)
+	if err != nil {
+		return nil, err
+	}
+	if _, err := cloudflare.NewBotManagement(ctx, name+"-bots", botArgs(s), child...); err != nil {
+		return nil, err
+	}
+	return pulumi.StringMap{
+		PhaseManaged:   managed.ID().ToStringOutput(),
+		PhaseCustom:    custom.ID().ToStringOutput(),
+		PhaseRateLimit: rate.ID().ToStringOutput(),
+	}, nil
 }
 
 func managedRules() cloudflare.RulesetRuleArray {
@@ -329,10 +403,14 @@ func managedRules() cloudflare.RulesetRuleArray {
 func customRules(rules []edge.Rule) cloudflare.RulesetRuleArray {
 	var out cloudflare.RulesetRuleArray
 	for _, r := range rules {
-		out = append(out, cloudflare.RulesetRuleArgs{
+		rule := cloudflare.RulesetRuleArgs{
 			Ref: pulumi.String(r.Ref), Description: pulumi.String(r.Description), Action: pulumi.String(r.Action),
 			Expression: pulumi.String(r.Expression), Enabled: pulumi.Bool(true),
-		})
+		}
+		if len(r.SkipPhases) > 0 {
+			rule.ActionParameters = &cloudflare.RulesetRuleActionParametersArgs{Phases: pulumi.ToStringArray(r.SkipPhases)}
+		}
+		out = append(out, rule)
 	}
 	return out
 }
@@ -386,9 +464,23 @@ func newTunnel(ctx *pulumi.Context, name string, s edge.Spec, secret pulumi.Stri
 		return nil, err
 	}
 	var ingress cloudflare.ZeroTrustTunnelCloudflaredConfigConfigIngressRuleArray
+	// An internal https origin's certificate is verified against the customer's CA,
+	// read by cloudflared from caPool on its host, for originServerName (cloudflared
+	// originRequest; pulumi-cloudflare v5 ZeroTrustTunnelCloudflaredConfig).
+	var origin cloudflare.ZeroTrustTunnelCloudflaredConfigConfigIngressRuleOriginRequestPtrInput
+	if s.Origin.CAPool != "" || s.Origin.ServerName != "" {
+		o := cloudflare.ZeroTrustTunnelCloudflaredConfigConfigIngressRuleOriginRequestArgs{NoTlsVerify: pulumi.Bool(false)}
+		if s.Origin.CAPool != "" {
+			o.CaPool = pulumi.String(s.Origin.CAPool)
+		}
+		if s.Origin.ServerName != "" {
+			o.OriginServerName = pulumi.String(s.Origin.ServerName)
+		}
+		origin = o
+	}
 	for _, h := range s.Hostnames {
 		ingress = append(ingress, cloudflare.ZeroTrustTunnelCloudflaredConfigConfigIngressRuleArgs{
-			Hostname: pulumi.String(h), Service: pulumi.String(s.Origin.Service),
+			Hostname: pulumi.String(h), Service: pulumi.String(s.Origin.Service), OriginRequest: origin,
 		})
 	}
 	ingress = append(ingress, cloudflare.ZeroTrustTunnelCloudflaredConfigConfigIngressRuleArgs{Service: pulumi.String("http_status:404")})

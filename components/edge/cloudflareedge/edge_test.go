@@ -28,6 +28,8 @@ const (
 	tRuleset  = "cloudflare:index/ruleset:Ruleset"
 	tBots     = "cloudflare:index/botManagement:BotManagement"
 	tAOP      = "cloudflare:index/authenticatedOriginPulls:AuthenticatedOriginPulls"
+	tAOPCert  = "cloudflare:index/authenticatedOriginPullsCertificate:AuthenticatedOriginPullsCertificate"
+	tURLNorm  = "cloudflare:index/urlNormalizationSettings:UrlNormalizationSettings"
 	tRegional = "cloudflare:index/regionalHostname:RegionalHostname"
 	tGRE      = "cloudflare:index/magicWanGreTunnel:MagicWanGreTunnel"
 	tIPsec    = "cloudflare:index/magicWanIpsecTunnel:MagicWanIpsecTunnel"
@@ -42,7 +44,7 @@ const (
 func base() edge.Spec {
 	return edge.Spec{
 		Customer: "acme", Jurisdiction: jurisdiction.EU, Zone: "acme.com", ZoneID: zoneID,
-		Hostnames: []string{"erp.acme.com"},
+		Hostnames: []string{"erp.acme.com"}, OwnsZone: true,
 	}
 }
 
@@ -69,7 +71,7 @@ func enterpriseSpec() edge.Spec {
 	s.AllowList = []string{"198.51.100.0/24"}
 	s.HostRateLimit = edge.RateLimit{Requests: 20000, Period: 60, Timeout: 60, By: edge.CountByHost}
 	s.MagicTransit = &edge.MagicTransit{
-		Prefixes: []string{"203.0.113.0/24", "198.18.0.0/24"},
+		Prefixes: []string{"203.0.113.0/24", "192.0.2.0/24"},
 		Tunnels: []edge.Tunnel{
 			{Name: "fra_gre", Kind: edge.TunnelGRE, CustomerEndpoint: "192.0.2.10", CloudflareEndpoint: "162.159.64.1", InterfaceAddress: "10.212.0.8/31"},
 			{Name: "ams_ipsec", Kind: edge.TunnelIPsec, CustomerEndpoint: "192.0.2.20", CloudflareEndpoint: "162.159.64.2", InterfaceAddress: "10.212.0.10/31", Priority: 200},
@@ -81,7 +83,7 @@ func enterpriseSpec() edge.Spec {
 func onPremSpec() edge.Spec {
 	s := base()
 	s.Tier, s.Plan, s.AccountID = tier.OnPremise, edge.PlanPro, accountID
-	s.Origin = edge.Origin{Kind: edge.OriginTunnel, Service: "https://odoo.acme.internal:443"}
+	s.Origin = edge.Origin{Kind: edge.OriginTunnel, Service: "https://odoo.acme.internal:443", CAPool: "/etc/cloudflared/acme-ca.pem"}
 	return s
 }
 
@@ -130,8 +132,12 @@ func get(t *testing.T, p *plan.Plan, typ, name string) map[string]any {
 	return r.Inputs
 }
 
+const pullCert = "-----BEGIN CERTIFICATE-----\nour client certificate\n-----END CERTIFICATE-----\n"
+
 func withALB(a *cloudflareedge.Args) {
 	a.Origin = pulumi.String("acme-alb-123.eu-west-1.elb.amazonaws.com")
+	a.OriginPullCertificate = pulumi.String(pullCert)
+	a.OriginPullKey = pulumi.String("-----BEGIN PRIVATE KEY-----\nours\n-----END PRIVATE KEY-----\n")
 }
 
 func withPSK(a *cloudflareedge.Args) {
@@ -140,7 +146,9 @@ func withPSK(a *cloudflareedge.Args) {
 }
 
 func TestCountsPerTier(t *testing.T) {
-	common := map[string]int{plan.StackType: 1, tProvider: 1, cloudflareedge.EdgeType: 1, tSettings: 1, tRuleset: 3, tBots: 1, tAOP: 1}
+	// The owner: settings, URL normalization, the three WAF and rate-limit rulesets,
+	// the request transform (X-Forwarded-Host) ruleset and bot settings.
+	common := map[string]int{plan.StackType: 1, tProvider: 1, cloudflareedge.EdgeType: 1, tSettings: 1, tURLNorm: 1, tRuleset: 4, tBots: 1}
 	with := func(extra map[string]int) map[string]int {
 		out := map[string]int{}
 		for k, v := range common {
@@ -158,8 +166,8 @@ func TestCountsPerTier(t *testing.T) {
 		want map[string]int
 	}{
 		{"odoo-sh", odooShSpec(), nil, with(map[string]int{tRecord: 1})},
-		{"cloud", cloudSpec(), withALB, with(map[string]int{tRecord: 1})},
-		{"enterprise", enterpriseSpec(), withPSK, with(map[string]int{tRecord: 2, tRegional: 2, tGRE: 1, tIPsec: 1, tRoute: 4, tMagicFW: 1})},
+		{"cloud", cloudSpec(), withALB, with(map[string]int{tRecord: 1, tAOPCert: 1, tAOP: 1})},
+		{"enterprise", enterpriseSpec(), withPSK, with(map[string]int{tRecord: 2, tAOPCert: 1, tAOP: 2, tRegional: 2, tGRE: 1, tIPsec: 1, tRoute: 4, tMagicFW: 1})},
 		{"on-premise", onPremSpec(), func(a *cloudflareedge.Args) {
 			a.TunnelSecret = pulumi.String("c2VjcmV0LXNlY3JldC1zZWNyZXQtc2VjcmV0LXNlY3JldA==")
 		},
@@ -179,8 +187,39 @@ func TestENC1_ZoneSettingsStrictTLS12(t *testing.T) {
 	require.Equal(t, zoneID, in["zoneId"])
 	require.Equal(t, map[string]any{
 		"minTlsVersion": "1.2", "tls13": "on", "alwaysUseHttps": "on", "automaticHttpsRewrites": "on", "ssl": "strict",
-		"securityHeader": map[string]any{"enabled": true, "maxAge": 31536000.0, "includeSubdomains": true, "preload": false, "nosniff": true},
+		"securityHeader": map[string]any{"enabled": true, "maxAge": 31536000.0, "includeSubdomains": false, "preload": false, "nosniff": true},
 	}, in["settings"])
+	require.Equal(t, map[string]any{"zoneId": zoneID, "type": "cloudflare", "scope": "incoming"}, get(t, p, tURLNorm, "acme-edge-url-normalization"))
+}
+
+// HSTS includeSubDomains reaches every host of the customer's domain: the zone
+// owner turns it on, nobody else.
+func TestENC1_HSTSIncludeSubdomainsIsTheZoneOwnersDecision(t *testing.T) {
+	s := cloudSpec()
+	s.HSTSIncludeSubdomains = true
+	p, _ := mustRun(t, s, withALB)
+	hsts := get(t, p, tSettings, "acme-edge-tls")["settings"].(map[string]any)["securityHeader"].(map[string]any)
+	require.Equal(t, true, hsts["includeSubdomains"])
+}
+
+// A stack that does not own the zone manages only what is its own: no zone setting,
+// no entry-point ruleset, no bot setting; its hostnames' records and origin pulls.
+func TestZoneSingletonsOnlyOnTheOwner(t *testing.T) {
+	s := cloudSpec()
+	s.OwnsZone = false
+	s.Hostnames = []string{"erp-staging.acme.com"}
+	p, e := mustRun(t, s, withALB)
+	require.Equal(t, map[string]int{plan.StackType: 1, tProvider: 1, cloudflareedge.EdgeType: 1, tRecord: 1, tAOPCert: 1, tAOP: 1}, p.Count())
+	require.False(t, e.Summary.OwnsZone)
+	require.Empty(t, e.Summary.CustomRules)
+
+	owner := cloudSpec()
+	owner.OtherHostnames = []string{"erp-staging.acme.com"}
+	p, e = mustRun(t, owner, withALB)
+	require.True(t, e.Summary.OwnsZone)
+	for _, r := range rules(t, p, "acme-edge-rate-limit") {
+		require.Contains(t, r.(map[string]any)["expression"], `http.host in {"erp-staging.acme.com" "erp.acme.com"}`)
+	}
 }
 
 func TestDNSRecordsAreProxiedToTheOrigin(t *testing.T) {
@@ -189,7 +228,11 @@ func TestDNSRecordsAreProxiedToTheOrigin(t *testing.T) {
 	require.Equal(t, "erp.acme.com", in["name"])
 	require.Equal(t, "CNAME", in["type"])
 	require.Equal(t, "acme.odoo.com", in["content"])
-	require.Equal(t, true, in["proxied"])
+	require.Equal(t, false, in["proxied"], "DNS-only until Odoo.sh has issued the hostname's certificate")
+	ready := odooShSpec()
+	ready.Origin.CertificateReady = true
+	p, _ = mustRun(t, ready, nil)
+	require.Equal(t, true, get(t, p, tRecord, "acme-edge-erp-acme-com")["proxied"])
 
 	p, _ = mustRun(t, cloudSpec(), withALB)
 	require.Equal(t, "acme-alb-123.eu-west-1.elb.amazonaws.com", get(t, p, tRecord, "acme-edge-erp-acme-com")["content"])
@@ -240,14 +283,18 @@ func TestNET4_DatabaseManagerBlocked(t *testing.T) {
 	in := get(t, p, tRuleset, "acme-edge-waf-custom")
 	require.Equal(t, "http_request_firewall_custom", in["phase"])
 	rs := rules(t, p, "acme-edge-waf-custom")
-	require.Len(t, rs, 1)
+	require.Len(t, rs, 4)
 	r := rs[0].(map[string]any)
 	require.Equal(t, "odoo-database-manager", r["ref"])
 	require.Equal(t, "block", r["action"])
 	require.Equal(t, true, r["enabled"])
 	require.Equal(t, edge.DatabaseManagerExpression(false), r["expression"])
-	require.Equal(t, `(lower(http.request.uri.path) eq "/web/database" or starts_with(lower(http.request.uri.path), "/web/database/") or starts_with(lower(http.request.uri.path), "/xmlrpc/db") or starts_with(lower(http.request.uri.path), "/xmlrpc/2/db") or lower(http.request.uri.path) in {"/jsonrpc" "/jsonrpc/"})`, r["expression"])
-	require.Equal(t, []string{"odoo-database-manager"}, e.Summary.CustomRules)
+	require.NotContains(t, r, "actionParameters")
+	skip := rs[1].(map[string]any)
+	require.Equal(t, "skip-bots-integrations", skip["ref"])
+	require.Equal(t, "skip", skip["action"])
+	require.Equal(t, map[string]any{"phases": []any{"http_request_sbfm"}}, skip["actionParameters"])
+	require.Equal(t, []string{"odoo-database-manager", "skip-bots-integrations", "skip-bots-webhooks", "skip-bots-monitors"}, e.Summary.CustomRules)
 }
 
 func TestNET4_RateLimitsOnLoginAndHost(t *testing.T) {
@@ -258,10 +305,10 @@ func TestNET4_RateLimitsOnLoginAndHost(t *testing.T) {
 	login, host := rs[0].(map[string]any), rs[1].(map[string]any)
 	require.Equal(t, "odoo-login-rate", login["ref"])
 	require.Equal(t, "block", login["action"])
-	require.Equal(t, `(http.host in {"erp.acme.com"} and http.request.uri.path in {"/web/login" "/web/session/authenticate"})`, login["expression"])
-	require.Equal(t, map[string]any{"characteristics": []any{"cf.colo.id", "ip.src"}, "period": 60.0, "requestsPerPeriod": 10.0, "mitigationTimeout": 600.0}, login["ratelimit"])
+	require.Equal(t, edge.LoginRateLimitExpression([]string{"erp.acme.com"}, false, false), login["expression"])
+	require.Equal(t, map[string]any{"characteristics": []any{"cf.colo.id", "ip.src"}, "period": 60.0, "requestsPerPeriod": 20.0, "mitigationTimeout": 300.0}, login["ratelimit"])
 	require.Equal(t, "host-rate", host["ref"])
-	require.Equal(t, `(http.host in {"erp.acme.com"})`, host["expression"])
+	require.Equal(t, edge.HostRateLimitExpression([]string{"erp.acme.com"}), host["expression"])
 	require.Equal(t, map[string]any{"characteristics": []any{"cf.colo.id", "ip.src"}, "period": 60.0, "requestsPerPeriod": 1500.0, "mitigationTimeout": 60.0}, host["ratelimit"])
 	require.Equal(t, []string{"odoo-login-rate", "host-rate"}, e.Summary.RateLimitRules)
 }
@@ -283,17 +330,19 @@ func TestNET4_BotMitigationPerPlan(t *testing.T) {
 	bot := rs[2].(map[string]any)
 	require.Equal(t, "odoo-login-bots", bot["ref"])
 	require.Equal(t, "block", bot["action"])
-	require.Equal(t, `(lower(http.request.uri.path) in {"/web/login" "/web/session/authenticate"} and cf.bot_management.score lt 30 and not cf.bot_management.verified_bot)`, bot["expression"])
+	require.Equal(t, `(lower(url_decode(http.request.uri.path, "r")) in {"/web/login" "/web/login/totp"} and cf.bot_management.score lt 30 and not cf.bot_management.verified_bot)`, bot["expression"])
 }
 
-func TestNET8_AuthenticatedOriginPullsAndRanges(t *testing.T) {
+func TestNET8_PerHostnameOriginPullsWithOurCertificate(t *testing.T) {
 	var ranges []string
 	p, err := plan.Run("odoo-hosting", "acme-eu", func(ctx *pulumi.Context) error {
 		prov, err := cloudflare.NewProvider(ctx, "acme-cloudflare", nil)
 		if err != nil {
 			return err
 		}
-		e, err := cloudflareedge.New(ctx, "acme-edge", &cloudflareedge.Args{Spec: cloudSpec(), Provider: prov, Origin: pulumi.String("lb.example.com")})
+		args := &cloudflareedge.Args{Spec: enterpriseSpec(), Provider: prov, IPsecPSKs: map[string]pulumi.StringInput{"ams_ipsec": pulumi.String("psk")}}
+		withALB(args)
+		e, err := cloudflareedge.New(ctx, "acme-edge", args)
 		if err != nil {
 			return err
 		}
@@ -302,10 +351,28 @@ func TestNET8_AuthenticatedOriginPullsAndRanges(t *testing.T) {
 		return nil
 	})
 	require.NoError(t, err)
-	require.Equal(t, map[string]any{"zoneId": zoneID, "enabled": true}, get(t, p, tAOP, "acme-edge-origin-pulls"))
+	cert, ok := p.Get(tAOPCert, "acme-edge-origin-pull-cert")
+	require.True(t, ok)
+	require.Equal(t, map[string]any{"zoneId": zoneID, "type": "per-hostname", "certificate": pullCert, "privateKey": plan.Secret}, cert.Inputs)
+	for _, h := range []string{"erp.acme.com", "shop.acme.com"} {
+		aop, ok := p.Get(tAOP, "acme-edge-origin-pulls-"+edge.Slug(h))
+		require.True(t, ok, h)
+		require.Equal(t, h, aop.Inputs["hostname"])
+		require.Equal(t, true, aop.Inputs["enabled"])
+		require.Equal(t, zoneID, aop.Inputs["zoneId"])
+		require.Regexp(t, `^acme-edge-origin-pull-cert-[0-9a-f]{8}$`, aop.Inputs["authenticatedOriginPullsCertificate"])
+	}
+	for _, r := range p.ByType(tAOP) {
+		require.NotEmpty(t, r.Inputs["hostname"], "no zone-wide pull with Cloudflare's shared certificate")
+	}
 	require.Equal(t, edge.OriginRanges(), ranges)
 	require.Contains(t, ranges, "173.245.48.0/20")
 	require.Contains(t, ranges, "2606:4700::/32")
+
+	// Other origins cannot verify a client certificate: no origin pulls there.
+	p, _ = mustRun(t, odooShSpec(), nil)
+	require.Empty(t, p.ByType(tAOPCert))
+	require.Empty(t, p.ByType(tAOP))
 }
 
 func TestRES6_RegionalHostnamesUseJurisdictionKey(t *testing.T) {
@@ -337,19 +404,23 @@ func TestNET6_MagicTransitTunnelsRoutesAndFirewall(t *testing.T) {
 	require.Equal(t, "10.212.0.10/31", ipsec["interfaceAddress"])
 	require.Equal(t, map[string]any{"accountId": accountID, "prefix": "203.0.113.0/24", "nexthop": "10.212.0.9", "priority": 100.0,
 		"description": "NET-6: 203.0.113.0/24 via fra_gre"}, get(t, p, tRoute, "acme-edge-route-fra-gre-203-0-113-0-24"))
-	require.Equal(t, "10.212.0.11", get(t, p, tRoute, "acme-edge-route-ams-ipsec-198-18-0-0-24")["nexthop"])
-	require.Equal(t, 200.0, get(t, p, tRoute, "acme-edge-route-ams-ipsec-198-18-0-0-24")["priority"])
+	require.Equal(t, "10.212.0.11", get(t, p, tRoute, "acme-edge-route-ams-ipsec-192-0-2-0-24")["nexthop"])
+	require.Equal(t, 200.0, get(t, p, tRoute, "acme-edge-route-ams-ipsec-192-0-2-0-24")["priority"])
 	fw := get(t, p, tMagicFW, "acme-edge-magic-firewall")
 	require.Equal(t, accountID, fw["accountId"])
 	require.Equal(t, []any{
 		map[string]any{"action": "allow", "enabled": "true", "description": "NET-6: ICMP to the customer's prefixes (health checks, path MTU)",
-			"expression": `ip.dst in {203.0.113.0/24 198.18.0.0/24} and ip.proto eq "icmp"`},
+			"expression": `ip.dst in {203.0.113.0/24 192.0.2.0/24} and ip.proto eq "icmp"`},
 		map[string]any{"action": "allow", "enabled": "true", "description": "NET-6: published services",
-			"expression": "ip.dst in {203.0.113.0/24 198.18.0.0/24} and tcp.dstport in {443}"},
+			"expression": "ip.dst in {203.0.113.0/24 192.0.2.0/24} and tcp.dstport in {443}"},
+		map[string]any{"action": "allow", "enabled": "true", "description": "NET-6: replies to TCP connections opened from the customer's prefixes",
+			"expression": `ip.dst in {203.0.113.0/24 192.0.2.0/24} and ip.proto eq "tcp" and tcp.dstport in {1024..65535} and not (tcp.flags.syn and not tcp.flags.ack)`},
+		map[string]any{"action": "allow", "enabled": "true", "description": "NET-6: DNS and NTP replies to the customer's prefixes",
+			"expression": `ip.dst in {203.0.113.0/24 192.0.2.0/24} and ip.proto eq "udp" and udp.srcport in {53 123} and udp.dstport in {1024..65535}`},
 		map[string]any{"action": "block", "enabled": "true", "description": "NET-6: everything else to the customer's prefixes",
-			"expression": "ip.dst in {203.0.113.0/24 198.18.0.0/24}"},
+			"expression": "ip.dst in {203.0.113.0/24 192.0.2.0/24}"},
 	}, fw["rules"])
-	require.Equal(t, []string{"203.0.113.0/24", "198.18.0.0/24"}, e.Summary.MagicTransitPrefixes)
+	require.Equal(t, []string{"203.0.113.0/24", "192.0.2.0/24"}, e.Summary.MagicTransitPrefixes)
 }
 
 func TestNET4_EnterpriseCustomRulesAndAdvancedRateLimit(t *testing.T) {
@@ -358,7 +429,7 @@ func TestNET4_EnterpriseCustomRulesAndAdvancedRateLimit(t *testing.T) {
 	require.Equal(t, edge.DatabaseManagerExpression(true), rs[0].(map[string]any)["expression"])
 	admin := rs[1].(map[string]any)
 	require.Equal(t, "odoo-admin-allow-list", admin["ref"])
-	require.Equal(t, edge.AdminPathsExpression([]string{"198.51.100.0/24"}), admin["expression"])
+	require.Equal(t, edge.AdminPathsExpression("", []string{"198.51.100.0/24"}, true), admin["expression"])
 	host := rules(t, p, "acme-edge-rate-limit")[1].(map[string]any)
 	require.Equal(t, []any{"cf.colo.id", "http.host"}, host["ratelimit"].(map[string]any)["characteristics"])
 }
@@ -386,7 +457,8 @@ func TestOnPremiseTunnel(t *testing.T) {
 	require.Equal(t, accountID, cfg["accountId"])
 	require.Regexp(t, `^acme-edge-tunnel-[0-9a-f]{8}$`, cfg["tunnelId"])
 	require.Equal(t, map[string]any{"ingressRules": []any{
-		map[string]any{"hostname": "erp.acme.com", "service": "https://odoo.acme.internal:443"},
+		map[string]any{"hostname": "erp.acme.com", "service": "https://odoo.acme.internal:443", "originRequest": map[string]any{
+			"caPool": "/etc/cloudflared/acme-ca.pem", "originServerName": "odoo.acme.internal", "noTlsVerify": false}},
 		map[string]any{"service": "http_status:404"},
 	}}, cfg["config"])
 	rec := get(t, p, tRecord, "acme-edge-erp-acme-com")
@@ -408,7 +480,8 @@ func TestNewRegistersNothingOnInvalidSpec(t *testing.T) {
 	p, _, err = run(t, bad, func(a *cloudflareedge.Args) { a.Provider = nil })
 	require.EqualError(t, err, "edge acme-edge: regionalServices needs the Cloudflare Enterprise plan with Regional Services (RES-6); plan is \"business\"\n"+
 		"provider is nil; pass the stack's explicit Cloudflare provider\n"+
-		"origin is nil and origin.hostname is empty; pass the load balancer's DNS name")
+		"origin is nil and origin.hostname is empty; pass the load balancer's DNS name\n"+
+		"originPullCertificate or originPullKey is nil; a load-balancer origin accepts only our own client certificate (NET-8)")
 	require.Equal(t, onlyProvider, p.Count())
 	p, _, err = run(t, onPremSpec(), nil)
 	require.EqualError(t, err, "edge acme-edge: tunnelSecret is nil; a tunnel origin needs its secret")

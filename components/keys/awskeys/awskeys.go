@@ -131,7 +131,8 @@ var UseActions = []string{"kms:Decrypt", "kms:DescribeKey", "kms:Encrypt", "kms:
 // use the key of purpose p (kms:ViaService, ENC-2), exactly those the stack uses:
 //   - data, on a stack that runs the application: RDS (storage, Performance
 //     Insights), Secrets Manager (the database's generated secret) and EFS (the
-//     file store; EFS refuses a key that does not admit elasticfilesystem);
+//     file store; EFS refuses a key that does not admit elasticfilesystem) and S3
+//     (the load balancer's trust-store bucket holding the origin-pull CA, NET-8);
 //     nothing otherwise;
 //   - backup: AWS Backup (the vaults) and S3 (the buckets of backup files), and in
 //     the backup region of a stack with a database RDS too, which re-encrypts the
@@ -142,7 +143,7 @@ func Services(spec keys.Spec, p keys.Purpose) []string {
 	switch p {
 	case keys.Data:
 		if spec.Application {
-			return []string{"elasticfilesystem", "rds", "secretsmanager"}
+			return []string{"elasticfilesystem", "rds", "s3", "secretsmanager"}
 		}
 	case keys.Backup:
 		if spec.Application && spec.BackupRegion {

@@ -202,7 +202,7 @@ func TestENC2_KeyPolicyAdmitsExactlyTheApplication(t *testing.T) {
 	require.Equal(t, []string{"KeyAdministration", "ShellSessions", "UseThroughServices"}, sortedSids(data))
 	require.Equal(t, map[string]any{"StringEquals": map[string]any{
 		"kms:CallerAccount": "123456789012",
-		"kms:ViaService":    []any{"elasticfilesystem.eu-west-1.amazonaws.com", "rds.eu-west-1.amazonaws.com", "secretsmanager.eu-west-1.amazonaws.com"},
+		"kms:ViaService":    []any{"elasticfilesystem.eu-west-1.amazonaws.com", "rds.eu-west-1.amazonaws.com", "s3.eu-west-1.amazonaws.com", "secretsmanager.eu-west-1.amazonaws.com"},
 	}}, data["UseThroughServices"]["Condition"])
 	require.Equal(t, []any{"kms:Decrypt", "kms:GenerateDataKey"}, data["ShellSessions"]["Action"])
 	require.Equal(t, map[string]any{

@@ -22,6 +22,7 @@ import (
 	"github.com/pulumi/pulumi-aws/sdk/v6/go/aws/lb"
 	"github.com/pulumi/pulumi-aws/sdk/v6/go/aws/secretsmanager"
 	"github.com/pulumi/pulumi-aws/sdk/v6/go/aws/vpc"
+	"github.com/pulumi/pulumi-aws/sdk/v6/go/aws/s3"
 	"github.com/pulumi/pulumi/sdk/v3/go/pulumi"
 
 	concept "github.com/octura/odoo-hosting/components/runtime"
@@ -64,6 +65,10 @@ type Args struct {
 	// key is kept secret.
 	OriginCertificatePEM pulumi.StringInput
 	OriginPrivateKeyPEM  pulumi.StringInput
+	// OriginPullCAPEM is the CA (PEM) of the client certificate the edge presents
+	// (per-hostname authenticated origin pulls): the listener verifies every client
+	// certificate against it and refuses connections without one (NET-8). Required.
+	OriginPullCAPEM pulumi.StringInput
 	// DatabaseAddress is the database host. Required.
 	DatabaseAddress pulumi.StringInput
 	// DatabaseSecretArn is the secret with the application role's username and
@@ -109,8 +114,8 @@ func New(ctx *pulumi.Context, name string, args Args, opts ...pulumi.ResourceOpt
 	}
 	if args.Provider == nil || args.VpcID == nil || args.PublicSubnetIDs == nil || args.AppSubnetIDs == nil ||
 		args.LoadBalancerSecurityGroupID == nil || args.AppSecurityGroupID == nil || args.KeyArn == nil || args.LogsKeyArn == nil ||
-		args.OriginCertificatePEM == nil || args.OriginPrivateKeyPEM == nil || args.DatabaseAddress == nil || args.DatabaseSecretArn == nil ||
-		args.MasterSecretArn == nil {
+		args.OriginCertificatePEM == nil || args.OriginPrivateKeyPEM == nil || args.OriginPullCAPEM == nil ||
+		args.DatabaseAddress == nil || args.DatabaseSecretArn == nil || args.MasterSecretArn == nil {
 		return nil, fmt.Errorf("runtime %s: every argument of awsruntime.Args is required", name)
 	}
 	img, _ := concept.ParseImage(spec.Image) // validated above
@@ -185,9 +190,18 @@ func New(ctx *pulumi.Context, name string, args Args, opts ...pulumi.ResourceOpt
 	if err != nil {
 		return nil, err
 	}
+	trust, err := newTrustStore(ctx, name, args, tags, child)
+	if err != nil {
+		return nil, err
+	}
 	// ENC-1: HTTPS with TLS 1.2+ only; there is no port-80 listener. Requests for
-	// hostnames that are not the customer's get a 404 (NET-8).
+	// hostnames that are not the customer's get a 404 (NET-8). NET-8: mutual TLS in
+	// verify mode: only a client with a certificate of our origin-pull CA (the edge)
+	// completes the handshake.
 	listener, err := lb.NewListener(ctx, name+"-https", &lb.ListenerArgs{
+		MutualAuthentication: &lb.ListenerMutualAuthenticationArgs{
+			Mode: pulumi.String("verify"), TrustStoreArn: trust.Arn, IgnoreClientCertificateExpiry: pulumi.Bool(false),
+		},
 		LoadBalancerArn: alb.Arn,
 		Port:            pulumi.Int(443),
 		Protocol:        pulumi.String("HTTPS"),
@@ -563,4 +577,66 @@ func stmt(actions []string, resource string) map[string]any {
 func policy(statements ...map[string]any) (string, error) {
 	b, err := json.Marshal(map[string]any{"Version": "2012-10-17", "Statement": statements})
 	return string(b), err
+}
+
+// newTrustStore keeps the origin-pull CA where an ALB trust store reads it, an S3
+// object (AWS: "Mutual authentication with TLS in Application Load Balancer"; pulumi-aws
+// lb.TrustStore), in a private, versioned bucket encrypted with the data key and
+// reachable over TLS only, like every bucket of the stack.
+func newTrustStore(ctx *pulumi.Context, name string, args Args, tags pulumi.StringMap, child []pulumi.ResourceOption) (*lb.TrustStore, error) {
+	n := name + "-trust"
+	b, err := s3.NewBucketV2(ctx, n, &s3.BucketV2Args{BucketPrefix: pulumi.String("odoo-trust-"), Tags: tags}, child...)
+	if err != nil {
+		return nil, err
+	}
+	if _, err := s3.NewBucketVersioningV2(ctx, n, &s3.BucketVersioningV2Args{
+		Bucket:                  b.ID().ToStringOutput(),
+		VersioningConfiguration: &s3.BucketVersioningV2VersioningConfigurationArgs{Status: pulumi.String("Enabled")},
+	}, child...); err != nil {
+		return nil, err
+	}
+	sse, err := s3.NewBucketServerSideEncryptionConfigurationV2(ctx, n, &s3.BucketServerSideEncryptionConfigurationV2Args{
+		Bucket: b.ID().ToStringOutput(),
+		Rules: s3.BucketServerSideEncryptionConfigurationV2RuleArray{s3.BucketServerSideEncryptionConfigurationV2RuleArgs{
+			ApplyServerSideEncryptionByDefault: &s3.BucketServerSideEncryptionConfigurationV2RuleApplyServerSideEncryptionByDefaultArgs{
+				SseAlgorithm: pulumi.String("aws:kms"), KmsMasterKeyId: args.KeyArn,
+			},
+			BucketKeyEnabled: pulumi.Bool(true),
+		}},
+	}, child...)
+	if err != nil {
+		return nil, err
+	}
+	pab, err := s3.NewBucketPublicAccessBlock(ctx, n, &s3.BucketPublicAccessBlockArgs{
+		Bucket:          b.ID().ToStringOutput(),
+		BlockPublicAcls: pulumi.Bool(true), BlockPublicPolicy: pulumi.Bool(true),
+		IgnorePublicAcls: pulumi.Bool(true), RestrictPublicBuckets: pulumi.Bool(true),
+	}, child...)
+	if err != nil {
+		return nil, err
+	}
+	if _, err := s3.NewBucketPolicy(ctx, n, &s3.BucketPolicyArgs{
+		Bucket: b.ID().ToStringOutput(),
+		Policy: b.Arn.ApplyT(func(arn string) (string, error) {
+			p, err := json.Marshal(map[string]any{"Version": "2012-10-17", "Statement": []any{map[string]any{
+				"Sid": "DenyPlainHTTP", "Effect": "Deny", "Principal": "*", "Action": "s3:*",
+				"Resource":  []string{arn, arn + "/*"},
+				"Condition": map[string]any{"Bool": map[string]string{"aws:SecureTransport": "false"}},
+			}}})
+			return string(p), err
+		}).(pulumi.StringOutput),
+	}, append(child, pulumi.DependsOn([]pulumi.Resource{pab}))...); err != nil {
+		return nil, err
+	}
+	obj, err := s3.NewBucketObjectv2(ctx, n, &s3.BucketObjectv2Args{
+		Bucket: b.ID().ToStringOutput(), Key: pulumi.String("origin-pull-ca.pem"),
+		Content: args.OriginPullCAPEM, ContentType: pulumi.String("application/x-pem-file"), Tags: tags,
+	}, append(child, pulumi.DependsOn([]pulumi.Resource{sse}))...)
+	if err != nil {
+		return nil, err
+	}
+	return lb.NewTrustStore(ctx, n, &lb.TrustStoreArgs{
+		CaCertificatesBundleS3Bucket: b.ID().ToStringOutput(), CaCertificatesBundleS3Key: obj.Key,
+		CaCertificatesBundleS3ObjectVersion: obj.VersionId, Tags: tags,
+	}, child...)
 }

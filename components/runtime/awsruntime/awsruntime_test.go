@@ -52,6 +52,7 @@ func run(t *testing.T, s runtime.Spec) (*plan.Plan, error) {
 			LogsKeyArn:                  pulumi.String(logsKey),
 			OriginCertificatePEM:        pulumi.String("-----BEGIN CERTIFICATE-----\nMIIB\n-----END CERTIFICATE-----\n"),
 			OriginPrivateKeyPEM:         pulumi.String("-----BEGIN PRIVATE KEY-----\nMIIE\n-----END PRIVATE KEY-----\n"),
+			OriginPullCAPEM:             pulumi.String(pullCA),
 			DatabaseAddress:             pulumi.String("acme-db.eu-west-1.rds.amazonaws.com"),
 			DatabaseSecretArn:           pulumi.String(secretArn),
 			MasterSecretArn:             pulumi.String(masterArn),
@@ -178,8 +179,37 @@ func TestInventoryCloudProduction(t *testing.T) {
 		"aws:ecr/pullThroughCacheRule:PullThroughCacheRule": 1, "aws:ecr/registryScanningConfiguration:RegistryScanningConfiguration": 1,
 		"aws:secretsmanager/secret:Secret": 1, "aws:secretsmanager/secretVersion:SecretVersion": 1,
 		"aws:vpc/securityGroupEgressRule:SecurityGroupEgressRule": 1,
+		"aws:s3/bucketV2:BucketV2":                                1, "aws:s3/bucketVersioningV2:BucketVersioningV2": 1,
+		"aws:s3/bucketServerSideEncryptionConfigurationV2:BucketServerSideEncryptionConfigurationV2": 1,
+		"aws:s3/bucketPublicAccessBlock:BucketPublicAccessBlock":                                     1, "aws:s3/bucketPolicy:BucketPolicy": 1,
+		"aws:s3/bucketObjectv2:BucketObjectv2": 1, "aws:lb/trustStore:TrustStore": 1,
 	}, counts)
-	require.Len(t, p.Managed(), 27)
+	require.Len(t, p.Managed(), 34)
+}
+
+const pullCA = "-----BEGIN CERTIFICATE-----\nour origin-pull CA\n-----END CERTIFICATE-----\n"
+
+// NET-8: the listener verifies a client certificate of our origin-pull CA, so only
+// our edge (per-hostname authenticated origin pulls) completes the handshake.
+func TestNET8_ListenerVerifiesOurClientCertificate(t *testing.T) {
+	p, err := run(t, spec())
+	require.NoError(t, err)
+	ls := p.ByType("aws:lb/listener:Listener")[0]
+	mtls := m(ls.Inputs["mutualAuthentication"])
+	require.Equal(t, "verify", mtls["mode"])
+	require.Equal(t, false, mtls["ignoreClientCertificateExpiry"])
+	ts := p.ByType("aws:lb/trustStore:TrustStore")[0]
+	require.Contains(t, ls.PropertyDependencies["mutualAuthentication"], ts.URN)
+	obj := p.ByType("aws:s3/bucketObjectv2:BucketObjectv2")[0]
+	require.Equal(t, pullCA, obj.Inputs["content"])
+	require.Equal(t, obj.Inputs["key"], ts.Inputs["caCertificatesBundleS3Key"])
+	sse := p.ByType("aws:s3/bucketServerSideEncryptionConfigurationV2:BucketServerSideEncryptionConfigurationV2")[0]
+	rule := m(l(sse.Inputs["rules"])[0])
+	require.Equal(t, dataKey, m(rule["applyServerSideEncryptionByDefault"])["kmsMasterKeyId"])
+	pab := p.ByType("aws:s3/bucketPublicAccessBlock:BucketPublicAccessBlock")[0]
+	for _, k := range []string{"blockPublicAcls", "blockPublicPolicy", "ignorePublicAcls", "restrictPublicBuckets"} {
+		require.Equal(t, true, pab.Inputs[k], k)
+	}
 }
 
 func TestENC1_TLS12ListenerOnlyNoPort80(t *testing.T) {
