@@ -420,6 +420,14 @@ func (m *mocks) Call(args pulumi.MockCallArgs) (resource.PropertyMap, error) {
 			"project":      args.Args["project"],
 			"id":           resource.NewProperty(email),
 		}, nil
+	case "gcp:storage/getTransferProjectServiceAccount:getTransferProjectServiceAccount":
+		email := "project-" + ProjectNumber + "@storage-transfer-service.iam.gserviceaccount.com"
+		return resource.PropertyMap{
+			"email":   resource.NewProperty(email),
+			"member":  resource.NewProperty("serviceAccount:" + email),
+			"project": args.Args["project"],
+			"id":      resource.NewProperty(email),
+		}, nil
 	case "aws:index/getCallerIdentity:getCallerIdentity":
 		return resource.PropertyMap{
 			"accountId": resource.NewProperty(AccountID),
