@@ -379,13 +379,24 @@ func flowLogs(ctx *pulumi.Context, name string, spec network.Spec, args Args, in
 	for _, t := range Tiers {
 		subnets = append(subnets, fmt.Sprintf("%q", name+"-"+string(t)))
 	}
-	_, err = logging.NewProjectSink(ctx, name+"-flows", &logging.ProjectSinkArgs{
+	filter := fmt.Sprintf(`log_id("compute.googleapis.com/vpc_flows") AND resource.type="gce_subnetwork" AND resource.labels.subnetwork_name=(%s)`,
+		strings.Join(subnets, " OR "))
+	if _, err := logging.NewProjectSink(ctx, name+"-flows", &logging.ProjectSinkArgs{
+		Name:                 pulumi.String(name + "-flows"),
+		Project:              pulumi.String(args.Project),
+		Destination:          pulumi.Sprintf("logging.googleapis.com/%s", bucket.ID()),
+		Filter:               pulumi.String(filter),
+		UniqueWriterIdentity: pulumi.Bool(true),
+	}, in...); err != nil {
+		return err
+	}
+	// RES-2, NET-7: the project's _Default sink would also keep the flow logs, in
+	// the global _Default bucket; a project exclusion is an exclusion of that sink.
+	_, err = logging.NewProjectExclusion(ctx, name+"-flows", &logging.ProjectExclusionArgs{
 		Name:        pulumi.String(name + "-flows"),
 		Project:     pulumi.String(args.Project),
-		Destination: pulumi.Sprintf("logging.googleapis.com/%s", bucket.ID()),
-		Filter: pulumi.String(fmt.Sprintf(`log_id("compute.googleapis.com/vpc_flows") AND resource.type="gce_subnetwork" AND resource.labels.subnetwork_name=(%s)`,
-			strings.Join(subnets, " OR "))),
-		UniqueWriterIdentity: pulumi.Bool(true),
+		Description: pulumi.String("flow logs of " + name + " stay in the regional bucket " + name + "-flows"),
+		Filter:      pulumi.String(filter),
 	}, in...)
 	return err
 }

@@ -30,6 +30,7 @@ const (
 	firewallType = "gcp:compute/firewall:Firewall"
 	bucketType   = "gcp:logging/projectBucketConfig:ProjectBucketConfig"
 	sinkType     = "gcp:logging/projectSink:ProjectSink"
+	exclType     = "gcp:logging/projectExclusion:ProjectExclusion"
 	haType       = "gcp:compute/haVpnGateway:HaVpnGateway"
 	extType      = "gcp:compute/externalVpnGateway:ExternalVpnGateway"
 	tunnelType   = "gcp:compute/vPNTunnel:VPNTunnel"
@@ -226,7 +227,7 @@ func TestNET1_CustomModeNetworkAndRegionalSubnetworks(t *testing.T) {
 	require.Equal(t, map[string]int{
 		plan.StackType: 1, "pulumi:providers:gcp": 1, gcpnetwork.Type: 1,
 		networkType: 1, subnetType: 3, routerType: 1, natType: 1, addressType: 1, psaType: 1,
-		firewallType: 4, bucketType: 1, sinkType: 1,
+		firewallType: 4, bucketType: 1, sinkType: 1, exclType: 1,
 	}, p.Count())
 	comp, _ := p.Get(gcpnetwork.Type, name)
 	for _, s := range p.Managed() {
@@ -353,6 +354,11 @@ func TestNET7_FlowLogBucketInRegionWithLogsKey(t *testing.T) {
 	require.True(t, b.RetainOnDelete)
 	sink, _ := p.Get(sinkType, name+"-flows")
 	require.Equal(t, `log_id("compute.googleapis.com/vpc_flows") AND resource.type="gce_subnetwork" AND resource.labels.subnetwork_name=("acme-europe-west1-app" OR "acme-europe-west1-database" OR "acme-europe-west1-management")`, sink.Inputs["filter"])
+	// RES-2: the _Default sink (global _Default bucket) excludes the same logs.
+	excl, ok := p.Get(exclType, name+"-flows")
+	require.True(t, ok, "flow logs are excluded from the _Default sink")
+	require.Equal(t, sink.Inputs["filter"], excl.Inputs["filter"])
+	require.Equal(t, "acme-prod", excl.Inputs["project"])
 }
 
 func TestNET1_NoDefaultNetworkAndNoPublicRanges(t *testing.T) {
