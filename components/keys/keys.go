@@ -48,6 +48,11 @@ const (
 	MinRotationPeriodDays = 90
 	// MaxRotationPeriodDays is ENC-3's maximum.
 	MaxRotationPeriodDays = 365
+	// GCPRotationPeriodDays is the default and the maximum on gcp: Cloud KMS keys
+	// rotate within 90 days (CIS Google Cloud benchmark 1.10; decision 0065).
+	GCPRotationPeriodDays = 90
+	// GCPMinRotationPeriodDays is the shortest period Cloud KMS accepts (24 hours).
+	GCPMinRotationPeriodDays = 1
 )
 
 // Spec is the keys of one customer stack in one region.
@@ -76,7 +81,7 @@ type Spec struct {
 	// Default 30; at least 30 (ENC-3).
 	DeletionWindowDays int
 	// RotationPeriodDays is how often the key material rotates. Default 365; 90 to
-	// 365 (ENC-3).
+	// 365 (ENC-3). On gcp default 90; 1 to 90 (decision 0065).
 	RotationPeriodDays int
 	// Protect protects the keys from `pulumi destroy` (production, BAK-6). Keys are
 	// always retained on delete. Default false.
@@ -112,8 +117,20 @@ func (s Spec) WithDefaults() Spec {
 	}
 	if s.RotationPeriodDays == 0 {
 		s.RotationPeriodDays = DefaultRotationPeriodDays
+		if s.Cloud == jurisdiction.GCP {
+			s.RotationPeriodDays = GCPRotationPeriodDays
+		}
 	}
 	return s
+}
+
+// RotationBounds are the rotation periods, in days, the spec's cloud allows: 90
+// to 365 on aws, 1 to 90 on gcp (ENC-3; decision 0065).
+func (s Spec) RotationBounds() (lo, hi int) {
+	if s.Cloud == jurisdiction.GCP {
+		return GCPMinRotationPeriodDays, GCPRotationPeriodDays
+	}
+	return MinRotationPeriodDays, MaxRotationPeriodDays
 }
 
 // CustomerManaged reports whether the stack uses the customer's key (ENC-4).
@@ -172,8 +189,8 @@ func (s Spec) Validate() error {
 	if s.DeletionWindowDays < MinDeletionWindowDays || s.DeletionWindowDays > MaxDeletionWindowDays {
 		add("deletionWindowDays %d is out of range; allowed: %d (ENC-3: at least %d days)", s.DeletionWindowDays, MaxDeletionWindowDays, MinDeletionWindowDays)
 	}
-	if s.RotationPeriodDays < MinRotationPeriodDays || s.RotationPeriodDays > MaxRotationPeriodDays {
-		add("rotationPeriodDays %d is out of range; allowed: %d to %d (ENC-3: at least yearly)", s.RotationPeriodDays, MinRotationPeriodDays, MaxRotationPeriodDays)
+	if lo, hi := s.RotationBounds(); s.RotationPeriodDays < lo || s.RotationPeriodDays > hi {
+		add("rotationPeriodDays %d is out of range; allowed: %d to %d (ENC-3: at least yearly)", s.RotationPeriodDays, lo, hi)
 	}
 	if s.CustomerManaged() {
 		if err := s.checkCustomerKey(); err != nil {

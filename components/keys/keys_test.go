@@ -72,3 +72,13 @@ func TestGCPCustomerKey(t *testing.T) {
 		CustomerKeyARN: "projects/acme-prod/locations/europe-west4/keyRings/r/cryptoKeys/k"}
 	require.EqualError(t, s.Validate(), `customerKeyArn "projects/acme-prod/locations/europe-west4/keyRings/r/cryptoKeys/k" is in region europe-west4, not in the keys' region europe-west1; allowed: a key in europe-west1 (ENC-3, ENC-4)`)
 }
+
+func TestENC3_GCPRotationWithin90Days(t *testing.T) {
+	s := keys.Spec{Customer: "acme", Cloud: jurisdiction.GCP, Region: "europe-west1", AccountID: "acme-prod"}
+	require.Equal(t, 90, s.WithDefaults().RotationPeriodDays)
+	require.NoError(t, s.Validate())
+	s.RotationPeriodDays = 365
+	require.EqualError(t, s.Validate(), `rotationPeriodDays 365 is out of range; allowed: 1 to 90 (ENC-3: at least yearly)`)
+	aws := keys.Spec{Customer: "acme", Region: "eu-west-1", AccountID: "123456789012"}
+	require.Equal(t, 365, aws.WithDefaults().RotationPeriodDays)
+}

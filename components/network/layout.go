@@ -198,3 +198,39 @@ func be32(a netip.Addr) uint32 {
 func from32(v uint32) netip.Addr {
 	return netip.AddrFrom4([4]byte{byte(v >> 24), byte(v >> 16), byte(v >> 8), byte(v)})
 }
+
+// TierBlock returns the block of the VPC range cidr that tier t is carved from: a
+// quarter of the range, at the tier's position in Tiers(). Clouds whose subnets
+// span a whole region (gcp) give each tier its block instead of one subnet per
+// zone; the block holds exactly the subnets Layout gives the tier in every zone.
+func TierBlock(cidr string, t Tier) (string, error) {
+	vpc, err := ParseVPC(cidr)
+	if err != nil {
+		return "", err
+	}
+	ti := -1
+	for i, x := range Tiers() {
+		if x == t {
+			ti = i
+		}
+	}
+	if ti < 0 {
+		return "", fmt.Errorf("tier %q is unknown; allowed: public, app, database, management", t)
+	}
+	bits := vpc.Bits() + tierBits
+	size := uint32(1) << (32 - bits)
+	return netip.PrefixFrom(from32(be32(vpc.Addr())+uint32(ti)*size), bits).String(), nil
+}
+
+// Halves splits a range into its lower and upper half: "10.20.128.0/18" ->
+// "10.20.128.0/19", "10.20.160.0/19".
+func Halves(cidr string) (lower, upper string, err error) {
+	p, err := netip.ParsePrefix(cidr)
+	if err != nil || !p.Addr().Is4() || p.Bits() >= 32 {
+		return "", "", fmt.Errorf("cidr %q cannot be halved; allowed: an IPv4 range /0 to /31", cidr)
+	}
+	bits := p.Bits() + 1
+	size := uint32(1) << (32 - bits)
+	base := be32(p.Masked().Addr())
+	return netip.PrefixFrom(from32(base), bits).String(), netip.PrefixFrom(from32(base+size), bits).String(), nil
+}

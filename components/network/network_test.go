@@ -237,3 +237,27 @@ func BenchmarkLayout(b *testing.B) {
 		}
 	}
 }
+
+func TestNET1_TierBlocksHoldTheirZoneSubnets(t *testing.T) {
+	want := map[network.Tier]string{network.Public: "10.20.0.0/18", network.App: "10.20.64.0/18", network.Database: "10.20.128.0/18", network.Management: "10.20.192.0/18"}
+	zones := []string{"europe-west1-b", "europe-west1-c", "europe-west1-d"}
+	layout, err := network.Layout("10.20.0.0/16", zones)
+	require.NoError(t, err)
+	for tier, cidr := range want {
+		got, err := network.TierBlock("10.20.0.0/16", tier)
+		require.NoError(t, err)
+		require.Equal(t, cidr, got, tier)
+		block := netip.MustParsePrefix(got)
+		for _, sn := range layout.ByTier(tier) {
+			require.True(t, block.Overlaps(netip.MustParsePrefix(sn.CIDR)) && block.Bits() < netip.MustParsePrefix(sn.CIDR).Bits(), "%s in %s", sn.CIDR, got)
+		}
+	}
+	got, err := network.TierBlock("192.168.16.0/20", network.Management)
+	require.NoError(t, err)
+	require.Equal(t, "192.168.28.0/22", got)
+	_, err = network.TierBlock("10.20.0.0/16", "dmz")
+	require.EqualError(t, err, `tier "dmz" is unknown; allowed: public, app, database, management`)
+	lo, hi, err := network.Halves("10.20.128.0/18")
+	require.NoError(t, err)
+	require.Equal(t, []string{"10.20.128.0/19", "10.20.160.0/19"}, []string{lo, hi})
+}

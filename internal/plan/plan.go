@@ -29,6 +29,9 @@ const Secret = "[secret]"
 // AccountID is the AWS account every mock ARN carries.
 const AccountID = "111111111111"
 
+// ProjectNumber is the GCP project number every mock service agent carries.
+const ProjectNumber = "123456789012"
+
 // StackType is the type token of the root stack resource.
 const StackType = "pulumi:pulumi:Stack"
 
@@ -382,6 +385,16 @@ func (m *mocks) outputs(args pulumi.MockResourceArgs, urn, id, providerURN strin
 	case "gcp":
 		set("name", args.Name)
 		set("selfLink", "https://www.googleapis.com/"+module+"/v1/"+args.Name)
+		if kind == "ServiceIdentity" {
+			// The agent generateServiceIdentity returns: service-<number>@gcp-sa-<api>.
+			api := ""
+			if v, ok := args.Inputs["service"]; ok && v.IsString() {
+				api = strings.TrimSuffix(v.StringValue(), ".googleapis.com")
+			}
+			email := "service-" + ProjectNumber + "@gcp-sa-" + api + ".iam.gserviceaccount.com"
+			set("email", email)
+			set("member", "serviceAccount:"+email)
+		}
 	case "cloudflare":
 		set("name", args.Name)
 		set("hostname", args.Name)
@@ -399,6 +412,22 @@ func splitType(t string) (pkg, module, kind string) {
 
 func (m *mocks) Call(args pulumi.MockCallArgs) (resource.PropertyMap, error) {
 	switch args.Token {
+	case "gcp:storage/getProjectServiceAccount:getProjectServiceAccount":
+		email := "service-" + ProjectNumber + "@gs-project-accounts.iam.gserviceaccount.com"
+		return resource.PropertyMap{
+			"emailAddress": resource.NewProperty(email),
+			"member":       resource.NewProperty("serviceAccount:" + email),
+			"project":      args.Args["project"],
+			"id":           resource.NewProperty(email),
+		}, nil
+	case "gcp:storage/getTransferProjectServiceAccount:getTransferProjectServiceAccount":
+		email := "project-" + ProjectNumber + "@storage-transfer-service.iam.gserviceaccount.com"
+		return resource.PropertyMap{
+			"email":   resource.NewProperty(email),
+			"member":  resource.NewProperty("serviceAccount:" + email),
+			"project": args.Args["project"],
+			"id":      resource.NewProperty(email),
+		}, nil
 	case "aws:index/getCallerIdentity:getCallerIdentity":
 		return resource.PropertyMap{
 			"accountId": resource.NewProperty(AccountID),

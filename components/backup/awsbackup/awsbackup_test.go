@@ -144,6 +144,7 @@ func observe(t *testing.T, p *plan.Plan, c *awsbackup.Backup) backuptest.Observe
 func TestConformance(t *testing.T) {
 	backuptest.Run(t, backuptest.Harness{
 		Cloud: jurisdiction.AWS, AccountID: "111111111111", Primary: "eu-west-1", Partner: "eu-central-1", Foreign: "us-east-1",
+		DatabaseBackups: true,
 		Plan: func(t *testing.T, s backup.Spec) (backuptest.Observed, error) {
 			p, c, err := run(t, s)
 			return observe(t, p, c), err

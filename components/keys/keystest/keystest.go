@@ -59,10 +59,16 @@ type Config struct {
 	Primary, Backup, Outside string
 	Jurisdiction             jurisdiction.Jurisdiction
 	AccountID                string
+	// RotationPeriodDays is the cloud's default rotation period the suite expects.
+	// Default keys.DefaultRotationPeriodDays (gcp passes keys.GCPRotationPeriodDays).
+	RotationPeriodDays int
 }
 
 // Run runs every conformance test against h.
 func Run(t *testing.T, c Config, h Harness) {
+	if c.RotationPeriodDays == 0 {
+		c.RotationPeriodDays = keys.DefaultRotationPeriodDays
+	}
 	base := func() keys.Spec {
 		return keys.Spec{Customer: "acme", Cloud: c.Cloud, Region: c.Primary, Jurisdiction: c.Jurisdiction, AccountID: c.AccountID}
 	}
@@ -76,7 +82,7 @@ func Run(t *testing.T, c Config, h Harness) {
 			k := v.Keys[i]
 			require.Equal(t, Key{
 				Purpose: p, Region: c.Primary, Alias: "acme-" + string(p),
-				RotationEnabled: true, RotationPeriodDays: 365, DeletionWindowDays: 30,
+				RotationEnabled: true, RotationPeriodDays: c.RotationPeriodDays, DeletionWindowDays: 30,
 				AES256: true, RetainOnDelete: true,
 			}, k, "ENC-2/ENC-3: %s", p)
 			require.NotEmpty(t, v.ARNs[p])

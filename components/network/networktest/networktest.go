@@ -6,6 +6,7 @@ package networktest
 
 import (
 	"fmt"
+	"net/netip"
 	"slices"
 	"sort"
 	"strings"
@@ -85,6 +86,58 @@ type Harness interface {
 	Plan(t *testing.T, spec network.Spec) (View, error)
 }
 
+// Profile is how a cloud's network differs in shape, never in promise. A harness
+// that implements Profiled gives its own; the others get the zonal profile (aws).
+type Profile struct {
+	// Region is the region whose zones the suite's specs use. Default Region.
+	Region string
+	// Regional is true when subnets span every zone of the region (gcp): one subnet
+	// per tier in Tiers with the tier's block (network.TierBlock), Zone "". Its NAT
+	// is regional too: app subnets route ViaNAT("") and NATZones is [""] on every
+	// tier of production.
+	Regional bool
+	// Tiers are the tiers with subnets. Default network.Tiers().
+	Tiers []network.Tier
+	// Ingress returns the exact ingress rules of a spec. Default ExpectedIngress.
+	Ingress func(network.Spec) []Rule
+}
+
+// Profiled is a Harness with its own Profile.
+type Profiled interface {
+	Profile() Profile
+}
+
+func profileOf(h Harness) Profile {
+	var p Profile
+	if ph, ok := h.(Profiled); ok {
+		p = ph.Profile()
+	}
+	if p.Region == "" {
+		p.Region = Region
+	}
+	if len(p.Tiers) == 0 {
+		p.Tiers = network.Tiers()
+	}
+	if p.Ingress == nil {
+		p.Ingress = ExpectedIngress
+	}
+	return p
+}
+
+// Spec returns the suite's valid base spec with zones zones of the profile's
+// region: Spec(zones) for the default region, "<Region>-b", "<Region>-c", ...
+// otherwise (gcp zone names).
+func (p Profile) Spec(zones int) network.Spec {
+	if p.Region == Region {
+		return Spec(zones)
+	}
+	s := Spec(0)
+	for i := 0; i < zones; i++ {
+		s.Zones = append(s.Zones, fmt.Sprintf("%s-%c", p.Region, 'b'+i))
+	}
+	return s
+}
+
 // Spec returns the suite's valid base spec with zones zones of the suite region
 // ("eu-west-1a", ...).
 func Spec(zones int) network.Spec {
@@ -104,13 +157,14 @@ const Region = "eu-west-1"
 
 // Run runs every conformance test against h.
 func Run(t *testing.T, h Harness) {
-	t.Run("NET1_SubnetsPerTierAndZone", func(t *testing.T) { testSubnets(t, h) })
-	t.Run("NET2_NoPublicIPsAndPrivateRoutes", func(t *testing.T) { testRoutes(t, h) })
-	t.Run("NET2_OneNATOnNonProduction", func(t *testing.T) { testNAT(t, h) })
-	t.Run("NET3_LeastPrivilegeIngress", func(t *testing.T) { testIngress(t, h, Spec(2), nil) })
-	t.Run("NET5_AllowListAndVPN", func(t *testing.T) { testVPN(t, h) })
-	t.Run("NET7_FlowLogsEncrypted", func(t *testing.T) { testFlowLogs(t, h) })
-	t.Run("InvalidSpecRegistersNothing", func(t *testing.T) { testInvalid(t, h) })
+	p := profileOf(h)
+	t.Run("NET1_SubnetsPerTierAndZone", func(t *testing.T) { testSubnets(t, h, p) })
+	t.Run("NET2_NoPublicIPsAndPrivateRoutes", func(t *testing.T) { testRoutes(t, h, p) })
+	t.Run("NET2_OneNATOnNonProduction", func(t *testing.T) { testNAT(t, h, p) })
+	t.Run("NET3_LeastPrivilegeIngress", func(t *testing.T) { testIngress(t, h, p, p.Spec(2), nil) })
+	t.Run("NET5_AllowListAndVPN", func(t *testing.T) { testVPN(t, h, p) })
+	t.Run("NET7_FlowLogsEncrypted", func(t *testing.T) { testFlowLogs(t, h, p) })
+	t.Run("InvalidSpecRegistersNothing", func(t *testing.T) { testInvalid(t, h, p) })
 }
 
 func mustPlan(t *testing.T, h Harness, s network.Spec) View {
@@ -130,14 +184,34 @@ var subnets = map[string]string{
 	"management/eu-west-1a": "10.20.192.0/21", "management/eu-west-1b": "10.20.200.0/21", "management/eu-west-1c": "10.20.208.0/21",
 }
 
-func testSubnets(t *testing.T, h Harness) {
+
+func testSubnets(t *testing.T, h Harness, p Profile) {
 	for _, zones := range []int{2, 3} {
-		s := Spec(zones)
+		s := p.Spec(zones)
 		v := mustPlan(t, h, s)
 		require.Equal(t, 1, v.Networks, "NET-1: one private network per stack")
+		if p.Regional {
+			// One subnet per tier, inside the tier's block (a cloud may keep part
+			// of the block for a service range).
+			got := map[network.Tier]int{}
+			for _, sn := range v.Subnets {
+				got[sn.Tier]++
+				block, err := network.TierBlock(s.CIDR, sn.Tier)
+				require.NoError(t, err)
+				bp, sp := netip.MustParsePrefix(block), netip.MustParsePrefix(sn.CIDR)
+				require.True(t, bp.Bits() <= sp.Bits() && bp.Contains(sp.Addr()), "NET-1: %s subnet %s lies in its block %s", sn.Tier, sn.CIDR, block)
+				require.Empty(t, sn.Zone, "regional subnets name no zone")
+			}
+			for _, tier := range p.Tiers {
+				require.Equal(t, 1, got[tier], "NET-1: one %s subnet", tier)
+			}
+			require.Len(t, got, len(p.Tiers))
+			continue
+		}
 		want := map[string]string{}
 		for k, cidr := range subnets {
-			if zones == 3 || !strings.HasSuffix(k, "c") {
+			tier := network.Tier(k[:strings.Index(k, "/")])
+			if slices.Contains(p.Tiers, tier) && (zones == 3 || !strings.HasSuffix(k, "c")) {
 				want[k] = cidr
 			}
 		}
@@ -149,10 +223,23 @@ func testSubnets(t *testing.T, h Harness) {
 	}
 }
 
-func testRoutes(t *testing.T, h Harness) {
-	s := Spec(3)
+func testRoutes(t *testing.T, h Harness, p Profile) {
+	s := p.Spec(3)
 	s.NATPerZone = true
 	v := mustPlan(t, h, s)
+	require.NotEmpty(t, v.Subnets)
+	if p.Regional {
+		for _, sn := range v.Subnets {
+			require.False(t, sn.PublicIPOnLaunch, "NET-2: subnet %s gives instances public IPs", sn.Tier)
+			want := NoRoute
+			if sn.Tier == network.App {
+				want = ViaNAT("")
+			}
+			require.Equal(t, want, sn.Default, "NET-2: %s reaches the internet only through the regional NAT, or not at all", sn.Tier)
+		}
+		require.Equal(t, []string{""}, v.NATZones, "one regional NAT, highly available across zones")
+		return
+	}
 	for _, sn := range v.Subnets {
 		require.False(t, sn.PublicIPOnLaunch, "NET-2: subnet %s/%s gives instances public IPs", sn.Tier, sn.Zone)
 		switch sn.Tier {
@@ -167,9 +254,13 @@ func testRoutes(t *testing.T, h Harness) {
 	require.Equal(t, s.Zones, sorted(v.NATZones), "one NAT per zone on production")
 }
 
-func testNAT(t *testing.T, h Harness) {
-	s := Spec(3)
+func testNAT(t *testing.T, h Harness, p Profile) {
+	s := p.Spec(3)
 	v := mustPlan(t, h, s)
+	if p.Regional {
+		require.Equal(t, []string{""}, v.NATZones, "one regional NAT")
+		return
+	}
 	require.Equal(t, []string{s.Zones[0]}, v.NATZones, "non-production shares one NAT")
 	for _, sn := range v.Subnets {
 		if sn.Tier == network.App {
@@ -209,9 +300,9 @@ func ExpectedIngress(s network.Spec) []Rule {
 	return out
 }
 
-func testIngress(t *testing.T, h Harness, s network.Spec, extra func(View)) {
+func testIngress(t *testing.T, h Harness, p Profile, s network.Spec, extra func(View)) {
 	v := mustPlan(t, h, s)
-	require.ElementsMatch(t, ruleStrings(ExpectedIngress(s)), ruleStrings(v.Ingress), "NET-3: ingress rules")
+	require.ElementsMatch(t, ruleStrings(p.Ingress(s)), ruleStrings(v.Ingress), "NET-3: ingress rules")
 	for _, r := range v.Ingress {
 		require.NotContains(t, []string{"cidr:0.0.0.0/0", "cidr:::/0"}, r.Source, "NET-3: nothing accepts the whole internet: %s", r)
 		require.NotEqual(t, "default", r.Group, "NET-3: the default group keeps no rules")
@@ -221,39 +312,39 @@ func testIngress(t *testing.T, h Harness, s network.Spec, extra func(View)) {
 	}
 }
 
-func testVPN(t *testing.T, h Harness) {
-	none := mustPlan(t, h, Spec(2))
+func testVPN(t *testing.T, h Harness, p Profile) {
+	none := mustPlan(t, h, p.Spec(2))
 	require.Empty(t, none.VPNPeers, "NET-5: no VPN unless configured")
 
-	s := Spec(2)
+	s := p.Spec(2)
 	s.AllowList = []string{"203.0.113.0/24", "2001:db8::/48"}
 	s.VPNPeers = []network.VPNPeer{
 		{Name: "hq", PublicIP: "198.51.100.7", CIDRs: []string{"192.168.10.0/24", "192.168.11.0/24"}},
 		{Name: "dc", PublicIP: "198.51.100.8", CIDRs: []string{"172.31.0.0/16"}, BGPASN: 64512},
 	}
-	testIngress(t, h, s, func(v View) {
+	testIngress(t, h, p, s, func(v View) {
 		require.ElementsMatch(t, []string{"hq", "dc"}, v.VPNPeers, "NET-5: one tunnel per peer")
 		require.ElementsMatch(t, []string{"hq:192.168.10.0/24", "hq:192.168.11.0/24", "dc:172.31.0.0/16"}, v.VPNRoutes, "NET-5: static routes")
 	})
 }
 
-func testFlowLogs(t *testing.T, h Harness) {
-	v := mustPlan(t, h, Spec(2))
+func testFlowLogs(t *testing.T, h Harness, p Profile) {
+	v := mustPlan(t, h, p.Spec(2))
 	require.Equal(t, []FlowLog{{AllTraffic: true, Encrypted: true, RetentionDays: 365}}, v.FlowLogs, "NET-7: a year by default")
-	s := Spec(2)
+	s := p.Spec(2)
 	s.FlowLogRetentionDays = 731
 	v = mustPlan(t, h, s)
 	require.Equal(t, []FlowLog{{AllTraffic: true, Encrypted: true, RetentionDays: 731}}, v.FlowLogs, "NET-7")
 }
 
-func testInvalid(t *testing.T, h Harness) {
+func testInvalid(t *testing.T, h Harness, p Profile) {
 	for name, mutate := range map[string]func(*network.Spec){
 		"invalid CIDR":  func(s *network.Spec) { s.CIDR = "10.20.0.0/33" },
 		"one zone":      func(s *network.Spec) { s.Zones = s.Zones[:1] },
 		"open to world": func(s *network.Spec) { s.AllowList = []string{"0.0.0.0/0"} },
 		"no edge":       func(s *network.Spec) { s.EdgeRanges = nil },
 	} {
-		s := Spec(2)
+		s := p.Spec(2)
 		mutate(&s)
 		v, err := h.Plan(t, s)
 		require.Error(t, err, name)
