@@ -4,8 +4,6 @@ package policies
 // parent and identity) and the references between resources.
 
 import (
-	"crypto/sha256"
-	"encoding/hex"
 	"strings"
 	"time"
 
@@ -60,8 +58,10 @@ func newEnv(resources []Resource, opts Options, now time.Time) *env {
 	return e
 }
 
-// identities are the strings other resources may use to refer to r: its URN,
-// logical name, physical name inputs, the offline planner's mock id and its ARN.
+// identities are the strings other resources may use to refer to r: its URN, its
+// provider id, its physical name inputs and its ARN. Never its logical name nor a
+// guessed auto-name: a bucket outside the plan named like one inside it must not
+// pass for it (RES-2, RES-3, IAM-4).
 func (e *env) identities(r *Resource) []string {
 	if ids, ok := e.ids[r]; ok {
 		return ids
@@ -72,13 +72,11 @@ func (e *env) identities(r *Resource) []string {
 }
 
 func (e *env) computeIdentities(r *Resource) []string {
-	name := r.Name()
-	sum := sha256.Sum256([]byte(r.URN))
-	ids := []string{r.URN, name, name + "-" + hex.EncodeToString(sum[:])[:8]}
-	for _, k := range []string{"bucket", "name", "arn"} {
-		if k == "bucket" && !strings.HasPrefix(r.Type, "aws:s3/bucket:") && !strings.HasPrefix(r.Type, "aws:s3/bucketV2:") {
-			continue
-		}
+	ids := []string{r.URN}
+	if r.ID != "" && r.ID != Unknown {
+		ids = append(ids, r.ID)
+	}
+	for _, k := range []string{"name", "arn", physicalName[r.Type]} {
 		if s, ok := known(r.Inputs[k]); ok && s != "" {
 			ids = append(ids, s)
 		}
@@ -340,3 +338,12 @@ func names(rs []*Resource) string {
 // partial reports whether the plan may omit unchanged resources: the stack was
 // learnt from a preview's configuration because the root component is absent.
 func (e *env) partial() bool { return e.stack.Source == PreviewConfiguration }
+
+// physicalName is the input holding the physical name of types whose name input
+// is not called "name".
+var physicalName = map[string]string{
+	"aws:s3/bucket:Bucket":            "bucket",
+	"aws:s3/bucketV2:BucketV2":        "bucket",
+	"gcp:bigquery/dataset:Dataset":    "datasetId",
+	"gcp:secretmanager/secret:Secret": "secretId",
+}

@@ -32,7 +32,10 @@ const (
 
 // Resource is the cloud-neutral view of one resource of a plan or state.
 type Resource struct {
-	URN    string `yaml:"urn" json:"urn"`
+	URN string `yaml:"urn" json:"urn"`
+	// ID is the provider id when the source shows one (a preview of an existing
+	// resource, a stack export, the offline plan); references resolve by it.
+	ID     string `yaml:"id" json:"id,omitempty"`
 	Type   string `yaml:"type" json:"type"`
 	Custom bool   `yaml:"custom" json:"custom"`
 	// Parent is the parent resource's URN; empty for the stack resource.

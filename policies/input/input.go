@@ -28,6 +28,7 @@ const MaxSize = 256 << 20
 
 type state struct {
 	URN            string         `json:"urn"`
+	ID             string         `json:"id"`
 	Type           string         `json:"type"`
 	Custom         *bool          `json:"custom"`
 	Parent         string         `json:"parent"`
@@ -201,7 +202,7 @@ func convert(s state, where string) (policies.Resource, error) {
 		custom = false
 	}
 	return policies.Resource{
-		URN: s.URN, Type: s.Type, Custom: custom, Parent: s.Parent,
+		URN: s.URN, ID: s.ID, Type: s.Type, Custom: custom, Parent: s.Parent,
 		Provider: ProviderURN(s.Provider), Inputs: normalise(s.Inputs).(map[string]any),
 		Protect: s.Protect, RetainOnDelete: s.RetainOnDelete,
 		PropertyDependencies: deps(s.PropertyDependencies),
