@@ -570,6 +570,10 @@ func bearsData(r *Resource) bool {
 	return c != noData
 }
 
+// BearsData reports whether r bears customer data by the data catalogue: a
+// data-bearing type, or an unclassified type of a catalogued provider.
+func BearsData(r *Resource) bool { return bearsData(r) }
+
 // isStore reports whether r is one of the stores the encryption and backup rules judge.
 func isStore(r *Resource) bool { return dataTypes[r.Type].store }
 
