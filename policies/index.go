@@ -5,6 +5,7 @@ package policies
 
 import (
 	"strings"
+	"sync"
 	"time"
 
 	"github.com/octura/odoo-hosting/internal/jurisdiction"
@@ -23,6 +24,12 @@ type env struct {
 	places        map[*Resource]resolved
 	refs          map[string]*refIdx
 	ids           map[*Resource][]string
+	// stores and bearers are filled once (catalogue.go).
+	classOnce       sync.Once
+	stores, bearers []*Resource
+	aliasOnce       sync.Once
+	// mu guards the caches ids, places and refs: rules run in parallel.
+	mu sync.Mutex
 }
 
 func newEnv(resources []Resource, opts Options, now time.Time) *env {
@@ -63,11 +70,16 @@ func newEnv(resources []Resource, opts Options, now time.Time) *env {
 // guessed auto-name: a bucket outside the plan named like one inside it must not
 // pass for it (RES-2, RES-3, IAM-4).
 func (e *env) identities(r *Resource) []string {
-	if ids, ok := e.ids[r]; ok {
+	e.mu.Lock()
+	ids, ok := e.ids[r]
+	e.mu.Unlock()
+	if ok {
 		return ids
 	}
-	ids := e.computeIdentities(r)
+	ids = e.computeIdentities(r)
+	e.mu.Lock()
 	e.ids[r] = ids
+	e.mu.Unlock()
 	return ids
 }
 
@@ -121,9 +133,7 @@ func (e *env) lookup(ref string) []*Resource {
 		return nil
 	}
 	ref = strings.TrimSuffix(ref, ":*")
-	if e.aliases == nil {
-		e.buildAliases()
-	}
+	e.aliasOnce.Do(e.buildAliases)
 	if rs, ok := e.aliases[ref]; ok {
 		return rs
 	}
@@ -187,10 +197,13 @@ type refIdx struct {
 // value itself and, for ARNs, its last ":" or "/" part.
 func (e *env) refIndex(typ, field string) *refIdx {
 	k := typ + "|" + field
-	if idx, ok := e.refs[k]; ok {
+	e.mu.Lock()
+	idx, ok := e.refs[k]
+	e.mu.Unlock()
+	if ok {
 		return idx
 	}
-	idx := &refIdx{byRef: map[string][]*Resource{}, unknownByParent: map[string][]*Resource{}}
+	idx = &refIdx{byRef: map[string][]*Resource{}, unknownByParent: map[string][]*Resource{}}
 	for _, c := range e.byType[typ] {
 		v := get(c.Inputs, field)
 		s, ok := known(v)
@@ -216,7 +229,9 @@ func (e *env) refIndex(typ, field string) *refIdx {
 			}
 		}
 	}
+	e.mu.Lock()
 	e.refs[k] = idx
+	e.mu.Unlock()
 	return idx
 }
 
