@@ -166,7 +166,6 @@ func iam4(e *env) []Violation {
 	return out
 }
 
-
 func iam5(e *env) []Violation {
 	var out []Violation
 	for _, in := range e.ingressRules() {
