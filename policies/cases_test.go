@@ -294,7 +294,7 @@ func TestCases(t *testing.T) {
 	if err != nil || len(files) == 0 {
 		t.Fatalf("no cases: %v", err)
 	}
-	coverage := map[string][2]int{} // control -> violating, passing
+	coverage := map[string][3]int{} // control -> violating, passing, passing with a change to the base
 	for _, f := range files {
 		data, err := os.ReadFile(f)
 		if err != nil {
@@ -365,9 +365,14 @@ func TestCases(t *testing.T) {
 					blocking = true
 				}
 			}
-			if blocking {
+			changes := len(c.Resources) > 0 || len(c.Stack) > 0 || len(c.Remove) > 0 || c.Config != nil || c.PreviewConfig != nil || len(c.Replace) > 0 || c.Now != "" || (c.Base != "" && c.Base != cf.Base)
+			switch {
+			case blocking:
 				cv[0]++
-			} else {
+			case changes:
+				cv[1]++
+				cv[2]++
+			default:
 				cv[1]++
 			}
 			coverage[c.Control] = cv
@@ -375,8 +380,8 @@ func TestCases(t *testing.T) {
 	}
 	for _, r := range policies.Rules() {
 		cv := coverage[r.Control]
-		if cv[0] < 3 || cv[1] < 1 {
-			t.Errorf("%s has %d violating and %d passing cases; want at least 3 and 1", r.Control, cv[0], cv[1])
+		if cv[0] < 3 || cv[1] < 1 || cv[2] < 1 {
+			t.Errorf("%s has %d violating and %d passing cases (%d changing the base); want at least 3, 1 and 1", r.Control, cv[0], cv[1], cv[2])
 		}
 	}
 }
