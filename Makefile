@@ -7,7 +7,7 @@ TOOLS := $(CURDIR)/.tools
 GREMLINS_VERSION := v0.6.0
 # MUTATION_FLOOR is the least mutation efficacy (killed / (killed + lived), in %)
 # `make mutation` accepts on the policy core (goal: 90).
-MUTATION_FLOOR ?= 80
+MUTATION_FLOOR ?= 90
 
 .PHONY: help setup build test lint plan check bench bench-opa golden fuzz e2e pack clean mutation
 
