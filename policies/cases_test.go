@@ -1,6 +1,7 @@
 package policies_test
 
 import (
+	"encoding/json"
 	"fmt"
 	"os"
 	"path/filepath"
@@ -13,6 +14,7 @@ import (
 
 	"github.com/octura/odoo-hosting/internal/tier"
 	"github.com/octura/odoo-hosting/policies"
+	"github.com/octura/odoo-hosting/policies/input"
 )
 
 // caseFile is one YAML file of cases (policies/testdata/cases/*.yaml).
@@ -33,7 +35,81 @@ type testCase struct {
 	Now           string            `yaml:"now"`
 	Remove        []string          `yaml:"remove"`
 	Resources     []yamlResource    `yaml:"resources"`
-	Expect        []expectation     `yaml:"expect"`
+	// Replace turns the plan into a preview document in which each named
+	// resource is replaced: its old state (old, over the resource) is shown by a
+	// delete-replaced step first (as for deleteBeforeReplace resources), its new
+	// state by create-replacement and replace. The
+	// document is read by policies/input, as `check` reads it.
+	Replace []replacement `yaml:"replace"`
+	Expect  []expectation `yaml:"expect"`
+}
+
+type replacement struct {
+	Name string       `yaml:"name"`
+	Old  yamlResource `yaml:"old"`
+}
+
+// asReplacementPreview writes rs as a preview document with the replacements,
+// then reads it back with policies/input.
+func asReplacementPreview(t testing.TB, rs []policies.Resource, reps []replacement) []policies.Resource {
+	type state struct {
+		URN      string         `json:"urn"`
+		Type     string         `json:"type"`
+		Custom   bool           `json:"custom"`
+		Parent   string         `json:"parent,omitempty"`
+		Provider string         `json:"provider,omitempty"`
+		Inputs   map[string]any `json:"inputs"`
+		Protect  *bool          `json:"protect,omitempty"`
+		Retain   *bool          `json:"retainOnDelete,omitempty"`
+	}
+	type step struct {
+		Op       string `json:"op"`
+		URN      string `json:"urn"`
+		NewState *state `json:"newState,omitempty"`
+		OldState *state `json:"oldState,omitempty"`
+	}
+	old := map[string]yamlResource{}
+	for _, r := range reps {
+		old[r.Name] = r.Old
+	}
+	types := map[string]string{}
+	for _, r := range rs {
+		types[r.Name()] = r.Type
+	}
+	var steps []step
+	for _, r := range rs {
+		st := &state{URN: r.URN, Type: r.Type, Custom: r.Custom, Parent: r.Parent, Provider: r.Provider, Inputs: r.Inputs, Protect: r.Protect, Retain: r.RetainOnDelete}
+		o, replaced := old[r.Name()]
+		if !replaced {
+			steps = append(steps, step{Op: "same", URN: r.URN, NewState: st})
+			continue
+		}
+		delete(old, r.Name())
+		before := *st
+		if o.Provider != "" {
+			before.Provider = urnOf(types[o.Provider], o.Provider)
+		}
+		if o.Inputs != nil {
+			before.Inputs = jsonish(o.Inputs).(map[string]any)
+		}
+		// The order of a deleteBeforeReplace resource: the old state goes first.
+		steps = append(steps,
+			step{Op: "delete-replaced", URN: r.URN, OldState: &before},
+			step{Op: "create-replacement", URN: r.URN, NewState: st},
+			step{Op: "replace", URN: r.URN, NewState: st})
+	}
+	for n := range old {
+		t.Fatalf("replace names %s, which the plan does not hold", n)
+	}
+	data, err := json.Marshal(map[string]any{"steps": steps})
+	if err != nil {
+		t.Fatal(err)
+	}
+	d, err := input.ParseDocument(data)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return d.Resources
 }
 
 type yamlResource struct {
@@ -218,7 +294,7 @@ func TestCases(t *testing.T) {
 	if err != nil || len(files) == 0 {
 		t.Fatalf("no cases: %v", err)
 	}
-	coverage := map[string][2]int{} // control -> violating, passing
+	coverage := map[string][3]int{} // control -> violating, passing, passing with a change to the base
 	for _, f := range files {
 		data, err := os.ReadFile(f)
 		if err != nil {
@@ -235,7 +311,11 @@ func TestCases(t *testing.T) {
 				if c.Now != "" {
 					now, _ = time.Parse("2006-01-02", c.Now)
 				}
-				rep := policies.Evaluate(c.resources(t, cf.Base), policies.Options{Now: now, Stack: c.Config, Config: c.PreviewConfig})
+				rs := c.resources(t, cf.Base)
+				if len(c.Replace) > 0 {
+					rs = asReplacementPreview(t, rs, c.Replace)
+				}
+				rep := policies.Evaluate(rs, policies.Options{Now: now, Stack: c.Config, Config: c.PreviewConfig})
 				checks := map[string]bool{c.Control: true}
 				for _, a := range c.Also {
 					checks[a] = true
@@ -285,9 +365,14 @@ func TestCases(t *testing.T) {
 					blocking = true
 				}
 			}
-			if blocking {
+			changes := len(c.Resources) > 0 || len(c.Stack) > 0 || len(c.Remove) > 0 || c.Config != nil || c.PreviewConfig != nil || len(c.Replace) > 0 || c.Now != "" || (c.Base != "" && c.Base != cf.Base)
+			switch {
+			case blocking:
 				cv[0]++
-			} else {
+			case changes:
+				cv[1]++
+				cv[2]++
+			default:
 				cv[1]++
 			}
 			coverage[c.Control] = cv
@@ -295,8 +380,8 @@ func TestCases(t *testing.T) {
 	}
 	for _, r := range policies.Rules() {
 		cv := coverage[r.Control]
-		if cv[0] < 3 || cv[1] < 1 {
-			t.Errorf("%s has %d violating and %d passing cases; want at least 3 and 1", r.Control, cv[0], cv[1])
+		if cv[0] < 3 || cv[1] < 1 || cv[2] < 1 {
+			t.Errorf("%s has %d violating and %d passing cases (%d changing the base); want at least 3, 1 and 1", r.Control, cv[0], cv[1], cv[2])
 		}
 	}
 }

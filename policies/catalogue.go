@@ -570,27 +570,43 @@ func bearsData(r *Resource) bool {
 	return c != noData
 }
 
+// BearsData reports whether r bears customer data by the data catalogue: a
+// data-bearing type, or an unclassified type of a catalogued provider.
+func BearsData(r *Resource) bool { return bearsData(r) }
+
 // isStore reports whether r is one of the stores the encryption and backup rules judge.
 func isStore(r *Resource) bool { return dataTypes[r.Type].store }
 
 // dataResources are the stores (ENC-2, ENC-4, BAK-6, RES-3).
 func (e *env) dataResources() []*Resource {
-	var out []*Resource
-	for i := range e.resources {
-		if isStore(&e.resources[i]) {
-			out = append(out, &e.resources[i])
-		}
-	}
-	return out
+	e.classifyAll()
+	return e.stores
 }
 
 // residents are every resource bearing customer data (RES-1, RES-2).
 func (e *env) residents() []*Resource {
-	var out []*Resource
+	e.classifyAll()
+	return e.bearers
+}
+
+// classifyAll sorts the plan's resources into stores and data bearers once,
+// classifying each type once.
+func (e *env) classifyAll() { e.classOnce.Do(e.classify) }
+
+func (e *env) classify() {
+	bears := map[string]bool{}
 	for i := range e.resources {
-		if bearsData(&e.resources[i]) {
-			out = append(out, &e.resources[i])
+		r := &e.resources[i]
+		b, seen := bears[r.Type]
+		if !seen {
+			b = bearsData(&Resource{Type: r.Type, Custom: true})
+			bears[r.Type] = b
+		}
+		if b && r.Custom {
+			e.bearers = append(e.bearers, r)
+		}
+		if isStore(r) {
+			e.stores = append(e.stores, r)
 		}
 	}
-	return out
 }

@@ -4,9 +4,8 @@ package policies
 // parent and identity) and the references between resources.
 
 import (
-	"crypto/sha256"
-	"encoding/hex"
 	"strings"
+	"sync"
 	"time"
 
 	"github.com/octura/odoo-hosting/internal/jurisdiction"
@@ -25,6 +24,12 @@ type env struct {
 	places        map[*Resource]resolved
 	refs          map[string]*refIdx
 	ids           map[*Resource][]string
+	// stores and bearers are filled once (catalogue.go).
+	classOnce       sync.Once
+	stores, bearers []*Resource
+	aliasOnce       sync.Once
+	// mu guards the caches ids, places and refs: rules run in parallel.
+	mu sync.Mutex
 }
 
 func newEnv(resources []Resource, opts Options, now time.Time) *env {
@@ -60,25 +65,30 @@ func newEnv(resources []Resource, opts Options, now time.Time) *env {
 	return e
 }
 
-// identities are the strings other resources may use to refer to r: its URN,
-// logical name, physical name inputs, the offline planner's mock id and its ARN.
+// identities are the strings other resources may use to refer to r: its URN, its
+// provider id, its physical name inputs and its ARN. Never its logical name nor a
+// guessed auto-name: a bucket outside the plan named like one inside it must not
+// pass for it (RES-2, RES-3, IAM-4).
 func (e *env) identities(r *Resource) []string {
-	if ids, ok := e.ids[r]; ok {
+	e.mu.Lock()
+	ids, ok := e.ids[r]
+	e.mu.Unlock()
+	if ok {
 		return ids
 	}
-	ids := e.computeIdentities(r)
+	ids = e.computeIdentities(r)
+	e.mu.Lock()
 	e.ids[r] = ids
+	e.mu.Unlock()
 	return ids
 }
 
 func (e *env) computeIdentities(r *Resource) []string {
-	name := r.Name()
-	sum := sha256.Sum256([]byte(r.URN))
-	ids := []string{r.URN, name, name + "-" + hex.EncodeToString(sum[:])[:8]}
-	for _, k := range []string{"bucket", "name", "arn"} {
-		if k == "bucket" && !strings.HasPrefix(r.Type, "aws:s3/bucket:") && !strings.HasPrefix(r.Type, "aws:s3/bucketV2:") {
-			continue
-		}
+	ids := []string{r.URN}
+	if r.ID != "" && r.ID != Unknown {
+		ids = append(ids, r.ID)
+	}
+	for _, k := range []string{"name", "arn", physicalName[r.Type]} {
 		if s, ok := known(r.Inputs[k]); ok && s != "" {
 			ids = append(ids, s)
 		}
@@ -123,9 +133,7 @@ func (e *env) lookup(ref string) []*Resource {
 		return nil
 	}
 	ref = strings.TrimSuffix(ref, ":*")
-	if e.aliases == nil {
-		e.buildAliases()
-	}
+	e.aliasOnce.Do(e.buildAliases)
 	if rs, ok := e.aliases[ref]; ok {
 		return rs
 	}
@@ -189,10 +197,13 @@ type refIdx struct {
 // value itself and, for ARNs, its last ":" or "/" part.
 func (e *env) refIndex(typ, field string) *refIdx {
 	k := typ + "|" + field
-	if idx, ok := e.refs[k]; ok {
+	e.mu.Lock()
+	idx, ok := e.refs[k]
+	e.mu.Unlock()
+	if ok {
 		return idx
 	}
-	idx := &refIdx{byRef: map[string][]*Resource{}, unknownByParent: map[string][]*Resource{}}
+	idx = &refIdx{byRef: map[string][]*Resource{}, unknownByParent: map[string][]*Resource{}}
 	for _, c := range e.byType[typ] {
 		v := get(c.Inputs, field)
 		s, ok := known(v)
@@ -218,7 +229,9 @@ func (e *env) refIndex(typ, field string) *refIdx {
 			}
 		}
 	}
+	e.mu.Lock()
 	e.refs[k] = idx
+	e.mu.Unlock()
 	return idx
 }
 
@@ -340,3 +353,12 @@ func names(rs []*Resource) string {
 // partial reports whether the plan may omit unchanged resources: the stack was
 // learnt from a preview's configuration because the root component is absent.
 func (e *env) partial() bool { return e.stack.Source == PreviewConfiguration }
+
+// physicalName is the input holding the physical name of types whose name input
+// is not called "name".
+var physicalName = map[string]string{
+	"aws:s3/bucket:Bucket":            "bucket",
+	"aws:s3/bucketV2:BucketV2":        "bucket",
+	"gcp:bigquery/dataset:Dataset":    "datasetId",
+	"gcp:secretmanager/secret:Secret": "secretId",
+}

@@ -60,11 +60,16 @@ func resolveName(cloud jurisdiction.Cloud, name, from string) resolved {
 
 // placeOf resolves where r's data sits.
 func (e *env) placeOf(r *Resource) resolved {
-	if p, ok := e.places[r]; ok {
+	e.mu.Lock()
+	p, ok := e.places[r]
+	e.mu.Unlock()
+	if ok {
 		return p
 	}
-	p := e.resolvePlace(r)
+	p = e.resolvePlace(r)
+	e.mu.Lock()
 	e.places[r] = p
+	e.mu.Unlock()
 	return p
 }
 

@@ -6,8 +6,10 @@
 package policies
 
 import (
+	"runtime"
 	"sort"
 	"strings"
+	"sync"
 	"time"
 )
 
@@ -32,7 +34,10 @@ const (
 
 // Resource is the cloud-neutral view of one resource of a plan or state.
 type Resource struct {
-	URN    string `yaml:"urn" json:"urn"`
+	URN string `yaml:"urn" json:"urn"`
+	// ID is the provider id when the source shows one (a preview of an existing
+	// resource, a stack export, the offline plan); references resolve by it.
+	ID     string `yaml:"id" json:"id,omitempty"`
 	Type   string `yaml:"type" json:"type"`
 	Custom bool   `yaml:"custom" json:"custom"`
 	// Parent is the parent resource's URN; empty for the stack resource.
@@ -175,13 +180,31 @@ func Evaluate(resources []Resource, opts Options) Report {
 	for _, c := range opts.Controls {
 		want[c] = true
 	}
+	// The rules only read the plan (the env's caches are guarded), so they run
+	// on every core; the violations are sorted afterwards.
+	found := make([][]Violation, len(registry))
+	next := make(chan int, len(registry))
+	for i, rule := range registry {
+		if len(want) == 0 || want[rule.Control] {
+			next <- i
+		}
+	}
+	close(next)
+	var wg sync.WaitGroup
+	for w := 0; w < runtime.GOMAXPROCS(0); w++ {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			for i := range next {
+				found[i] = registry[i].check(e)
+			}
+		}()
+	}
+	wg.Wait()
 	var out []Violation
 	out = append(out, e.stackProblems...)
-	for _, rule := range registry {
-		if len(want) > 0 && !want[rule.Control] {
-			continue
-		}
-		out = append(out, rule.check(e)...)
+	for _, vs := range found {
+		out = append(out, vs...)
 	}
 	if len(want) > 0 {
 		kept := out[:0]

@@ -333,14 +333,18 @@ func bak3(e *env) []Violation {
 		for _, l := range e.attached(b, "aws:s3/bucketObjectLockConfigurationV2:BucketObjectLockConfigurationV2", "bucket") {
 			mode = text(get(l.Inputs, "rule.defaultRetention.mode"))
 			days, _ := number(get(l.Inputs, "rule.defaultRetention.days"))
-			if mode == "COMPLIANCE" || mode == "GOVERNANCE" {
-				locked = locked && true
+			// Only COMPLIANCE is immutable: a GOVERNANCE lock can be lifted by anyone
+			// granted s3:BypassGovernanceRetention (S3 Object Lock retention modes).
+			if mode == "COMPLIANCE" {
 				if need, what := e.lockDays(); days > 0 && days < need {
 					out = append(out, violation("BAK-3", l, days, fmt.Sprintf("at least %v days", need), "object lock keeps backups immutable %v days, shorter than %s", days, what))
 				}
 			}
 		}
-		if !locked || mode == "" {
+		if locked && mode == "GOVERNANCE" {
+			out = append(out, violation("BAK-3", b, "GOVERNANCE", "object lock in COMPLIANCE mode",
+				"backup bucket %s is locked in GOVERNANCE mode, which anyone granted s3:BypassGovernanceRetention can lift", b.Name()))
+		} else if !locked || mode != "COMPLIANCE" {
 			out = append(out, violation("BAK-3", b, "not immutable", "objectLockEnabled true and a default retention (COMPLIANCE)", "backup bucket %s is not immutable (object lock)", b.Name()))
 		}
 		if key, enc, _ := e.keyRef(b); !enc || key == nil {

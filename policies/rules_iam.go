@@ -166,17 +166,22 @@ func iam4(e *env) []Violation {
 	return out
 }
 
-var adminPorts = map[float64]bool{22: true, 3389: true}
-
 func iam5(e *env) []Violation {
 	var out []Violation
 	for _, in := range e.ingressRules() {
-		if !(adminPorts[in.from] || (in.from < 22 && in.to >= 22)) {
+		// An administration port anywhere in the rule's range, or every port.
+		admin := 0.0
+		for _, p := range []float64{3389, 22} {
+			if in.from <= p && p <= in.to || in.proto == "-1" || in.proto == "all" {
+				admin = p
+			}
+		}
+		if admin == 0 {
 			continue
 		}
 		for _, c := range in.cidrs {
 			if public(c) && c != "35.235.240.0/20" {
-				out = append(out, violation("IAM-5", in.r, c, "the VPN, allow-listed private ranges or the identity-aware session service", "server administration port %v is open to %s", in.from, c))
+				out = append(out, violation("IAM-5", in.r, c, "the VPN, allow-listed private ranges or the identity-aware session service", "server administration port %v is open to %s", admin, c))
 			}
 		}
 	}

@@ -238,7 +238,8 @@ func net3(e *env) []Violation {
 				out = append(out, violation("NET-3", in.r, c, "the edge's published ranges, the VPN or allow-listed addresses", "ingress rule %s accepts %s", in.r.Name(), c))
 			}
 		}
-		if in.proto == "-1" || in.proto == "all" || (in.from <= 0 && in.to >= 65535) {
+		// Port 0 is reserved: 1-65535 is every port as much as 0-65535.
+		if in.proto == "-1" || in.proto == "all" || (in.from <= 1 && in.to >= 65535) {
 			out = append(out, violation("NET-3", in.r, "all ports", "one port per rule", "ingress rule %s opens every port", in.r.Name()))
 		}
 		if dbPorts[in.from] && len(in.cidrs) > 0 && !in.sg {

@@ -55,7 +55,10 @@ type Step struct {
 
 // State is the planned state of a resource.
 type State struct {
-	URN            string         `json:"urn"`
+	URN string `json:"urn"`
+	// ID is the resource's provider id, as a preview shows it for a resource that
+	// exists (the offline plan's mock id; none on a first preview).
+	ID             string         `json:"id,omitempty"`
 	Type           string         `json:"type"`
 	Custom         bool           `json:"custom"`
 	Parent         string         `json:"parent,omitempty"`
@@ -307,6 +310,7 @@ func (m *mocks) NewResource(args pulumi.MockResourceArgs) (string, resource.Prop
 
 	m.states = append(m.states, State{
 		URN:            urn,
+		ID:             id,
 		Type:           args.TypeToken,
 		Custom:         args.Custom,
 		Parent:         parent,

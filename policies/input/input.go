@@ -9,6 +9,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"strconv"
 	"strings"
 
 	"github.com/octura/odoo-hosting/policies"
@@ -28,6 +29,7 @@ const MaxSize = 256 << 20
 
 type state struct {
 	URN            string         `json:"urn"`
+	ID             string         `json:"id"`
 	Type           string         `json:"type"`
 	Custom         *bool          `json:"custom"`
 	Parent         string         `json:"parent"`
@@ -102,6 +104,11 @@ func ParseDocument(data []byte) (Document, error) {
 }
 
 func parse(data []byte) ([]policies.Resource, Format, map[string]string, error) {
+	return parseWith(data, true)
+}
+
+// parseWith reads with the fast reader first when fast is true.
+func parseWith(data []byte, fast bool) ([]policies.Resource, Format, map[string]string, error) {
 	trimmed := bytes.TrimSpace(data)
 	if len(trimmed) == 0 {
 		return nil, "", nil, errors.New("input is empty; want the JSON of `pulumi preview --json`, `pulumi stack export` or the offline plan")
@@ -110,20 +117,14 @@ func parse(data []byte) ([]policies.Resource, Format, map[string]string, error) 
 		return nil, "", nil, fmt.Errorf("input does not start with a JSON object (found %q); want the JSON of `pulumi preview --json`, `pulumi stack export` or the offline plan", string(trimmed[:min(len(trimmed), 20)]))
 	}
 	var d doc
-	dec := json.NewDecoder(bytes.NewReader(trimmed))
-	dec.UseNumber()
-	if err := dec.Decode(&d); err != nil {
-		var se *json.SyntaxError
-		if errors.As(err, &se) {
-			return nil, "", nil, fmt.Errorf("malformed JSON at byte %d: %v", se.Offset, err)
-		}
-		if errors.Is(err, io.ErrUnexpectedEOF) {
-			return nil, "", nil, fmt.Errorf("truncated JSON: the input ends after %d bytes inside a value", len(trimmed))
-		}
-		return nil, "", nil, fmt.Errorf("malformed JSON: %v", err)
+	if fast {
+		d, fast = fastDoc(trimmed)
 	}
-	if dec.More() {
-		return nil, "", nil, errors.New("malformed JSON: trailing data after the top-level object")
+	if !fast {
+		var err error
+		if d, err = slowDoc(trimmed); err != nil {
+			return nil, "", nil, err
+		}
 	}
 	var out []policies.Resource
 	var format Format
@@ -201,7 +202,7 @@ func convert(s state, where string) (policies.Resource, error) {
 		custom = false
 	}
 	return policies.Resource{
-		URN: s.URN, Type: s.Type, Custom: custom, Parent: s.Parent,
+		URN: s.URN, ID: s.ID, Type: s.Type, Custom: custom, Parent: s.Parent,
 		Provider: ProviderURN(s.Provider), Inputs: normalise(s.Inputs).(map[string]any),
 		Protect: s.Protect, RetainOnDelete: s.RetainOnDelete,
 		PropertyDependencies: deps(s.PropertyDependencies),
@@ -293,11 +294,39 @@ func config(in map[string]any) map[string]string {
 		case string:
 			out[k] = x
 		case json.Number:
-			out[k] = x.String()
+			if f, err := x.Float64(); err == nil {
+				out[k] = strconv.FormatFloat(f, 'f', -1, 64)
+			} else {
+				out[k] = x.String()
+			}
+		case float64:
+			out[k] = strconv.FormatFloat(x, 'f', -1, 64)
 		default:
 			b, _ := json.Marshal(x)
 			out[k] = string(b)
 		}
 	}
 	return out
+}
+
+// slowDoc reads a plan document with encoding/json, which names what is wrong
+// with input the fast reader declines.
+func slowDoc(trimmed []byte) (doc, error) {
+	var d doc
+	dec := json.NewDecoder(bytes.NewReader(trimmed))
+	dec.UseNumber()
+	if err := dec.Decode(&d); err != nil {
+		var se *json.SyntaxError
+		if errors.As(err, &se) {
+			return d, fmt.Errorf("malformed JSON at byte %d: %v", se.Offset, err)
+		}
+		if errors.Is(err, io.ErrUnexpectedEOF) {
+			return d, fmt.Errorf("truncated JSON: the input ends after %d bytes inside a value", len(trimmed))
+		}
+		return d, fmt.Errorf("malformed JSON: %v", err)
+	}
+	if dec.More() {
+		return d, errors.New("malformed JSON: trailing data after the top-level object")
+	}
+	return d, nil
 }

@@ -184,7 +184,6 @@ var subnets = map[string]string{
 	"management/eu-west-1a": "10.20.192.0/21", "management/eu-west-1b": "10.20.200.0/21", "management/eu-west-1c": "10.20.208.0/21",
 }
 
-
 func testSubnets(t *testing.T, h Harness, p Profile) {
 	for _, zones := range []int{2, 3} {
 		s := p.Spec(zones)

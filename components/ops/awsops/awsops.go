@@ -150,7 +150,10 @@ func New(ctx *pulumi.Context, name string, args Args, opts ...pulumi.ResourceOpt
 	}
 
 	rule := func(suffix, description string, pat pulumi.StringInput, schedule string, input string) error {
-		args := &cloudwatch.EventRuleArgs{Description: pulumi.String(description), Tags: tags}
+		// Named, not auto-named: the target names its rule, and a name shows in the
+		// console what the rule watches ("<customer>-<signal>", within EventBridge's
+		// 64 characters).
+		args := &cloudwatch.EventRuleArgs{Name: pulumi.String(spec.Customer + "-" + suffix), Description: pulumi.String(description), Tags: tags}
 		if pat != nil {
 			args.EventPattern = pat
 		}
