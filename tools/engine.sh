@@ -40,7 +40,12 @@ build() {
   (cd "$repo" && go build -o "$bin/odoo-hosting-program" . && go build -o "$bin/odoo-hosting" ./cmd/odoo-hosting && go build -o "$bin/pulumi-analyzer-policy-odoo-hosting" ./cmd/pulumi-analyzer-policy-odoo-hosting)
   (cd "$repo/tests/e2e" && go build -o "$bin/pulumi-run" ./pulumi-run && go build -o "$bin/stackcfg" ./stackcfg && go build -o "$bin/e2echeck" ./e2echeck)
   (cd "$repo/tests/sim" && go build -o "$bin/pulumi-resource-sim" ./cmd/pulumi-resource-sim)
+}
+
+install_plugins() {
   # The simulators, installed where the engine looks first: $PULUMI_HOME/plugins/resource-<pkg>-v<version>/.
+  local mark="$dir/home/plugins/.installed"
+  [[ -f "$mark" && "$mark" -nt "$bin/pulumi-resource-sim" ]] && return 0
   local aws cf gcp
   aws="$(modver "$repo" github.com/pulumi/pulumi-aws/sdk/v6)"; aws="${aws:-v6.83.0}"
   cf="$(modver "$repo" github.com/pulumi/pulumi-cloudflare/sdk/v5)"; cf="${cf:-v5.49.1}"
@@ -51,9 +56,11 @@ build() {
     mkdir -p "$d"
     ln -f "$bin/pulumi-resource-sim" "$d/pulumi-resource-$1" 2>/dev/null || cp "$bin/pulumi-resource-sim" "$d/pulumi-resource-$1"
   done
+  touch "$mark"
 }
 
 env_setup() {
+  install_plugins
   export PULUMI_HOME="$dir/home"
   export PULUMI_BACKEND_URL="file://$dir/state"
   export PULUMI_CONFIG_PASSPHRASE="${PULUMI_CONFIG_PASSPHRASE:-odoo-hosting-local}"
@@ -89,7 +96,7 @@ stack_setup() {
 
 op="${1:-}"; shift || true
 case "$op" in
-  build) build; exit 0 ;;
+  build) build; install_plugins; exit 0 ;;
   up|preview|destroy|refresh|pulumi) ;;
   *) sed -n '2,18p' "$0" >&2; exit 2 ;;
 esac

@@ -51,6 +51,45 @@ func hash(parts ...string) string {
 // deterministic here (from the URN) instead of random.
 func autoname(urn resource.URN) string { return urn.Name() + "-" + hash(string(urn))[:7] }
 
+// IDFrom names, per type, the input whose value the real provider uses as the
+// resource id (the Terraform resources' d.SetId: a bucket's id is its name, an IAM
+// role's its name, ...). Every other resource gets a generated id. The program and
+// the pack join resources on these ids (a bucket policy's bucket is the bucket's id).
+var IDFrom = map[string]string{
+	"aws:s3/bucketV2:BucketV2":                                 "bucket",
+	"aws:s3/bucket:Bucket":                                     "bucket",
+	"aws:iam/role:Role":                                        "name",
+	"aws:iam/group:Group":                                      "name",
+	"aws:iam/user:User":                                        "name",
+	"aws:backup/vault:Vault":                                   "name",
+	"aws:cloudwatch/logGroup:LogGroup":                         "name",
+	"aws:rds/parameterGroup:ParameterGroup":                    "name",
+	"aws:rds/subnetGroup:SubnetGroup":                          "name",
+	"aws:rds/instance:Instance":                                "identifier",
+	"aws:kms/alias:Alias":                                      "name",
+	"aws:cloudtrail/trail:Trail":                               "name",
+	"aws:ecs/cluster:Cluster":                                  "name",
+	"aws:lb/targetGroup:TargetGroup":                           "name",
+	"aws:backup/vaultLockConfiguration:VaultLockConfiguration": "backupVaultName",
+}
+
+// nameID is the id a resource of type typ gets from its inputs, or "". Every other
+// aws:s3 resource configures a bucket and takes the bucket's name as its id.
+func nameID(urn resource.URN, typ string, inputs resource.PropertyMap) string {
+	key := IDFrom[typ]
+	if key == "" && strings.HasPrefix(typ, "aws:s3/") {
+		key = "bucket"
+	}
+	if key == "" {
+		return ""
+	}
+	v := plainString(inputs[resource.PropertyKey(key)])
+	if v == "" && (key == "name" || key == "bucket") && (typ == "aws:s3/bucketV2:BucketV2" || typ == "aws:s3/bucket:Bucket" || key == "name") {
+		v = autoname(urn) // as the computed name/bucket output
+	}
+	return v
+}
+
 // Computed lists, per type, the attributes the real provider computes that the
 // program (or a test) reads; every aws resource also gets arn, and every resource
 // id. Add a line when the program starts reading a new one.

@@ -244,6 +244,9 @@ func (p *Provider) Create(_ context.Context, req plugin.CreateRequest) (plugin.C
 	if err != nil {
 		return plugin.CreateResponse{}, err
 	}
+	if named := nameID(req.URN, string(req.Type), req.Properties); named != "" {
+		id = named
+	}
 	out := p.outputs(req.URN, req.Type, id, req.Properties, false)
 	if err := p.store(stored{URN: string(req.URN), Type: string(req.Type), ID: id}, req.Properties, out); err != nil {
 		return plugin.CreateResponse{}, err

@@ -153,6 +153,14 @@ func TestComputedAttributesTheProgramReads(t *testing.T) {
 	if got := plainString(bucket["arn"]); got != "arn:aws:s3:::acme-logs" {
 		t.Errorf("s3 arn = %q", got)
 	}
+	// A bucket's id is its name, and so is a bucket configuration's (the pack and
+	// the program join them on it).
+	if got := create(t, p, "aws:s3/bucketV2:BucketV2", "data", resource.PropertyMap{"bucket": resource.NewProperty("acme-data")}).ID; got != "acme-data" {
+		t.Errorf("bucket id = %q, want acme-data", got)
+	}
+	if got := create(t, p, "aws:s3/bucketPolicy:BucketPolicy", "data", resource.PropertyMap{"bucket": resource.NewProperty("acme-data")}).ID; got != "acme-data" {
+		t.Errorf("bucket policy id = %q, want acme-data", got)
+	}
 	cf := newSim(t, t.TempDir(), "cloudflare")
 	cert := create(t, cf, "cloudflare:index/originCaCertificate:OriginCaCertificate", "origin",
 		resource.PropertyMap{"requestedValidity": resource.NewProperty(365.0)}).Properties
