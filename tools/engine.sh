@@ -13,6 +13,7 @@
 #   ENGINE_NO_BUILD  1: do not (re)build; bin/ must be complete (used by tests/e2e/run.sh)
 #   ENGINE_NO_PACK   1: run without the policy pack (benchmarks)
 #   E2E_PULUMI_ROOT  where the CLI is cached (see tests/e2e/run.sh)
+#   ENGINE_TIMING    a file: append "engine-timing: <op> <ms> ms" for the pulumi operation alone
 #   ENGINE_SET       configuration overrides, one KEY[.FIELD...]=YAML a line (tests/e2e variants)
 #   SIM_RECORD       the simulators' call record (default $ENGINE_DIR/sim/calls.jsonl)
 set -euo pipefail
@@ -117,5 +118,10 @@ fi
 # protected resource to replace) stops it before anything is touched.
 yes=()
 [[ "$op" == preview ]] || yes=(--yes)
-exec "$bin/pulumi-run" -program "$bin/odoo-hosting-program" -pulumi "$bin/pulumi" -- \
-  "$op" --stack "$stack" "${yes[@]}" "${pack[@]}" "$@"
+cmd=("$bin/pulumi-run" -program "$bin/odoo-hosting-program" -pulumi "$bin/pulumi" --
+  "$op" --stack "$stack" "${yes[@]}" "${pack[@]}" "$@")
+if [[ -z "${ENGINE_TIMING:-}" ]]; then exec "${cmd[@]}"; fi
+t0=$(date +%s%N)
+rc=0; "${cmd[@]}" || rc=$?
+echo "engine-timing: $op $(( ($(date +%s%N) - t0) / 1000000 )) ms" >>"$ENGINE_TIMING"
+exit $rc

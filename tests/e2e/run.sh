@@ -105,7 +105,7 @@ for rel in "${examples[@]}"; do
   # 3. the export holds every planned resource, same type and parent
   if engine pulumi "$cfg" "$d/export.log" stack export --file "$d/export.json" &&
      "$bin/e2echeck" plan-in-export "$d/plan.json" "$d/export.json" >"$d/plan-in-export.txt"; then
-    pass "$st: stack export holds all $(grep -c '"urn"' "$d/plan.json" | tr -d ' ') planned URNs with their type and parent ($("$bin/e2echeck" count "$d/export.json") resources)"
+    pass "$st: stack export holds all $(grep -c '"op"' "$d/plan.json" | tr -d ' ') planned resources with their type and parent ($("$bin/e2echeck" count "$d/export.json") resources)"
   else
     fail "$st: stack export against the offline plan"; show "$d/export.log" 5; show "$d/plan-in-export.txt"
   fi

@@ -73,6 +73,22 @@ var IDFrom = map[string]string{
 	"aws:backup/vaultLockConfiguration:VaultLockConfiguration": "backupVaultName",
 }
 
+// hasARN reports whether an aws type has an arn attribute. Resources that only
+// configure or attach another one (a bucket's versioning, a policy attachment, a
+// route) have none; giving them one would make them look like what they configure.
+func hasARN(typ string) bool {
+	_, mod, kind := splitType(typ)
+	if strings.HasPrefix(mod, "s3/") {
+		return kind == "BucketV2" || kind == "Bucket"
+	}
+	for _, s := range []string{"Attachment", "Association", "Propagation", "RolePolicy", "GroupPolicy", "MountTarget", "LockConfiguration"} {
+		if strings.Contains(kind, s) {
+			return false
+		}
+	}
+	return kind != "Route" && kind != "VpnConnectionRoute"
+}
+
 // nameID is the id a resource of type typ gets from its inputs, or "". Every other
 // aws:s3 resource configures a bucket and takes the bucket's name as its id.
 func nameID(urn resource.URN, typ string, inputs resource.PropertyMap) string {
@@ -152,6 +168,9 @@ func (p *Provider) outputs(urn resource.URN, typ interface{ String() string }, i
 	set("id", str(id))
 	switch p.pkg {
 	case "aws":
+		if !hasARN(t) {
+			break
+		}
 		if tags, ok := out["tags"]; ok {
 			set("tagsAll", tags)
 		}

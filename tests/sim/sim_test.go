@@ -158,8 +158,13 @@ func TestComputedAttributesTheProgramReads(t *testing.T) {
 	if got := create(t, p, "aws:s3/bucketV2:BucketV2", "data", resource.PropertyMap{"bucket": resource.NewProperty("acme-data")}).ID; got != "acme-data" {
 		t.Errorf("bucket id = %q, want acme-data", got)
 	}
-	if got := create(t, p, "aws:s3/bucketPolicy:BucketPolicy", "data", resource.PropertyMap{"bucket": resource.NewProperty("acme-data")}).ID; got != "acme-data" {
-		t.Errorf("bucket policy id = %q, want acme-data", got)
+	policy := create(t, p, "aws:s3/bucketPolicy:BucketPolicy", "data", resource.PropertyMap{"bucket": resource.NewProperty("acme-data")})
+	if policy.ID != "acme-data" {
+		t.Errorf("bucket policy id = %q, want acme-data", policy.ID)
+	}
+	// ... but it has no ARN of its own, which would make it look like the bucket.
+	if _, ok := policy.Properties["arn"]; ok {
+		t.Errorf("bucket policy has an arn: %v", policy.Properties["arn"])
 	}
 	cf := newSim(t, t.TempDir(), "cloudflare")
 	cert := create(t, cf, "cloudflare:index/originCaCertificate:OriginCaCertificate", "origin",
