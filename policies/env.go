@@ -55,7 +55,8 @@ func newEnv(resources []Resource, opts Options, now time.Time) *env {
 }
 
 // identities are the strings other resources may use to refer to r: its URN,
-// logical name, physical name inputs, the offline planner's mock id and its ARN.
+// logical name, physical name inputs, the offline planner's mock id, its ARN and
+// the id the real engine reports.
 func (e *env) identities(r *Resource) []string {
 	if ids, ok := e.ids[r]; ok {
 		return ids
@@ -69,7 +70,9 @@ func (e *env) computeIdentities(r *Resource) []string {
 	name := r.Name()
 	sum := sha256.Sum256([]byte(r.URN))
 	ids := []string{r.URN, name, name + "-" + hex.EncodeToString(sum[:])[:8]}
-	for _, k := range []string{"bucket", "name", "arn"} {
+	// "id" is in the outputs the real engine reports for deployed resources (bridged
+	// providers keep it there); other resources refer to them by it (a flow log's vpcId).
+	for _, k := range []string{"bucket", "name", "arn", "id"} {
 		if k == "bucket" && !strings.HasPrefix(r.Type, "aws:s3/bucket:") && !strings.HasPrefix(r.Type, "aws:s3/bucketV2:") {
 			continue
 		}
@@ -382,7 +385,9 @@ func (e *env) placeOf(r *Resource) resolved {
 func (e *env) resolvePlace(r *Resource) resolved {
 	switch cloudOf(r.Type) {
 	case "aws":
-		if v, ok := r.Inputs["region"]; ok && v != nil {
+		// An unknown region is the computed region output a provider reports for a new
+		// resource at preview (pulumi-aws v6 has no region input): the provider places it.
+		if v, ok := r.Inputs["region"]; ok && v != nil && !isUnknown(v) {
 			return resolveName(jurisdiction.AWS, raw(v), "region input")
 		}
 		return e.providerRegion(r, jurisdiction.AWS)
