@@ -172,7 +172,7 @@ func New(ctx *pulumi.Context, name string, args Args, opts ...pulumi.ResourceOpt
 		KmsKeyId:        args.LogsKeyArn, // ENC-2
 		RetentionInDays: pulumi.Int(spec.LogRetentionDays),
 		Tags:            tags,
-	}, child...)
+	}, with(pulumi.RetainOnDelete(true), pulumi.Protect(spec.Production))...) // BAK-6
 	if err != nil {
 		return nil, err
 	}
