@@ -7,7 +7,7 @@
 # directory, offline. Per example stack:
 #   preview with the pack passes; up succeeds; `pulumi stack export` holds every
 #   resource of the offline plan with the same type and parent; a second preview
-#   shows no changes; a non-data setting change (backup.retentionDays) updates in
+#   shows no changes; a non-data setting change (backup retention or GFS) updates in
 #   place; on production, replacing a data resource is refused before anything is
 #   touched; violating variants (region outside the jurisdiction, a backup copy
 #   across a border, an expired approval) fail preview and create nothing; destroy
@@ -118,12 +118,15 @@ for rel in "${examples[@]}"; do
     fail "$st: second preview (exit $rc)"; show "$d/preview2.log" 60
   fi
 
-  # 5. a non-data setting updates in place
-  SIM_RECORD="$d/update.jsonl" ENGINE_SET="odoo-hosting:backup.retentionDays=36" engine up "$cfg" "$d/update.log"; rc=$?
+  # 5. a non-data setting updates in place (retention; with GFS, which fixes the
+  #    retention, GFS itself)
+  change="odoo-hosting:backup.retentionDays=36"
+  grep -qE '^ +gfs: true' "$cfg" && change="odoo-hosting:backup.gfs=false"
+  SIM_RECORD="$d/update.jsonl" ENGINE_SET="$change" engine up "$cfg" "$d/update.log"; rc=$?
   if [[ $rc == 0 ]] && "$bin/e2echeck" in-place "$d/update.jsonl" >"$d/update.txt"; then
-    pass "$st: backup.retentionDays 36 updates $(grep -c '"method":"Update"' "$d/update.jsonl" | tr -d ' ') resources in place, nothing created or deleted"
+    pass "$st: ${change#odoo-hosting:} updates $(grep -c '"method":"Update"' "$d/update.jsonl" | tr -d ' ') resources in place, nothing created or deleted"
   else
-    fail "$st: backup.retentionDays change in place (exit $rc)"; show "$d/update.txt"; show "$d/update.log"
+    fail "$st: ${change#odoo-hosting:} in place (exit $rc)"; show "$d/update.txt"; show "$d/update.log"
   fi
 
   # 6. production: replacing a data resource is refused before anything is touched
