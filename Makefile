@@ -3,13 +3,14 @@ SHELL := /bin/bash
 GO    ?= go
 STACK ?= examples/acme-eu/Pulumi.acme-eu.yaml
 GOLANGCI_VERSION := v2.15.0
+ACTIONLINT_VERSION := v1.7.7
 TOOLS := $(CURDIR)/.tools
 GREMLINS_VERSION := v0.6.0
 # MUTATION_FLOOR is the least mutation efficacy (killed / (killed + lived), in %)
 # `make mutation` accepts on the policy core (goal: 90).
 MUTATION_FLOOR ?= 90
 
-.PHONY: help setup build test lint plan check bench bench-opa golden fuzz e2e pack clean mutation
+.PHONY: help setup build test lint plan check bench bench-opa bench-engine golden fuzz e2e up preview destroy refresh pack actionlint clean mutation
 
 help: ## list every target
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  %-10s %s\n", $$1, $$2}'
@@ -57,11 +58,30 @@ fuzz: ## fuzz configuration loading and the preview reader for 60 s each
 	$(GO) test ./tests/ -run '^$$' -fuzz FuzzDecodeAndValidate -fuzztime 60s
 	$(GO) test ./policies/input/ -run '^$$' -fuzz FuzzRead -fuzztime 60s
 
-e2e: ## the real Pulumi engine, offline: a stock CLI (built from source, cached) previews with the pack
+up: ## deploy $(STACK) with the real engine, the policy pack and the simulated providers (local backend .engine/)
+	bash tools/engine.sh up $(STACK)
+
+preview: ## preview $(STACK) with the real engine and the policy pack (simulated providers)
+	bash tools/engine.sh preview $(STACK)
+
+destroy: ## destroy $(STACK) on the local backend; data resources are retained (production: pulumi state unprotect first)
+	bash tools/engine.sh destroy $(STACK)
+
+refresh: ## refresh $(STACK) from the simulated cloud
+	bash tools/engine.sh refresh $(STACK)
+
+e2e: ## every example under the real engine: preview, up, export, no-op preview, update, refusals, variants, destroy
 	bash tests/e2e/run.sh
+
+bench-engine: ## preview/up/destroy wall time per example, the pack's overhead, resources per second
+	bash tests/e2e/bench.sh
+
+actionlint: ## check .github/workflows with actionlint $(ACTIONLINT_VERSION)
+	@test -x $(TOOLS)/actionlint || GOBIN=$(TOOLS) $(GO) install github.com/rhysd/actionlint/cmd/actionlint@$(ACTIONLINT_VERSION)
+	$(TOOLS)/actionlint
 
 pack: ## build the policy-pack analyzer for `pulumi preview --policy-pack`
 	$(GO) build -o bin/pulumi-analyzer-policy-odoo-hosting ./cmd/pulumi-analyzer-policy-odoo-hosting
 
-clean: ## remove build output
-	rm -rf bin
+clean: ## remove build output and the local engine state (.engine/)
+	rm -rf bin .engine

@@ -88,7 +88,9 @@ func (e *env) computeIdentities(r *Resource) []string {
 	if r.ID != "" && r.ID != Unknown {
 		ids = append(ids, r.ID)
 	}
-	for _, k := range []string{"name", "arn", physicalName[r.Type]} {
+	// "id" is among the outputs the real engine reports for a deployed resource
+	// (bridged providers keep it there): others refer to it by it (a flow log's vpcId).
+	for _, k := range []string{"name", "arn", "id", physicalName[r.Type]} {
 		if s, ok := known(r.Inputs[k]); ok && s != "" {
 			ids = append(ids, s)
 		}

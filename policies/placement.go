@@ -83,7 +83,9 @@ func (e *env) resolvePlace(r *Resource) resolved {
 	}
 	switch cloudOf(r.Type) {
 	case "aws":
-		if v, ok := r.Inputs["region"]; ok && v != nil {
+		// An unknown region is the computed region a provider reports for a new
+		// resource at preview (pulumi-aws v6 has no region input): its provider places it.
+		if v, ok := r.Inputs["region"]; ok && v != nil && !isUnknown(v) {
 			return resolveName(jurisdiction.AWS, raw(v), "region input")
 		}
 		return e.providerRegion(r, jurisdiction.AWS)

@@ -234,3 +234,37 @@ func BenchmarkPlanCloudTierAWS(b *testing.B) {
 		}
 	}
 }
+
+// TestBAK6_ExamplesPassAsTheRealEngineSendsThem judges every example's plan with
+// protect explicit on every custom resource, as the real engine sends it to the
+// pack (the offline plan omits false values, which hid unprotected production log
+// groups and trails until tests/e2e ran the engine).
+func TestBAK6_ExamplesPassAsTheRealEngineSendsThem(t *testing.T) {
+	for _, ex := range examples(t) {
+		t.Run(ex.name, func(t *testing.T) {
+			_, b := planExample(t, ex.path)
+			var doc map[string]any
+			require.NoError(t, json.Unmarshal(b, &doc))
+			for _, s := range doc["steps"].([]any) {
+				st := s.(map[string]any)["newState"].(map[string]any)
+				if custom, _ := st["custom"].(bool); !custom {
+					continue
+				}
+				if _, ok := st["protect"]; !ok {
+					st["protect"] = false
+				}
+			}
+			explicit, err := json.Marshal(doc)
+			require.NoError(t, err)
+			resources, _, err := input.Parse(explicit)
+			require.NoError(t, err)
+			var mandatory []string
+			for _, v := range policies.Evaluate(resources, policies.Options{Now: planNow}).Violations {
+				if v.Severity == policies.Mandatory {
+					mandatory = append(mandatory, v.Control+" "+v.URN+": "+v.Message)
+				}
+			}
+			require.Empty(t, mandatory)
+		})
+	}
+}

@@ -54,6 +54,9 @@ type Spec struct {
 	// Zones are the zone names the network spans: at least two (NET-1), three on
 	// enterprise; the stack passes them. Required.
 	Zones []string
+	// Production protects the flow-log group from `pulumi destroy` and replacement
+	// (BAK-6); it is retained on delete on every stack.
+	Production bool
 	// NATPerZone gives every zone its own NAT gateway (production); false, the
 	// default, shares one NAT gateway (non-production).
 	NATPerZone bool

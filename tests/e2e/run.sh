@@ -1,29 +1,30 @@
 #!/usr/bin/env bash
-# Real-engine end-to-end test of the policy pack (docs/decisions/0007-real-engine-test.md).
+# Real-engine end-to-end tests of every example (docs/decisions/0057-e2e-every-example.md).
 #
-# A stock Pulumi CLI (built from source by tools/build.sh, cached) runs
-# `pulumi preview` of tests/e2e's program against a local file backend, with the
-# odoo-hosting policy pack, offline: a compliant stack must pass, a stack whose
-# region lies outside its jurisdiction must fail with RES-1.
+# The pinned Pulumi CLI (built from source by tools/build.sh, cached) runs the real
+# program (through tests/e2e/pulumi-run) with the policy pack, against the simulated
+# aws/gcp/cloudflare providers (tests/sim) and a file backend in a temporary
+# directory, offline. Per example stack:
+#   preview with the pack passes; up succeeds; `pulumi stack export` holds every
+#   resource of the offline plan with the same type and parent; a second preview
+#   shows no changes; a non-data setting change (backup retention or GFS) updates in
+#   place; on production, replacing a data resource is refused before anything is
+#   touched; violating variants (region outside the jurisdiction, a backup copy
+#   across a border, an expired approval) fail preview and create nothing; destroy
+#   keeps every data resource (retainOnDelete) and deletes the rest.
 #
-#   bash tests/e2e/run.sh
+#   bash tests/e2e/run.sh                 # every examples/*/Pulumi.*.yaml
+#   E2E_EXAMPLES="examples/acme-eu/Pulumi.acme-eu.yaml" bash tests/e2e/run.sh
 #
-# Environment:
-#   E2E_PULUMI_ROOT  where the CLI is cached (<root>/bin/pulumi); default
-#                    ${XDG_CACHE_HOME:-~/.cache}/odoo-hosting-e2e/pulumi-<version>
-#   E2E_NETNS        auto (default): run the previews in a fresh network namespace
-#                    with loopback only when `unshare -n` works (proves offline);
-#                    0: never; 1: always (fail when unavailable)
-#   E2E_KEEP=1       keep the temporary directory (backend, logs)
-#
-# The last line is `N passed, N failed`; the exit status is non-zero on any failure.
+# Environment: E2E_PULUMI_ROOT (CLI cache, see tools/engine.sh), E2E_KEEP=1 (keep
+# the temporary directory), E2E_NETNS=auto|0|1 (run inside `unshare -n`, loopback only).
+# Each check prints one line PASS/FAIL naming the stack; the last line is
+# `N passed, N failed`; the exit status is non-zero on any failure.
 set -uo pipefail
 
 here="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
 repo="$(cd "$here/../.." && pwd)"
-tools="$repo/tools"
 t0=$(date +%s)
-
 passed=0 failed=0
 pass() { passed=$((passed + 1)); echo "PASS: $*"; }
 fail() { failed=$((failed + 1)); echo "FAIL: $*"; }
@@ -33,107 +34,137 @@ finish() {
   [[ $failed -eq 0 ]]
   exit
 }
-die() { fail "$*"; finish; }
+command -v go >/dev/null 2>&1 || export PATH=/usr/local/go/bin:$PATH
 
-command -v go >/dev/null 2>&1 || { [[ -x /usr/local/go/bin/go ]] && export PATH=/usr/local/go/bin:$PATH; }
-command -v go >/dev/null 2>&1 || die "go is not installed"
-
-# --- 1. the CLI (cached per pinned version) -----------------------------------------
-version="$(cd "$tools" && go list -m -f '{{.Version}}' github.com/pulumi/pulumi/pkg/v3)" || die "tools/go.mod: cannot read the pinned pulumi version"
-root="${E2E_PULUMI_ROOT:-${XDG_CACHE_HOME:-$HOME/.cache}/odoo-hosting-e2e/pulumi-$version}"
-pulumi="$root/bin/pulumi"
-if [[ -x "$pulumi" ]] && [[ "$("$pulumi" version 2>/dev/null)" == "$version" ]]; then
-  echo "e2e: reusing $pulumi ($version)"
-else
-  echo "e2e: building the Pulumi CLI $version from source (cold: ~5-9 min, ~3 GB of Go caches)"
-  s=$(date +%s)
-  bash "$tools/build.sh" "$root/bin" || die "tools/build.sh failed"
-  echo "e2e: CLI built in $(( $(date +%s) - s ))s"
-fi
-
-# --- 2. the analyzer and the driver ----------------------------------------------------
+# --- build: CLI (cached), program, pack, pulumi-run, simulators --------------------
 tmp="$(mktemp -d "${TMPDIR:-/tmp}/odoo-hosting-e2e.XXXXXX")"
 if [[ "${E2E_KEEP:-}" == 1 ]]; then echo "e2e: keeping $tmp"; else trap 'rm -rf "$tmp"' EXIT; fi
-mkdir -p "$tmp/pack" "$tmp/fallback" "$tmp/state" "$tmp/home" "$tmp/work" "$tmp/logs"
+export ENGINE_DIR="$tmp/engine"
 s=$(date +%s)
-(cd "$repo" && go build -o "$tmp/pack/pulumi-analyzer-policy-odoo-hosting" ./cmd/pulumi-analyzer-policy-odoo-hosting) ||
-  die "build of the analyzer failed"
-# A stock CLI given the pack directory (policies/, runtime go) and no Go language host
-# starts the analyzer named after the runtime, pulumi-analyzer-policy-go, from PATH.
-cp "$tmp/pack/pulumi-analyzer-policy-odoo-hosting" "$tmp/fallback/pulumi-analyzer-policy-go"
-(cd "$here" && go build -o "$tmp/driver" ./driver) || die "build of tests/e2e/driver failed"
-echo "e2e: analyzer and driver built in $(( $(date +%s) - s ))s"
+bash "$repo/tools/engine.sh" build >/tmp/odoo-hosting-e2e-build.log 2>&1 || { cat /tmp/odoo-hosting-e2e-build.log; fail "build (tools/engine.sh build)"; finish; }
+echo "e2e: built in $(( $(date +%s) - s ))s"
 
-# --- 3. an offline file backend --------------------------------------------------------
-cp "$here"/Pulumi*.yaml "$tmp/work/"
-export PULUMI_HOME="$tmp/home"                       # no ~/.pulumi: credentials, plugins
-export PULUMI_CONFIG_PASSPHRASE="odoo-hosting-e2e"  # the file backend's secrets provider
-export PULUMI_SKIP_UPDATE_CHECK=true
-export PULUMI_DISABLE_AUTOMATIC_PLUGIN_ACQUISITION=true
-export PULUMI_AUTOMATION_API_SKIP_VERSION_CHECK=true
-export PULUMI_SKIP_CONFIRMATIONS=true
-export PULUMI_DIY_BACKEND_NO_LEGACY_WARNING=true
-unset PULUMI_ACCESS_TOKEN PULUMI_BACKEND_URL
-export PATH="$root/bin:$PATH"
+export ENGINE_NO_BUILD=1
+bin="$repo/bin"
 
 netns=()
 case "${E2E_NETNS:-auto}" in
   0) ;;
-  *) if unshare -n true 2>/dev/null; then netns=(unshare -n); echo "e2e: previews run in a network namespace with loopback only"
-     elif [[ "${E2E_NETNS:-auto}" == 1 ]]; then die "E2E_NETNS=1 but unshare -n is not permitted"
-     else echo "e2e: unshare -n not permitted; previews run with the host network (no step needs it)"; fi ;;
+  *) if unshare -n true 2>/dev/null; then netns=(unshare -n); echo "e2e: every pulumi run is inside a network namespace with loopback only"
+     elif [[ "${E2E_NETNS:-auto}" == 1 ]]; then fail "E2E_NETNS=1 but unshare -n is not permitted"; finish
+     else echo "e2e: unshare -n not permitted; runs use the host network (no step needs it)"; fi ;;
 esac
-# offline CMD...: runs CMD with no network but loopback (when netns is on).
-offline() {
+# engine OP CONFIG LOG [pulumi flags]: tools/engine.sh, offline; returns its status.
+engine() {
+  local op=$1 cfg=$2 log=$3; shift 3
   if [[ ${#netns[@]} -gt 0 ]]; then
-    "${netns[@]}" bash -c 'ip link set lo up 2>/dev/null || true; exec "$@"' offline "$@"
+    "${netns[@]}" bash -c 'ip link set lo up 2>/dev/null || true; exec "$@"' engine bash "$repo/tools/engine.sh" "$op" "$cfg" "$@" >"$log" 2>&1
   else
-    "$@"
+    bash "$repo/tools/engine.sh" "$op" "$cfg" "$@" >"$log" 2>&1
   fi
 }
+show() { sed 's/^/    | /' "$1" | tail -n "${2:-40}"; }
+downloads() { grep -qiE 'downloading plugin|installing plugin' "$1"; }
+ms() { echo $(( ($(date +%s%N) - $1) / 1000000 )); }
 
-cd "$tmp/work"
-offline pulumi login "file://$tmp/state" >"$tmp/logs/login.log" 2>&1 || { cat "$tmp/logs/login.log"; die "pulumi login file:// failed"; }
-for stack in compliant violating unapproved; do
-  offline pulumi stack init "$stack" --non-interactive >>"$tmp/logs/login.log" 2>&1 ||
-    { cat "$tmp/logs/login.log"; die "pulumi stack init $stack failed"; }
+# Violating variants by jurisdiction: a region outside it, a backup region across its border.
+outside_region() { case $1 in eu) echo eu-west-2 ;; us) echo ca-central-1 ;; ca) echo us-east-1 ;; *) echo ap-south-1 ;; esac; }
+across_border() { case $1 in eu) echo us-east-1 ;; us) echo eu-west-1 ;; ca) echo us-east-1 ;; *) echo eu-west-1 ;; esac; }
+
+examples=(${E2E_EXAMPLES:-$(cd "$repo" && ls examples/*/Pulumi.*.yaml)})
+for rel in "${examples[@]}"; do
+  cfg="$repo/${rel#"$repo/"}"
+  base="$(basename "$cfg")"; st="${base#Pulumi.}"; st="${st%.yaml}"
+  d="$tmp/$st"; mkdir -p "$d"
+  juris="$(sed -n 's/^ *odoo-hosting:jurisdiction: *\([a-z]*\).*/\1/p' "$cfg")"
+  prod=0; grep -qE '^ *odoo-hosting:environment: *production' "$cfg" && prod=1
+  echo "e2e: $st (jurisdiction $juris, $([[ $prod == 1 ]] && echo production || echo non-production))"
+
+  if ! "$bin/odoo-hosting" plan --config "$cfg" >"$d/plan.json" 2>"$d/plan.err"; then
+    fail "$st: offline plan"; show "$d/plan.err"; continue
+  fi
+
+  # 1. preview with the pack
+  t=$(date +%s%N); SIM_RECORD="$d/preview.jsonl" engine preview "$cfg" "$d/preview.log"; rc=$?
+  if [[ $rc == 0 ]] && grep -qF "odoo-hosting@v0.1.0" "$d/preview.log" && ! downloads "$d/preview.log"; then
+    pass "$st: preview with the policy pack passes ($(ms $t) ms)"
+  else
+    fail "$st: preview with the policy pack (exit $rc)"; show "$d/preview.log" 60
+  fi
+
+  # 2. up (its preview phase gates it; the pack is enforced)
+  t=$(date +%s%N); SIM_RECORD="$d/up.jsonl" engine up "$cfg" "$d/up.log"; rc=$?
+  if [[ $rc == 0 ]]; then
+    pass "$st: up succeeds ($(ms $t) ms)"
+  else
+    fail "$st: up (exit $rc)"; show "$d/up.log" 60
+    echo "    e2e: $st: deploying without the pack so that the remaining checks can run"
+    SIM_RECORD="$d/up-nopack.jsonl" ENGINE_NO_PACK=1 engine up "$cfg" "$d/up-nopack.log" || { show "$d/up-nopack.log"; fail "$st: up without the pack"; continue; }
+  fi
+
+  # 3. the export holds every planned resource, same type and parent
+  if engine pulumi "$cfg" "$d/export.log" stack export --file "$d/export.json" &&
+     "$bin/e2echeck" plan-in-export "$d/plan.json" "$d/export.json" >"$d/plan-in-export.txt"; then
+    pass "$st: stack export holds all $(grep -c '"op"' "$d/plan.json" | tr -d ' ') planned resources with their type and parent ($("$bin/e2echeck" count "$d/export.json") resources)"
+  else
+    fail "$st: stack export against the offline plan"; show "$d/export.log" 5; show "$d/plan-in-export.txt"
+  fi
+
+  # 4. a second preview shows no changes
+  SIM_RECORD="$d/preview2.jsonl" engine preview "$cfg" "$d/preview2.log" --expect-no-changes; rc=$?
+  if [[ $rc == 0 ]] && "$bin/e2echeck" no-mutation "$d/preview2.jsonl" >/dev/null; then
+    pass "$st: a second preview shows no changes"
+  else
+    fail "$st: second preview (exit $rc)"; show "$d/preview2.log" 60
+  fi
+
+  # 5. a non-data setting updates in place (retention; with GFS, which fixes the
+  #    retention, GFS itself)
+  change="odoo-hosting:backup.retentionDays=36"
+  grep -qE '^ +gfs: true' "$cfg" && change="odoo-hosting:backup.gfs=false"
+  SIM_RECORD="$d/update.jsonl" ENGINE_SET="$change" engine up "$cfg" "$d/update.log"; rc=$?
+  if [[ $rc == 0 ]] && "$bin/e2echeck" in-place "$d/update.jsonl" >"$d/update.txt"; then
+    pass "$st: ${change#odoo-hosting:} updates $(grep -c '"method":"Update"' "$d/update.jsonl" | tr -d ' ') resources in place, nothing created or deleted"
+  else
+    fail "$st: ${change#odoo-hosting:} in place (exit $rc)"; show "$d/update.txt"; show "$d/update.log"
+  fi
+
+  # 6. production: replacing a data resource is refused before anything is touched
+  if [[ $prod == 1 ]]; then
+    data_urn="$(grep -o '"urn": *"[^"]*aws:rds/instance:Instance[^"]*"' "$d/export.json" | head -1 | sed 's/.*"\(urn:[^"]*\)"/\1/')"
+    [[ -n "$data_urn" ]] || data_urn="$(grep -o '"urn": *"[^"]*aws:s3/bucketV2:BucketV2[^"]*"' "$d/export.json" | head -1 | sed 's/.*"\(urn:[^"]*\)"/\1/')"
+    SIM_RECORD="$d/replace.jsonl" engine up "$cfg" "$d/replace.log" --replace "$data_urn"; rc=$?
+    if [[ $rc != 0 ]] && grep -q "unable to replace resource" "$d/replace.log" && "$bin/e2echeck" no-mutation "$d/replace.jsonl" >"$d/replace.txt"; then
+      pass "$st: replacing ${data_urn##*::} is refused (protect), nothing touched"
+    else
+      fail "$st: replacing ${data_urn##*::} (exit $rc)"; show "$d/replace.txt"; show "$d/replace.log"
+    fi
+  fi
+
+  # 7. violating variants fail preview and create nothing
+  variant() {
+    local name=$1 set=$2 want=$3
+    SIM_RECORD="$d/v-$name.jsonl" ENGINE_SET="$set" engine preview "$cfg" "$d/v-$name.log"; local rc=$?
+    if [[ $rc != 0 ]] && grep -qF -- "$want" "$d/v-$name.log" && "$bin/e2echeck" no-mutation "$d/v-$name.jsonl" >/dev/null; then
+      pass "$st: variant $name fails preview ($want), nothing created"
+    else
+      fail "$st: variant $name (exit $rc, want \"$want\")"; show "$d/v-$name.log"
+    fi
+  }
+  r="$(outside_region "$juris")"; variant "region-$r" "odoo-hosting:region=$r" "outside jurisdiction $juris"
+  b="$(across_border "$juris")"; variant "backup-in-$b" "odoo-hosting:backupRegion=$b" "outside jurisdiction $juris"
+  if grep -q 'odoo-hosting:approvals:' "$cfg"; then
+    variant "expired-approval" "@expire-approvals=2026-01-31" "RES-4"
+  fi
+
+  # 8. destroy keeps every data resource
+  engine pulumi "$cfg" "$d/export2.log" stack export --file "$d/export2.json"
+  if [[ $prod == 1 ]]; then engine pulumi "$cfg" "$d/unprotect.log" state unprotect --all --yes; fi
+  SIM_RECORD="$d/destroy.jsonl" engine destroy "$cfg" "$d/destroy.log"; rc=$?
+  if [[ $rc == 0 ]] && "$bin/e2echeck" destroy "$d/export2.json" "$d/destroy.jsonl" >"$d/destroy.txt"; then
+    pass "$st: destroy deletes $(grep -c '"method":"Delete"' "$d/destroy.jsonl" | tr -d ' ') resources and keeps every data resource ($(grep -c '"retainOnDelete": true' "$d/export2.json" | tr -d ' ') retained)"
+  else
+    fail "$st: destroy (exit $rc)"; show "$d/destroy.txt"; show "$d/destroy.log"
+  fi
 done
-
-# --- 4. the previews ------------------------------------------------------------------
-# preview NAME STACK WANT_EXIT(0|nonzero) MUST_CONTAIN... -- [driver args]
-preview() {
-  local name=$1 stack=$2 want=$3; shift 3
-  local must=()
-  while [[ $# -gt 0 && $1 != -- ]]; do must+=("$1"); shift; done
-  shift
-  local log="$tmp/logs/$name.log" s rc
-  s=$(date +%s%N)
-  offline "$tmp/driver" -work "$tmp/work" -stack "$stack" -pulumi "$root/bin" "$@" >"$log" 2>&1
-  rc=$?
-  local ms=$(( ($(date +%s%N) - s) / 1000000 ))
-  local ok=1 why=""
-  if [[ $want == 0 && $rc -ne 0 ]]; then ok=0 why="exit $rc, want 0"; fi
-  if [[ $want == nonzero && $rc -eq 0 ]]; then ok=0 why="exit 0, want non-zero"; fi
-  if [[ $want == nonzero && $rc -eq 2 ]]; then ok=0 why="driver setup error (exit 2)"; fi
-  for m in "${must[@]}"; do
-    grep -qF -- "$m" "$log" || { ok=0 why="${why:+$why; }output lacks \"$m\""; }
-  done
-  if grep -qiE 'downloading plugin|installing plugin|plugin.*download' "$log"; then ok=0 why="${why:+$why; }tried to download a plugin"; fi
-  if [[ $ok == 1 ]]; then
-    pass "$name (exit $rc, ${ms}ms)"
-  else
-    fail "$name: $why (${ms}ms); log:"
-    sed 's/^/    | /' "$log"
-  fi
-  grep -E '^\+ \(cd ' "$log" | grep -F ' preview ' | sed 's/^/    /'
-}
-
-bin="$tmp/pack/pulumi-analyzer-policy-odoo-hosting"
-preview compliant-passes compliant 0 "odoo-hosting@v0.1.0" "RES-4-approved" "approved by APR-2026-001" -- -policy-pack "$bin"
-preview violating-fails-RES-1 violating nonzero "[mandatory]  RES-1" 'primary region "eu-west-2" (London, GB) is outside jurisdiction eu' -- -policy-pack "$bin"
-preview unapproved-edge-fails unapproved nonzero "odoo-hosting@v0.1.0" "[mandatory]" "cloudflare" -- -policy-pack "$bin"
-preview violating-passes-without-pack violating 0 "umbrella-eu-west-2" --
-# The pack directory itself (policies/PulumiPolicy.yaml), as `--policy-pack policies`.
-PATH="$tmp/fallback:$PATH" preview pack-dir-fails-RES-1 violating nonzero "(local: $repo/policies)" "[mandatory]  RES-1" -- -policy-pack "$repo/policies"
-
 finish

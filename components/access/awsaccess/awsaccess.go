@@ -254,7 +254,7 @@ func trail(ctx *pulumi.Context, name string, spec access.Spec, part string, args
 		IsMultiRegionTrail: pulumi.Bool(true),
 		EnableLogging:      pulumi.Bool(true),
 		Tags:               pulumi.StringMap{"customer": pulumi.String(spec.Customer)},
-	}, append(append([]pulumi.ResourceOption{}, child...), pulumi.DependsOn([]pulumi.Resource{bp}))...)
+	}, append(append([]pulumi.ResourceOption{}, data...), pulumi.DependsOn([]pulumi.Resource{bp}))...) // BAK-6: the audit record is kept
 	if err != nil {
 		return err
 	}

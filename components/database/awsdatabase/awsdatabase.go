@@ -151,7 +151,7 @@ func New(ctx *pulumi.Context, name string, args Args, opts ...pulumi.ResourceOpt
 			KmsKeyId:        args.LogsKeyArn,
 			RetentionInDays: pulumi.Int(spec.LogRetentionDays),
 			Tags:            tags,
-		}, child...)
+		}, append(child, pulumi.RetainOnDelete(true), pulumi.Protect(spec.Production))...) // BAK-6: the database's logs are kept
 		if err != nil {
 			return nil, err
 		}

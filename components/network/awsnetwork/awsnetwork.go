@@ -475,7 +475,7 @@ func (b *builder) flowLogs() error {
 		RetentionInDays: pulumi.Int(b.spec.FlowLogRetentionDays),
 		KmsKeyId:        b.args.LogsKeyArn,
 		Tags:            b.tags(n),
-	}, b.child(pulumi.RetainOnDelete(true))...)
+	}, b.child(pulumi.RetainOnDelete(true), pulumi.Protect(b.spec.Production))...) // BAK-6
 	if err != nil {
 		return err
 	}

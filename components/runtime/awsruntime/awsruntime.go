@@ -190,7 +190,7 @@ func New(ctx *pulumi.Context, name string, args Args, opts ...pulumi.ResourceOpt
 	if err != nil {
 		return nil, err
 	}
-	trust, err := newTrustStore(ctx, name, args, tags, child)
+	trust, err := newTrustStore(ctx, name, args, spec.Production, tags, child)
 	if err != nil {
 		return nil, err
 	}
@@ -251,7 +251,7 @@ func New(ctx *pulumi.Context, name string, args Args, opts ...pulumi.ResourceOpt
 		KmsKeyId:        args.LogsKeyArn, // ENC-2
 		RetentionInDays: pulumi.Int(spec.LogRetentionDays),
 		Tags:            tags,
-	}, child...)
+	}, with(pulumi.RetainOnDelete(true), pulumi.Protect(spec.Production))...) // BAK-6
 	if err != nil {
 		return nil, err
 	}
@@ -262,7 +262,7 @@ func New(ctx *pulumi.Context, name string, args Args, opts ...pulumi.ResourceOpt
 		KmsKeyId:        args.LogsKeyArn,
 		RetentionInDays: pulumi.Int(spec.LogRetentionDays),
 		Tags:            tags,
-	}, child...)
+	}, with(pulumi.RetainOnDelete(true), pulumi.Protect(spec.Production))...) // BAK-6
 	if err != nil {
 		return nil, err
 	}
@@ -583,9 +583,11 @@ func policy(statements ...map[string]any) (string, error) {
 // object (AWS: "Mutual authentication with TLS in Application Load Balancer"; pulumi-aws
 // lb.TrustStore), in a private, versioned bucket encrypted with the data key and
 // reachable over TLS only, like every bucket of the stack.
-func newTrustStore(ctx *pulumi.Context, name string, args Args, tags pulumi.StringMap, child []pulumi.ResourceOption) (*lb.TrustStore, error) {
+// Like every bucket of a production stack it is retained and protected (BAK-6).
+func newTrustStore(ctx *pulumi.Context, name string, args Args, production bool, tags pulumi.StringMap, child []pulumi.ResourceOption) (*lb.TrustStore, error) {
 	n := name + "-trust"
-	b, err := s3.NewBucketV2(ctx, n, &s3.BucketV2Args{BucketPrefix: pulumi.String("odoo-trust-"), Tags: tags}, child...)
+	keep := append(append([]pulumi.ResourceOption{}, child...), pulumi.RetainOnDelete(true), pulumi.Protect(production))
+	b, err := s3.NewBucketV2(ctx, n, &s3.BucketV2Args{BucketPrefix: pulumi.String("odoo-trust-"), Tags: tags}, keep...)
 	if err != nil {
 		return nil, err
 	}
