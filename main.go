@@ -30,6 +30,7 @@ func program(ctx *pulumi.Context) error {
 		OriginKey:    secret(ctx, config.SecretOriginKey),
 		TunnelSecret: secret(ctx, config.SecretTunnelSecret),
 		IPsecPSKs:    secret(ctx, config.SecretIPsecPSKs),
+		SMTPPassword: secret(ctx, config.SecretSMTPPassword),
 	})
 	if err != nil {
 		return err

@@ -28,6 +28,7 @@ type Secrets struct {
 	OriginKey    pulumi.StringInput // originKey: the origin certificate's private key (cloud, enterprise)
 	TunnelSecret pulumi.StringInput // tunnelSecret: the on-premise tunnel's secret
 	IPsecPSKs    pulumi.StringInput // ipsecPsks: JSON object, IPsec tunnel name -> pre-shared key
+	SMTPPassword pulumi.StringInput // smtpPassword: the mail relay's password (odoo.mail)
 }
 
 // Outputs are the stack's outputs: its contract with operators and auditors.
@@ -141,7 +142,7 @@ func Run(ctx *pulumi.Context, bp *Blueprint, secrets Secrets) (*Outputs, error) 
 			KeyArn: dataKey, LogsKeyArn: logsKey,
 			OriginCertificatePEM: cert.Certificate, OriginPrivateKeyPEM: secrets.OriginKey,
 			DatabaseAddress: db.Address, DatabaseSecretArn: db.AppSecretArn, MasterSecretArn: db.SecretArn,
-			DatabaseSecretVersion: db.AppSecretVersion,
+			DatabaseSecretVersion: db.AppSecretVersion, SMTPPassword: secrets.SMTPPassword,
 		}, in)
 		if err != nil {
 			return nil, err
@@ -247,7 +248,7 @@ func OfflineSecrets(bp *Blueprint) Secrets {
 	}
 	b, _ := json.Marshal(psks)
 	secret := func(v string) pulumi.StringInput { return pulumi.ToSecret(pulumi.String(v)).(pulumi.StringOutput) }
-	return Secrets{OriginKey: secret("offline"), TunnelSecret: secret("offline"), IPsecPSKs: secret(string(b))}
+	return Secrets{OriginKey: secret("offline"), TunnelSecret: secret("offline"), IPsecPSKs: secret(string(b)), SMTPPassword: secret("offline")}
 }
 
 // Plan plans bp offline under the deterministic mocks of internal/plan.

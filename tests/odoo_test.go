@@ -356,3 +356,44 @@ func TestOPS2_StackOutputsShowTheRunningImage(t *testing.T) {
 		require.Equal(t, *want, [3]string{image, out.Odoo.ImageDigest, out.Odoo.Version})
 	}
 }
+
+// TestMailThroughTheConfiguredRelayWithItsPasswordAsASecret (finding 10): a stack
+// with odoo.mail sends through SES in its own region or its named server, with
+// STARTTLS, its password only from Secrets Manager (our key); without odoo.mail Odoo
+// has no relay.
+func TestMailThroughTheConfiguredRelayWithItsPasswordAsASecret(t *testing.T) {
+	withMail := 0
+	for _, ap := range appPlans(t) {
+		t.Run(ap.name, func(t *testing.T) {
+			cfg := ap.bp.Config
+			cs := taskContainers(t, ap.p)
+			o := options(t, cs["setup"])
+			from := map[string]string{}
+			for _, s := range cs["setup"].Secrets {
+				from[s["name"]] = s["valueFrom"]
+			}
+			smtp, hasSecret := ap.p.Get("aws:secretsmanager/secret:Secret", cfg.Name()+"-odoo-smtp")
+			if cfg.Odoo.Mail == nil {
+				require.NotContains(t, o, "smtp_server")
+				require.NotContains(t, from, "SMTP_PASSWORD")
+				require.False(t, hasSecret)
+				return
+			}
+			withMail++
+			require.Equal(t, cfg.MailHost(), o["smtp_server"])
+			if cfg.Odoo.Mail.Relay == "ses" {
+				require.Equal(t, "email-smtp."+cfg.Region+".amazonaws.com", o["smtp_server"], "SES in the stack's region (RES-1)")
+			}
+			require.Equal(t, "True", o["smtp_ssl"], "STARTTLS")
+			require.Contains(t, []string{"587", "2587"}, o["smtp_port"])
+			require.Equal(t, cfg.Odoo.Mail.User, o["smtp_user"])
+			require.NotContains(t, o, "smtp_password")
+			require.True(t, hasSecret)
+			require.Regexp(t, `:kms:`, smtp.Inputs["kmsKeyId"])
+			require.Regexp(t, `:secret/`+regexp.QuoteMeta(cfg.Name())+`-odoo-smtp-[0-9a-f]{8}$`, from["SMTP_PASSWORD"])
+			v, _ := ap.p.Get("aws:secretsmanager/secretVersion:SecretVersion", cfg.Name()+"-odoo-smtp")
+			require.Equal(t, plan.Secret, v.Inputs["secretString"])
+		})
+	}
+	require.Positive(t, withMail, "an example sends mail")
+}

@@ -166,6 +166,44 @@ type Odoo struct {
 	Version string `yaml:"version"` // Odoo version of the image; default "18.0"
 	Origin  string `yaml:"origin"`  // odoo-sh: the <name>.odoo.com host; on-premise: the public origin host
 	Tunnel  bool   `yaml:"tunnel"`  // on-premise: reach the server through a Cloudflare Tunnel instead
+	Mail    *Mail  `yaml:"mail"`    // cloud, enterprise: Odoo's outgoing mail relay
+}
+
+// Mail is Odoo's outgoing mail relay (cloud, enterprise): Amazon SES in the stack's
+// region or another SMTP server, always with STARTTLS and a password kept as the
+// secret smtpPassword.
+type Mail struct {
+	Relay string `yaml:"relay"` // ses | smtp
+	Host  string `yaml:"host"`  // smtp only: the server's hostname; ses: email-smtp.<region>.amazonaws.com
+	Port  int    `yaml:"port"`  // 587 (default) or 2587, STARTTLS
+	User  string `yaml:"user"`  // the SMTP user name (SES: the SMTP credentials' user name)
+	From  string `yaml:"from"`  // the sender address, in the customer's zone
+}
+
+// Mail relays.
+const (
+	RelaySES  = "ses"
+	RelaySMTP = "smtp"
+)
+
+// DefaultMailPort is the SMTP submission port with STARTTLS.
+const DefaultMailPort = 587
+
+// MailPorts are the ports Odoo's configuration file can use: it enables STARTTLS,
+// not a TLS wrapper, so 465 is not among them.
+var MailPorts = []int{587, 2587}
+
+// SESHost is the SES SMTP endpoint of region.
+func SESHost(region string) string { return "email-smtp." + region + ".amazonaws.com" }
+
+// MailHost is the relay's hostname.
+func (c *Config) MailHost() string {
+	if m := c.Odoo.Mail; m != nil && m.Relay == RelaySES {
+		return SESHost(c.Region)
+	} else if m != nil {
+		return m.Host
+	}
+	return ""
 }
 
 // BreakGlass is a time-bound production grant (IAM-3).
@@ -180,6 +218,7 @@ const (
 	SecretOriginKey    = "originKey"    // PEM private key of the origin certificate request
 	SecretTunnelSecret = "tunnelSecret" // base64 secret of the on-premise Cloudflare Tunnel
 	SecretIPsecPSKs    = "ipsecPsks"    // JSON object: Magic Transit IPsec tunnel name -> pre-shared key
+	SecretSMTPPassword = "smtpPassword" // the password of odoo.mail.user
 )
 
 // Defaults.
@@ -210,6 +249,9 @@ func (c *Config) ApplyDefaults() {
 	}
 	if c.Odoo.Version == "" {
 		c.Odoo.Version = DefaultVersion
+	}
+	if c.Odoo.Mail != nil && c.Odoo.Mail.Port == 0 {
+		c.Odoo.Mail.Port = DefaultMailPort
 	}
 	for i := range c.Network.VPNPeers {
 		if c.Network.VPNPeers[i].BGPASN == 0 {

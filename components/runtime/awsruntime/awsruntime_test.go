@@ -56,6 +56,7 @@ func run(t *testing.T, s runtime.Spec) (*plan.Plan, error) {
 			DatabaseSecretArn:           pulumi.String(secretArn),
 			MasterSecretArn:             pulumi.String(masterArn),
 			DatabaseSecretVersion:       pulumi.String("v1"),
+			SMTPPassword:                pulumi.ToSecret(pulumi.String("smtp-pw")).(pulumi.StringOutput),
 		})
 		return nil
 	})
@@ -422,4 +423,36 @@ func TestOdooSettings(t *testing.T) {
 	require.Equal(t, "ENHANCED", scan.Inputs["scanType"])
 	require.Equal(t, []any{map[string]any{"scanFrequency": "CONTINUOUS_SCAN", "repositoryFilters": []any{map[string]any{"filter": "acme/*", "filterType": "WILDCARD"}}}}, scan.Inputs["rules"])
 	require.Equal(t, plan.Secret, p.ByType("aws:secretsmanager/secretVersion:SecretVersion")[0].Inputs["secretString"])
+}
+
+// TestMailRelayPasswordOnlyThroughTheSecretStore (finding 10): with a relay, Odoo
+// gets its host, port, STARTTLS and user in its options and the password only in
+// the setup container, from a secret encrypted with the data key.
+func TestMailRelayPasswordOnlyThroughTheSecretStore(t *testing.T) {
+	s := spec()
+	s.Mail = &runtime.Mail{Host: "email-smtp.eu-west-1.amazonaws.com", Port: 587, User: "AKIAEXAMPLE", From: "erp@acme.example"}
+	p, err := run(t, s)
+	require.NoError(t, err)
+	var opts string
+	for _, e := range l(container(t, p, awsruntime.SetupContainerName)["environment"]) {
+		if m(e)["name"] == "ODOO_OPTIONS" {
+			opts = m(e)["value"].(string)
+		}
+	}
+	require.Contains(t, opts, "\nsmtp_server = email-smtp.eu-west-1.amazonaws.com\nsmtp_port = 587\nsmtp_ssl = True\nsmtp_user = AKIAEXAMPLE\nemail_from = erp@acme.example\n")
+	require.NotContains(t, opts, "smtp-pw")
+	secrets := l(container(t, p, awsruntime.SetupContainerName)["secrets"])
+	last := m(secrets[len(secrets)-1])
+	require.Equal(t, "SMTP_PASSWORD", last["name"])
+	require.Regexp(t, `^arn:aws:secretsmanager:eu-west-1:111111111111:secret/acme-app-smtp-[0-9a-f]{8}$`, last["valueFrom"])
+	smtp, ok := p.Get("aws:secretsmanager/secret:Secret", "acme-app-smtp")
+	require.True(t, ok)
+	require.Equal(t, dataKey, smtp.Inputs["kmsKeyId"])
+	v, _ := p.Get("aws:secretsmanager/secretVersion:SecretVersion", "acme-app-smtp")
+	require.Equal(t, plan.Secret, v.Inputs["secretString"])
+	rp, _ := p.Get("aws:iam/rolePolicy:RolePolicy", "acme-app-execution")
+	require.Contains(t, rp.Inputs["policy"], "acme-app-smtp-")
+	s.Mail.Port = 465
+	_, err = run(t, s)
+	require.ErrorContains(t, err, "mail.port 465 is not a STARTTLS submission port; allowed: 587, 2587")
 }
