@@ -6,12 +6,14 @@ import (
 	"regexp"
 	"strconv"
 	"strings"
+	"sync"
 	"testing"
 
 	"github.com/pulumi/pulumi/sdk/v3/go/pulumi"
 	"github.com/stretchr/testify/require"
 
 	"github.com/octura/odoo-hosting/components/runtime"
+	"github.com/octura/odoo-hosting/internal/config"
 	"github.com/octura/odoo-hosting/internal/plan"
 	"github.com/octura/odoo-hosting/stacks"
 )
@@ -27,20 +29,58 @@ type appPlan struct {
 	p    *plan.Plan
 }
 
+// appPlans plans every example that runs Odoo, and generated variants of each: on
+// Odoo 16.0 with a digest-only image, and sending mail through a named SMTP server
+// (or, where the example has a relay, sending none).
 func appPlans(t *testing.T) []appPlan {
 	t.Helper()
+	appPlansOnce.Do(func() { appPlansCache = makeAppPlans(t) })
+	require.NotEmpty(t, appPlansCache, "planning the examples failed in an earlier test")
+	return appPlansCache
+}
+
+var (
+	appPlansOnce  sync.Once
+	appPlansCache []appPlan
+)
+
+func makeAppPlans(t *testing.T) []appPlan {
+	t.Helper()
 	var out []appPlan
+	add := func(name string, cfg *config.Config) {
+		cfg.ApplyDefaults()
+		bp, err := stacks.Build(cfg, planNow)
+		require.NoError(t, err, name)
+		p, err := stacks.Plan(bp)
+		require.NoError(t, err, name)
+		out = append(out, appPlan{name: name, bp: bp, p: p})
+	}
 	for _, ex := range examples(t) {
-		bp, err := stacks.Prepare(ex.path, planNow)
-		require.NoError(t, err)
-		if !bp.Config.Tier.RunsApplication() {
+		load := func() *config.Config {
+			cfg, err := config.Load(ex.path)
+			require.NoError(t, err)
+			return cfg
+		}
+		if cfg := load(); !cfg.Tier.RunsApplication() {
 			continue
 		}
-		p, err := stacks.Plan(bp)
-		require.NoError(t, err)
-		out = append(out, appPlan{name: ex.name, bp: bp, p: p})
+		add(ex.name, load())
+		v16 := load()
+		v16.Odoo.Version = "16.0"
+		v16.Odoo.Image = v16.Odoo.Image[:strings.LastIndex(v16.Odoo.Image[:strings.Index(v16.Odoo.Image, "@")], ":")] + v16.Odoo.Image[strings.Index(v16.Odoo.Image, "@"):]
+		add(ex.name+"/odoo-16", v16)
+		mail := load()
+		if mail.Odoo.Mail == nil {
+			mail.Odoo.Mail = &config.Mail{Relay: config.RelaySMTP, Host: "smtp." + mail.Cloudflare.Zone, Port: 2587, User: "odoo", From: "erp@" + mail.Cloudflare.Zone}
+			mail.Secrets[config.SecretSMTPPassword] = true
+			add(ex.name+"/smtp", mail)
+		} else {
+			mail.Odoo.Mail = nil
+			delete(mail.Secrets, config.SecretSMTPPassword)
+			add(ex.name+"/no-mail", mail)
+		}
 	}
-	require.GreaterOrEqual(t, len(out), 5, "every cloud and enterprise example")
+	require.GreaterOrEqual(t, len(out), 15, "every cloud and enterprise example and its variants")
 	return out
 }
 
