@@ -258,7 +258,7 @@ func TestIAM6_OdooNeverRunsAsTheMasterUser(t *testing.T) {
 
 var digestRef = regexp.MustCompile(`^([0-9]{12})\.dkr\.ecr\.([a-z0-9-]+)\.amazonaws\.com/([a-z0-9-]+)/[a-z0-9._/-]+@sha256:[0-9a-f]{64}$`)
 
-// TestOPS2_ImageByDigestThroughAScannedCacheInTheStacksRegion (finding 11): every
+// TestOPS2_ImageByDigestThroughAScannedCacheInTheStacksRegion (OPS-2, finding 11): every
 // container runs an image by digest from the stack's own registry in its primary
 // region, under a pull-through cache rule's prefix that enhanced scanning covers;
 // the load balancer waits longer than Cloudflare.
@@ -365,7 +365,7 @@ func TestENC2_ServiceLogGroupsPreCreatedWithOurKey(t *testing.T) {
 	}
 }
 
-// TestOPS2_StackOutputsShowTheRunningImage: a cloud stack's outputs name the image
+// TestOPS2_StackOutputsShowTheRunningImage (OPS-2): a cloud stack's outputs name the image
 // its tasks run, by digest, and the Odoo version; other tiers have none.
 func TestOPS2_StackOutputsShowTheRunningImage(t *testing.T) {
 	for path, want := range map[string]*[3]string{
