@@ -31,6 +31,7 @@ func program(ctx *pulumi.Context) error {
 		TunnelSecret:  secret(ctx, config.SecretTunnelSecret),
 		IPsecPSKs:     secret(ctx, config.SecretIPsecPSKs),
 		OriginPullKey: secret(ctx, config.SecretOriginPullKey),
+		SMTPPassword:  secret(ctx, config.SecretSMTPPassword),
 	})
 	if err != nil {
 		return err

@@ -139,6 +139,9 @@ func blueprint(cfg *config.Config, now time.Time) *Blueprint {
 			DatabaseName: bp.Database.WithDefaults().DatabaseName,
 			Hostnames:    []string{cfg.Domain},
 		}
+		if m := cfg.Odoo.Mail; m != nil {
+			bp.Runtime.Mail = &runtime.Mail{Host: cfg.MailHost(), Port: m.Port, User: m.User, From: m.From}
+		}
 	}
 
 	bp.Edge = edge.Spec{

@@ -32,6 +32,7 @@ type Secrets struct {
 	// OriginPullKey is originPullKey: the private key of our client certificate for
 	// authenticated origin pulls (cloud, enterprise; NET-8).
 	OriginPullKey pulumi.StringInput
+	SMTPPassword  pulumi.StringInput // smtpPassword: the mail relay's password (odoo.mail)
 }
 
 // Outputs are the stack's outputs: its contract with operators and auditors.
@@ -150,7 +151,7 @@ func Run(ctx *pulumi.Context, bp *Blueprint, secrets Secrets) (*Outputs, error) 
 			OriginCertificatePEM: cert.Certificate, OriginPrivateKeyPEM: secrets.OriginKey,
 			OriginPullCAPEM: pulumi.String(cfg.Cloudflare.OriginPullCA), // NET-8
 			DatabaseAddress: db.Address, DatabaseSecretArn: db.AppSecretArn, MasterSecretArn: db.SecretArn,
-			DatabaseSecretVersion: db.AppSecretVersion,
+			DatabaseSecretVersion: db.AppSecretVersion, SMTPPassword: secrets.SMTPPassword,
 		}, in)
 		if err != nil {
 			return nil, err
@@ -275,7 +276,7 @@ func OfflineSecrets(bp *Blueprint) Secrets {
 	}
 	b, _ := json.Marshal(psks)
 	secret := func(v string) pulumi.StringInput { return pulumi.ToSecret(pulumi.String(v)).(pulumi.StringOutput) }
-	return Secrets{OriginKey: secret("offline"), TunnelSecret: secret("offline"), IPsecPSKs: secret(string(b)), OriginPullKey: secret("offline")}
+	return Secrets{OriginKey: secret("offline"), TunnelSecret: secret("offline"), IPsecPSKs: secret(string(b)), OriginPullKey: secret("offline"), SMTPPassword: secret("offline")}
 }
 
 // Plan plans bp offline under the deterministic mocks of internal/plan.

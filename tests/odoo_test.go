@@ -6,12 +6,14 @@ import (
 	"regexp"
 	"strconv"
 	"strings"
+	"sync"
 	"testing"
 
 	"github.com/pulumi/pulumi/sdk/v3/go/pulumi"
 	"github.com/stretchr/testify/require"
 
 	"github.com/octura/odoo-hosting/components/runtime"
+	"github.com/octura/odoo-hosting/internal/config"
 	"github.com/octura/odoo-hosting/internal/plan"
 	"github.com/octura/odoo-hosting/stacks"
 )
@@ -27,20 +29,58 @@ type appPlan struct {
 	p    *plan.Plan
 }
 
+// appPlans plans every example that runs Odoo, and generated variants of each: on
+// Odoo 16.0 with a digest-only image, and sending mail through a named SMTP server
+// (or, where the example has a relay, sending none).
 func appPlans(t *testing.T) []appPlan {
 	t.Helper()
+	appPlansOnce.Do(func() { appPlansCache = makeAppPlans(t) })
+	require.NotEmpty(t, appPlansCache, "planning the examples failed in an earlier test")
+	return appPlansCache
+}
+
+var (
+	appPlansOnce  sync.Once
+	appPlansCache []appPlan
+)
+
+func makeAppPlans(t *testing.T) []appPlan {
+	t.Helper()
 	var out []appPlan
+	add := func(name string, cfg *config.Config) {
+		cfg.ApplyDefaults()
+		bp, err := stacks.Build(cfg, planNow)
+		require.NoError(t, err, name)
+		p, err := stacks.Plan(bp)
+		require.NoError(t, err, name)
+		out = append(out, appPlan{name: name, bp: bp, p: p})
+	}
 	for _, ex := range examples(t) {
-		bp, err := stacks.Prepare(ex.path, planNow)
-		require.NoError(t, err)
-		if !bp.Config.Tier.RunsApplication() {
+		load := func() *config.Config {
+			cfg, err := config.Load(ex.path)
+			require.NoError(t, err)
+			return cfg
+		}
+		if cfg := load(); !cfg.Tier.RunsApplication() {
 			continue
 		}
-		p, err := stacks.Plan(bp)
-		require.NoError(t, err)
-		out = append(out, appPlan{name: ex.name, bp: bp, p: p})
+		add(ex.name, load())
+		v16 := load()
+		v16.Odoo.Version = "16.0"
+		v16.Odoo.Image = v16.Odoo.Image[:strings.LastIndex(v16.Odoo.Image[:strings.Index(v16.Odoo.Image, "@")], ":")] + v16.Odoo.Image[strings.Index(v16.Odoo.Image, "@"):]
+		add(ex.name+"/odoo-16", v16)
+		mail := load()
+		if mail.Odoo.Mail == nil {
+			mail.Odoo.Mail = &config.Mail{Relay: config.RelaySMTP, Host: "smtp." + mail.Cloudflare.Zone, Port: 2587, User: "odoo", From: "erp@" + mail.Cloudflare.Zone}
+			mail.Secrets[config.SecretSMTPPassword] = true
+			add(ex.name+"/smtp", mail)
+		} else {
+			mail.Odoo.Mail = nil
+			delete(mail.Secrets, config.SecretSMTPPassword)
+			add(ex.name+"/no-mail", mail)
+		}
 	}
-	require.GreaterOrEqual(t, len(out), 5, "every cloud and enterprise example")
+	require.GreaterOrEqual(t, len(out), 15, "every cloud and enterprise example and its variants")
 	return out
 }
 
@@ -228,7 +268,7 @@ func TestIAM6_OdooNeverRunsAsTheMasterUser(t *testing.T) {
 
 var digestRef = regexp.MustCompile(`^([0-9]{12})\.dkr\.ecr\.([a-z0-9-]+)\.amazonaws\.com/([a-z0-9-]+)/[a-z0-9._/-]+@sha256:[0-9a-f]{64}$`)
 
-// TestOPS2_ImageByDigestThroughAScannedCacheInTheStacksRegion (finding 11): every
+// TestOPS2_ImageByDigestThroughAScannedCacheInTheStacksRegion (OPS-2, finding 11): every
 // container runs an image by digest from the stack's own registry in its primary
 // region, under a pull-through cache rule's prefix that enhanced scanning covers;
 // the load balancer waits longer than Cloudflare.
@@ -335,7 +375,7 @@ func TestENC2_ServiceLogGroupsPreCreatedWithOurKey(t *testing.T) {
 	}
 }
 
-// TestOPS2_StackOutputsShowTheRunningImage: a cloud stack's outputs name the image
+// TestOPS2_StackOutputsShowTheRunningImage (OPS-2): a cloud stack's outputs name the image
 // its tasks run, by digest, and the Odoo version; other tiers have none.
 func TestOPS2_StackOutputsShowTheRunningImage(t *testing.T) {
 	for path, want := range map[string]*[3]string{
@@ -365,4 +405,45 @@ func TestOPS2_StackOutputsShowTheRunningImage(t *testing.T) {
 		require.NotNil(t, out.Odoo, path)
 		require.Equal(t, *want, [3]string{image, out.Odoo.ImageDigest, out.Odoo.Version})
 	}
+}
+
+// TestMailThroughTheConfiguredRelayWithItsPasswordAsASecret (finding 10): a stack
+// with odoo.mail sends through SES in its own region or its named server, with
+// STARTTLS, its password only from Secrets Manager (our key); without odoo.mail Odoo
+// has no relay.
+func TestMailThroughTheConfiguredRelayWithItsPasswordAsASecret(t *testing.T) {
+	withMail := 0
+	for _, ap := range appPlans(t) {
+		t.Run(ap.name, func(t *testing.T) {
+			cfg := ap.bp.Config
+			cs := taskContainers(t, ap.p)
+			o := options(t, cs["setup"])
+			from := map[string]string{}
+			for _, s := range cs["setup"].Secrets {
+				from[s["name"]] = s["valueFrom"]
+			}
+			smtp, hasSecret := ap.p.Get("aws:secretsmanager/secret:Secret", cfg.Name()+"-odoo-smtp")
+			if cfg.Odoo.Mail == nil {
+				require.NotContains(t, o, "smtp_server")
+				require.NotContains(t, from, "SMTP_PASSWORD")
+				require.False(t, hasSecret)
+				return
+			}
+			withMail++
+			require.Equal(t, cfg.MailHost(), o["smtp_server"])
+			if cfg.Odoo.Mail.Relay == "ses" {
+				require.Equal(t, "email-smtp."+cfg.Region+".amazonaws.com", o["smtp_server"], "SES in the stack's region (RES-1)")
+			}
+			require.Equal(t, "True", o["smtp_ssl"], "STARTTLS")
+			require.Contains(t, []string{"587", "2587"}, o["smtp_port"])
+			require.Equal(t, cfg.Odoo.Mail.User, o["smtp_user"])
+			require.NotContains(t, o, "smtp_password")
+			require.True(t, hasSecret)
+			require.Regexp(t, `:kms:`, smtp.Inputs["kmsKeyId"])
+			require.Regexp(t, `:secret/`+regexp.QuoteMeta(cfg.Name())+`-odoo-smtp-[0-9a-f]{8}$`, from["SMTP_PASSWORD"])
+			v, _ := ap.p.Get("aws:secretsmanager/secretVersion:SecretVersion", cfg.Name()+"-odoo-smtp")
+			require.Equal(t, plan.Secret, v.Inputs["secretString"])
+		})
+	}
+	require.Positive(t, withMail, "an example sends mail")
 }

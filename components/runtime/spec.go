@@ -109,6 +109,17 @@ type Spec struct {
 	// LogRetentionDays is how long application logs are kept, one of
 	// LogRetentionChoices. Default 365.
 	LogRetentionDays int
+	// Mail is Odoo's outgoing mail relay; nil sends no mail.
+	Mail *Mail
+}
+
+// Mail is an SMTP relay Odoo reaches with STARTTLS; its password is a secret
+// argument of the implementation, never part of the spec.
+type Mail struct {
+	Host string // e.g. email-smtp.eu-west-1.amazonaws.com
+	Port int    // 587 or 2587
+	User string
+	From string // the sender address
 }
 
 // WithDefaults returns s with every unset field at its default.
@@ -284,6 +295,20 @@ func (s Spec) Validate() error {
 			add("hostnames %q is listed twice; allowed: each hostname once", h)
 		}
 		seen[h] = true
+	}
+	if m := s.Mail; m != nil {
+		if !hostRE.MatchString(m.Host) {
+			add("mail.host %q is not a hostname; allowed: a DNS name such as email-smtp.eu-west-1.amazonaws.com", m.Host)
+		}
+		if m.Port != 587 && m.Port != 2587 {
+			add("mail.port %d is not a STARTTLS submission port; allowed: 587, 2587", m.Port)
+		}
+		if m.User == "" || strings.ContainsAny(m.User, " \t\r\n") {
+			add("mail.user %q is not an SMTP user name; allowed: a name without spaces", m.User)
+		}
+		if !strings.Contains(m.From, "@") || strings.ContainsAny(m.From, " \t\r\n") {
+			add("mail.from %q is not an email address; allowed: an address such as erp@acme.example", m.From)
+		}
 	}
 	if !slices.Contains(LogRetentionChoices, s.LogRetentionDays) {
 		add("logRetentionDays %d is not a retention period; allowed: %s", s.LogRetentionDays, strings.Trim(fmt.Sprint(LogRetentionChoices), "[]"))

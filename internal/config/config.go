@@ -193,12 +193,50 @@ type Odoo struct {
 	CertificateReady bool   `yaml:"certificateReady"` // odoo-sh: Odoo.sh has issued the domain's certificate, so the record is proxied
 	TunnelCAPool     string `yaml:"tunnelCaPool"`     // on-premise tunnel: path of the origin's CA file on the cloudflared host
 	TunnelServerName string `yaml:"tunnelServerName"` // on-premise tunnel: the name in the origin's certificate; default the origin's host
+	Mail             *Mail  `yaml:"mail"`             // cloud, enterprise: Odoo's outgoing mail relay
 }
 
 // Alerts says who is told when a promise fails (OPS-1).
 type Alerts struct {
 	Contacts    []string `yaml:"contacts"`    // e-mail addresses, 1 to 10, required
 	WarningDays int      `yaml:"warningDays"` // days before an approval or certificate expires; default 30, 7 to 90
+}
+
+// Mail is Odoo's outgoing mail relay (cloud, enterprise): Amazon SES in the stack's
+// region or another SMTP server, always with STARTTLS and a password kept as the
+// secret smtpPassword.
+type Mail struct {
+	Relay string `yaml:"relay"` // ses | smtp
+	Host  string `yaml:"host"`  // smtp only: the server's hostname; ses: email-smtp.<region>.amazonaws.com
+	Port  int    `yaml:"port"`  // 587 (default) or 2587, STARTTLS
+	User  string `yaml:"user"`  // the SMTP user name (SES: the SMTP credentials' user name)
+	From  string `yaml:"from"`  // the sender address, in the customer's zone
+}
+
+// Mail relays.
+const (
+	RelaySES  = "ses"
+	RelaySMTP = "smtp"
+)
+
+// DefaultMailPort is the SMTP submission port with STARTTLS.
+const DefaultMailPort = 587
+
+// MailPorts are the ports Odoo's configuration file can use: it enables STARTTLS,
+// not a TLS wrapper, so 465 is not among them.
+var MailPorts = []int{587, 2587}
+
+// SESHost is the SES SMTP endpoint of region.
+func SESHost(region string) string { return "email-smtp." + region + ".amazonaws.com" }
+
+// MailHost is the relay's hostname.
+func (c *Config) MailHost() string {
+	if m := c.Odoo.Mail; m != nil && m.Relay == RelaySES {
+		return SESHost(c.Region)
+	} else if m != nil {
+		return m.Host
+	}
+	return ""
 }
 
 // BreakGlass is a time-bound production grant (IAM-3).
@@ -214,6 +252,7 @@ const (
 	SecretTunnelSecret  = "tunnelSecret"  // base64 secret of the on-premise Cloudflare Tunnel
 	SecretIPsecPSKs     = "ipsecPsks"     // JSON object: Magic Transit IPsec tunnel name -> pre-shared key
 	SecretOriginPullKey = "originPullKey" // PEM private key of cloudflare.originPullCertificate (NET-8)
+	SecretSMTPPassword  = "smtpPassword"  // the password of odoo.mail.user
 )
 
 // Defaults.
@@ -249,6 +288,9 @@ func (c *Config) ApplyDefaults() {
 	}
 	if c.Alerts.WarningDays == 0 {
 		c.Alerts.WarningDays = DefaultWarningDays
+	}
+	if c.Odoo.Mail != nil && c.Odoo.Mail.Port == 0 {
+		c.Odoo.Mail.Port = DefaultMailPort
 	}
 	for i := range c.Network.VPNPeers {
 		if c.Network.VPNPeers[i].BGPASN == 0 && !c.written(fmt.Sprintf("network.vpnPeers[%d].bgpAsn", i)) {

@@ -63,6 +63,7 @@ func (c *Config) Validate(now time.Time) Problems {
 		c.validateBackup(&p)
 		c.validateOrigin(&p, now)
 		c.validateOdoo(&p)
+		c.validateMail(&p)
 	}
 	c.validateBreakGlass(&p, now)
 	c.validateEnvironment(&p)
@@ -982,6 +983,60 @@ func (c *Config) validateOdoo(p *Problems) {
 	}
 	if o.TunnelServerName != "" && !validHostname(o.TunnelServerName) {
 		p.add("odoo.tunnelServerName", o.TunnelServerName, "is not a hostname", "the name in the internal origin's certificate, such as odoo.nordlys.internal")
+	}
+}
+
+var emailRE = regexp.MustCompile(`^[A-Za-z0-9._%+-]{1,64}@([a-z0-9.-]+)$`)
+
+// validateMail checks odoo.mail: a relay Odoo reaches with STARTTLS, SES in the
+// stack's own region (RES-1) or a named SMTP server, a user, a sender in the
+// customer's zone, and the password as the secret smtpPassword.
+func (c *Config) validateMail(p *Problems) {
+	m := c.Odoo.Mail
+	if m == nil {
+		if c.Secrets[SecretSMTPPassword] {
+			p.add(SecretSMTPPassword, "", "is set but odoo.mail is not", "leave it out, or configure odoo.mail")
+		}
+		return
+	}
+	if !c.Tier.RunsApplication() {
+		p.add("odoo.mail", "", "is only for tiers cloud and enterprise: elsewhere Odoo's mail is not ours", "leave it out")
+		return
+	}
+	switch m.Relay {
+	case RelaySES:
+		if m.Host != "" && m.Host != SESHost(c.Region) {
+			p.add("odoo.mail.host", m.Host, "is not the SES endpoint of the stack's region (RES-1)", "leave it out with relay ses; it is "+SESHost(c.Region))
+		}
+	case RelaySMTP:
+		if m.Host == "" {
+			p.add("odoo.mail.host", "", "is required with relay smtp", "the SMTP server's hostname, such as smtp.acme.example")
+		} else if !validHostname(m.Host) {
+			p.add("odoo.mail.host", m.Host, "is not a hostname", "the SMTP server's hostname, such as smtp.acme.example")
+		}
+	case "":
+		p.add("odoo.mail.relay", "", "is required with odoo.mail", RelaySES+", "+RelaySMTP)
+	default:
+		p.add("odoo.mail.relay", m.Relay, "is not a mail relay", RelaySES+", "+RelaySMTP)
+	}
+	if !slices.Contains(MailPorts, m.Port) {
+		p.add("odoo.mail.port", fmt.Sprint(m.Port), "is not a STARTTLS submission port Odoo's configuration can use", "587, 2587")
+	}
+	if m.User == "" {
+		p.add("odoo.mail.user", "", "is required with odoo.mail", "the SMTP user name")
+	} else if strings.ContainsAny(m.User, " \t\r\n") {
+		p.add("odoo.mail.user", m.User, "is not an SMTP user name", "a name without spaces")
+	}
+	switch mm := emailRE.FindStringSubmatch(m.From); {
+	case m.From == "":
+		p.add("odoo.mail.from", "", "is required with odoo.mail", "an address in the customer's zone, such as erp@acme.example")
+	case mm == nil:
+		p.add("odoo.mail.from", m.From, "is not an email address", "an address in the customer's zone, such as erp@acme.example")
+	case c.Cloudflare.Zone != "" && mm[1] != c.Cloudflare.Zone && !strings.HasSuffix(mm[1], "."+c.Cloudflare.Zone):
+		p.add("odoo.mail.from", m.From, "is not in the customer's zone "+c.Cloudflare.Zone, "an address such as erp@"+c.Cloudflare.Zone)
+	}
+	if !c.Secrets[SecretSMTPPassword] {
+		p.add(SecretSMTPPassword, "", "is required with odoo.mail", "pulumi config set --secret smtpPassword <the SMTP password>")
 	}
 }
 

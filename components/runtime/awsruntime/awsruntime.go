@@ -80,6 +80,8 @@ type Args struct {
 	// DatabaseSecretVersion changes when the application role's password does; the
 	// service is redeployed then, so the tasks read the new password (rotation).
 	DatabaseSecretVersion pulumi.StringInput
+	// SMTPPassword is the mail relay's password, a secret; required with Spec.Mail.
+	SMTPPassword pulumi.StringInput
 }
 
 // Runtime is a customer's Odoo runtime on AWS.
@@ -115,7 +117,8 @@ func New(ctx *pulumi.Context, name string, args Args, opts ...pulumi.ResourceOpt
 	if args.Provider == nil || args.VpcID == nil || args.PublicSubnetIDs == nil || args.AppSubnetIDs == nil ||
 		args.LoadBalancerSecurityGroupID == nil || args.AppSecurityGroupID == nil || args.KeyArn == nil || args.LogsKeyArn == nil ||
 		args.OriginCertificatePEM == nil || args.OriginPrivateKeyPEM == nil || args.OriginPullCAPEM == nil ||
-		args.DatabaseAddress == nil || args.DatabaseSecretArn == nil || args.MasterSecretArn == nil {
+		args.DatabaseAddress == nil || args.DatabaseSecretArn == nil || args.MasterSecretArn == nil ||
+		(spec.Mail != nil && args.SMTPPassword == nil) {
 		return nil, fmt.Errorf("runtime %s: every argument of awsruntime.Args is required", name)
 	}
 	img, _ := concept.ParseImage(spec.Image) // validated above
@@ -322,6 +325,27 @@ func New(ctx *pulumi.Context, name string, args Args, opts ...pulumi.ResourceOpt
 		return nil, err
 	}
 
+	// The mail relay's password, in Secrets Manager with the data key; state holds
+	// it only as a secret (it comes from the stack's secret configuration).
+	smtpArn := pulumi.String("").ToStringOutput()
+	if spec.Mail != nil {
+		smtp, err := secretsmanager.NewSecret(ctx, name+"-smtp", &secretsmanager.SecretArgs{
+			Description: pulumi.String("Password of the mail relay user " + spec.Mail.User + " of " + spec.Customer),
+			KmsKeyId:    args.KeyArn, // ENC-2
+			Tags:        tags,
+		}, child...)
+		if err != nil {
+			return nil, err
+		}
+		if _, err := secretsmanager.NewSecretVersion(ctx, name+"-smtp", &secretsmanager.SecretVersionArgs{
+			SecretId:     smtp.ID(),
+			SecretString: pulumi.ToSecret(args.SMTPPassword).(pulumi.StringOutput),
+		}, child...); err != nil {
+			return nil, err
+		}
+		smtpArn = smtp.Arn
+	}
+
 	// The file store: EFS encrypted with the data key (ENC-2), never lost (BAK-6),
 	// reachable on NFS from the app tier only (NET-3).
 	fs, err := efs.NewFileSystem(ctx, name, &efs.FileSystemArgs{
@@ -356,6 +380,18 @@ func New(ctx *pulumi.Context, name string, args Args, opts ...pulumi.ResourceOpt
 	}, child...)
 	if err != nil {
 		return nil, err
+	}
+	// NET-3: the mail relay (finding 10): SMTP with STARTTLS on the configured port
+	// only. The relay is a hostname (SES's endpoint, or the customer's server), so the
+	// rule names the port, not an address; the app subnets reach it through NAT.
+	if spec.Mail != nil {
+		if _, err := vpc.NewSecurityGroupEgressRule(ctx, name+"-app-to-mail", &vpc.SecurityGroupEgressRuleArgs{
+			SecurityGroupId: args.AppSecurityGroupID, CidrIpv4: pulumi.String("0.0.0.0/0"),
+			IpProtocol: pulumi.String("tcp"), FromPort: pulumi.Int(spec.Mail.Port), ToPort: pulumi.Int(spec.Mail.Port),
+			Description: pulumi.String("SMTP with STARTTLS to the mail relay " + spec.Mail.Host),
+		}, child...); err != nil {
+			return nil, err
+		}
 	}
 	mounts := []pulumi.Resource{nfsOut}
 	subnets := args.AppSubnetIDs.ToStringArrayOutput()
@@ -396,7 +432,7 @@ func New(ctx *pulumi.Context, name string, args Args, opts ...pulumi.ResourceOpt
 	}
 	if _, err := iam.NewRolePolicy(ctx, name+"-execution", &iam.RolePolicyArgs{
 		Role: execRole.Name,
-		Policy: pulumi.All(logs.Arn, args.DatabaseSecretArn, args.MasterSecretArn, admin.Arn, args.KeyArn).ApplyT(func(v []any) (string, error) {
+		Policy: pulumi.All(logs.Arn, args.DatabaseSecretArn, args.MasterSecretArn, admin.Arn, args.KeyArn, smtpArn).ApplyT(func(v []any) (string, error) {
 			region, err := regionOfArn(v[0].(string))
 			if err != nil {
 				return "", err
@@ -406,9 +442,13 @@ func New(ctx *pulumi.Context, name string, args Args, opts ...pulumi.ResourceOpt
 				return "", err
 			}
 			repos := fmt.Sprintf("arn:aws:ecr:%s:%s:repository/%s/*", region, account, concept.CachePrefix(spec))
+			secrets := []string{v[1].(string), v[2].(string), v[3].(string)}
+			if spec.Mail != nil {
+				secrets = append(secrets, v[5].(string))
+			}
 			return policy(
 				stmt([]string{"logs:CreateLogStream", "logs:PutLogEvents"}, v[0].(string)+":*"),
-				stmts([]string{"secretsmanager:GetSecretValue"}, v[1].(string), v[2].(string), v[3].(string)),
+				stmts([]string{"secretsmanager:GetSecretValue"}, secrets...),
 				stmt([]string{"kms:Decrypt"}, v[4].(string)),
 				// Pulling through the cache: the first pull imports the image and makes
 				// its repository under the stack's prefix (ECR guide, pull through cache IAM).
@@ -461,14 +501,14 @@ func New(ctx *pulumi.Context, name string, args Args, opts ...pulumi.ResourceOpt
 		}
 		return concept.CachedImage(spec, account, region)
 	}).(pulumi.StringOutput)
-	containers := pulumi.All(args.DatabaseAddress, args.DatabaseSecretArn, args.MasterSecretArn, admin.Arn, logs.Name, logs.Arn, image).ApplyT(func(v []any) (string, error) {
+	containers := pulumi.All(args.DatabaseAddress, args.DatabaseSecretArn, args.MasterSecretArn, admin.Arn, logs.Name, logs.Arn, image, smtpArn).ApplyT(func(v []any) (string, error) {
 		region, err := regionOfArn(v[5].(string))
 		if err != nil {
 			return "", err
 		}
 		return ContainerDefinitions(spec, ContainerInputs{
 			Image: v[6].(string), DatabaseHost: v[0].(string), AppSecretArn: v[1].(string), MasterSecretArn: v[2].(string),
-			AdminSecretArn: v[3].(string), LogGroup: v[4].(string), Region: region,
+			AdminSecretArn: v[3].(string), LogGroup: v[4].(string), Region: region, SMTPSecretArn: v[7].(string),
 		})
 	}).(pulumi.StringOutput)
 	task, err := ecs.NewTaskDefinition(ctx, name, &ecs.TaskDefinitionArgs{

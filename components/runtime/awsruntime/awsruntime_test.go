@@ -57,6 +57,7 @@ func run(t *testing.T, s runtime.Spec) (*plan.Plan, error) {
 			DatabaseSecretArn:           pulumi.String(secretArn),
 			MasterSecretArn:             pulumi.String(masterArn),
 			DatabaseSecretVersion:       pulumi.String("v1"),
+			SMTPPassword:                pulumi.ToSecret(pulumi.String("smtp-pw")).(pulumi.StringOutput),
 		})
 		return nil
 	})
@@ -480,4 +481,44 @@ func TestNET3_AppReachesTheFileStore(t *testing.T) {
 	ingress := l(nfs.Inputs["ingress"])
 	require.Len(t, ingress, 1)
 	require.Equal(t, []any{"sg-app"}, m(ingress[0])["securityGroups"])
+}
+
+// TestMailRelayPasswordOnlyThroughTheSecretStore (finding 10): with a relay, Odoo
+// gets its host, port, STARTTLS and user in its options and the password only in
+// the setup container, from a secret encrypted with the data key.
+func TestMailRelayPasswordOnlyThroughTheSecretStore(t *testing.T) {
+	s := spec()
+	s.Mail = &runtime.Mail{Host: "email-smtp.eu-west-1.amazonaws.com", Port: 587, User: "AKIAEXAMPLE", From: "erp@acme.example"}
+	p, err := run(t, s)
+	require.NoError(t, err)
+	var opts string
+	for _, e := range l(container(t, p, awsruntime.SetupContainerName)["environment"]) {
+		if m(e)["name"] == "ODOO_OPTIONS" {
+			opts = m(e)["value"].(string)
+		}
+	}
+	require.Contains(t, opts, "\nsmtp_server = email-smtp.eu-west-1.amazonaws.com\nsmtp_port = 587\nsmtp_ssl = True\nsmtp_user = AKIAEXAMPLE\nemail_from = erp@acme.example\n")
+	require.NotContains(t, opts, "smtp-pw")
+	secrets := l(container(t, p, awsruntime.SetupContainerName)["secrets"])
+	last := m(secrets[len(secrets)-1])
+	require.Equal(t, "SMTP_PASSWORD", last["name"])
+	require.Regexp(t, `^arn:aws:secretsmanager:eu-west-1:111111111111:secret/acme-app-smtp-[0-9a-f]{8}$`, last["valueFrom"])
+	smtp, ok := p.Get("aws:secretsmanager/secret:Secret", "acme-app-smtp")
+	require.True(t, ok)
+	require.Equal(t, dataKey, smtp.Inputs["kmsKeyId"])
+	v, _ := p.Get("aws:secretsmanager/secretVersion:SecretVersion", "acme-app-smtp")
+	require.Equal(t, plan.Secret, v.Inputs["secretString"])
+	rp, _ := p.Get("aws:iam/rolePolicy:RolePolicy", "acme-app-execution")
+	require.Contains(t, rp.Inputs["policy"], "acme-app-smtp-")
+	// NET-3: the app group reaches the relay on its port only (groups made by the
+	// provider have no default egress, so without this rule no mail leaves).
+	smtpOut, ok := p.Get("aws:vpc/securityGroupEgressRule:SecurityGroupEgressRule", "acme-app-app-to-mail")
+	require.True(t, ok)
+	require.Equal(t, "sg-app", smtpOut.Inputs["securityGroupId"])
+	require.Equal(t, 587.0, smtpOut.Inputs["fromPort"])
+	require.Equal(t, 587.0, smtpOut.Inputs["toPort"])
+	require.Equal(t, "tcp", smtpOut.Inputs["ipProtocol"])
+	s.Mail.Port = 465
+	_, err = run(t, s)
+	require.ErrorContains(t, err, "mail.port 465 is not a STARTTLS submission port; allowed: 587, 2587")
 }

@@ -42,8 +42,10 @@ type ContainerInputs struct {
 	MasterSecretArn string
 	// AdminSecretArn holds the hash of Odoo's master password.
 	AdminSecretArn string
-	LogGroup       string
-	Region         string
+	// SMTPSecretArn holds the mail relay's password; empty without mail.
+	SMTPSecretArn string
+	LogGroup      string
+	Region        string
 }
 
 // Options are Odoo's configuration without a secret: what the server runs with
@@ -53,7 +55,7 @@ type ContainerInputs struct {
 func Options(s concept.Spec, databaseHost string) [][2]string {
 	s = s.WithDefaults()
 	z := concept.SizingOf(s)
-	return [][2]string{
+	out := [][2]string{
 		{"data_dir", concept.FileStorePath},
 		{"db_host", databaseHost},
 		{"db_port", "5432"},
@@ -78,6 +80,15 @@ func Options(s concept.Spec, databaseHost string) [][2]string {
 		{"limit_time_real_cron", strconv.Itoa(z.LimitTimeRealCron)},
 		{"log_level", "info"},
 	}
+	if m := s.Mail; m != nil {
+		// Outgoing mail through the relay only, with STARTTLS (Odoo: smtp_ssl); the
+		// password is added by setup from the secret store.
+		out = append(out, [][2]string{
+			{"smtp_server", m.Host}, {"smtp_port", strconv.Itoa(m.Port)}, {"smtp_ssl", "True"},
+			{"smtp_user", m.User}, {"email_from", m.From},
+		}...)
+	}
+	return out
 }
 
 // OptionsText renders Options as the start of odoo.conf.
@@ -121,6 +132,8 @@ cur.execute(sql.SQL('GRANT {} TO CURRENT_USER').format(sql.Identifier(app)))
 cur.execute(sql.SQL('ALTER DATABASE {} OWNER TO {}').format(sql.Identifier(db), sql.Identifier(app)))
 c.close()
 text = e['ODOO_OPTIONS'] + 'db_user = %s\ndb_password = %s\nadmin_passwd = %s\n' % (app, e['APP_PASSWORD'], e['ODOO_ADMIN_PASSWD'])
+if e.get('SMTP_PASSWORD'):
+    text += 'smtp_password = %s\n' % e['SMTP_PASSWORD']
 tmp = e['ODOO_RC'] + '.new'
 fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o400)
 os.write(fd, text.encode())
@@ -176,6 +189,16 @@ func ContainerDefinitions(s concept.Spec, in ContainerInputs) (string, error) {
 		Name      string `json:"name"`
 		ValueFrom string `json:"valueFrom"`
 	}
+	secrets := []secret{
+		{Name: "APP_USER", ValueFrom: in.AppSecretArn + ":username::"},
+		{Name: "APP_PASSWORD", ValueFrom: in.AppSecretArn + ":password::"},
+		{Name: "MASTER_USER", ValueFrom: in.MasterSecretArn + ":username::"},
+		{Name: "MASTER_PASSWORD", ValueFrom: in.MasterSecretArn + ":password::"},
+		{Name: "ODOO_ADMIN_PASSWD", ValueFrom: in.AdminSecretArn},
+	}
+	if s.Mail != nil {
+		secrets = append(secrets, secret{Name: "SMTP_PASSWORD", ValueFrom: in.SMTPSecretArn})
+	}
 	params, err := json.Marshal(Parameters(s))
 	if err != nil {
 		return "", err
@@ -207,13 +230,7 @@ func ContainerDefinitions(s concept.Spec, in ContainerInputs) (string, error) {
 			{Name: "ODOO_RC", Value: ConfigPath},
 		},
 		// The RDS-managed master secret and ours are JSON with username and password.
-		"secrets": []secret{
-			{Name: "APP_USER", ValueFrom: in.AppSecretArn + ":username::"},
-			{Name: "APP_PASSWORD", ValueFrom: in.AppSecretArn + ":password::"},
-			{Name: "MASTER_USER", ValueFrom: in.MasterSecretArn + ":username::"},
-			{Name: "MASTER_PASSWORD", ValueFrom: in.MasterSecretArn + ":password::"},
-			{Name: "ODOO_ADMIN_PASSWD", ValueFrom: in.AdminSecretArn},
-		},
+		"secrets":          secrets,
 		"mountPoints":      []map[string]any{config(false)},
 		"logConfiguration": logs(SetupContainerName),
 	}, {
