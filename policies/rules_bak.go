@@ -189,6 +189,10 @@ func gfsClass(name, schedule string) string {
 	return gfsClasses[rank]
 }
 
+// maxContinuousDays is the longest AWS Backup keeps continuous backups (AWS Backup
+// Developer Guide, "Continuous backups and point-in-time recovery").
+const maxContinuousDays = 35
+
 func bak2(e *env) []Violation {
 	var out []Violation
 	want := e.retentionDays()
@@ -204,13 +208,21 @@ func bak2(e *env) []Violation {
 			if !ok {
 				continue // kept forever: BAK-5
 			}
-			if d > longest {
-				longest = d
-			}
+			// AWS Backup keeps continuous (point-in-time) recovery points at most 35
+			// days: a continuous rule at that cap keeps its backups as long as its
+			// copies do.
+			capped := truthy(m["enableContinuousBackup"]) && d >= maxContinuousDays
 			for _, ca := range list(m["copyActions"]) {
-				if cd, ok := number(get(mapOf(ca), "lifecycle.deleteAfter")); ok && cd < want {
+				cd, ok := number(get(mapOf(ca), "lifecycle.deleteAfter"))
+				if ok && cd < want {
 					out = append(out, violation("BAK-2", p, cd, fmt.Sprintf("at least %v days", want), "copies of rule %s are deleted after %v days", show(m["ruleName"]), cd))
 				}
+				if ok && capped && cd > d {
+					d = cd
+				}
+			}
+			if d > longest {
+				longest = d
 			}
 		}
 		if longest > 0 && longest < want {
