@@ -383,10 +383,7 @@ func (p *parser) args(min, max int) ([]val, error) {
 		return nil, p.errorf("expected (")
 	}
 	var out []val
-	for {
-		if len(out) > 0 && !p.punct(',') {
-			break
-		}
+	for len(out) == 0 || p.punct(',') {
 		v, err := p.value()
 		if err != nil {
 			return nil, err
