@@ -41,12 +41,14 @@ func TestDependencyDirection(t *testing.T) {
 			dr := rel(d)
 			ours := strings.HasPrefix(d, module)
 			switch {
+			case r == "internal/netaddr" && !isStd(d):
+				t.Errorf("%s imports %s: the address facts use the standard library only", r, d)
 			case r == "internal/names" && !isStd(d):
 				t.Errorf("%s imports %s: the name limits use the standard library only", r, d)
 			case (r == "internal/jurisdiction" || r == "internal/tier") && !isStd(d):
 				t.Errorf("%s imports %s: the jurisdiction and tier models use the standard library only", r, d)
-			case r == "internal/config" && !isStd(d) && d != module+"/internal/jurisdiction" && d != module+"/internal/tier" && d != "gopkg.in/yaml.v3":
-				t.Errorf("%s imports %s: the configuration imports only the jurisdiction and tier models and YAML", r, d)
+			case r == "internal/config" && !isStd(d) && d != module+"/internal/jurisdiction" && d != module+"/internal/tier" && d != module+"/internal/netaddr" && d != "gopkg.in/yaml.v3":
+				t.Errorf("%s imports %s: the configuration imports only the jurisdiction, tier and address models and YAML", r, d)
 			case strings.HasPrefix(r, "policies") && ours && d != module+"/internal/jurisdiction" && !strings.HasPrefix(dr, "policies"):
 				t.Errorf("%s imports %s: policies depend only on the jurisdiction model", r, d)
 			case strings.HasPrefix(r, "policies") && r != "policies/pack" && strings.HasPrefix(d, "github.com/pulumi/"):

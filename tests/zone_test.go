@@ -2,7 +2,6 @@ package tests
 
 import (
 	"fmt"
-	"net/netip"
 	"os"
 	"path/filepath"
 	"sort"
@@ -12,7 +11,6 @@ import (
 	"github.com/stretchr/testify/require"
 
 	"github.com/octura/odoo-hosting/components/edge"
-	"github.com/octura/odoo-hosting/internal/config"
 	"github.com/octura/odoo-hosting/internal/plan"
 	"github.com/octura/odoo-hosting/stacks"
 )
@@ -128,15 +126,6 @@ func TestProductionAndStagingOnOneZonePlanIndependently(t *testing.T) {
 	}
 	for _, r := range plans["acme-eu-staging"].Managed() {
 		require.False(t, names[r.Name()], "both stacks name a resource %s", r.Name())
-	}
-}
-
-// The configuration and the edge judge "publicly routable" alike.
-func TestPubliclyRoutableAgreesBetweenConfigAndEdge(t *testing.T) {
-	for _, c := range []string{"0.0.0.0/0", "10.0.0.0/8", "100.64.0.0/10", "192.168.1.0/24", "198.18.0.0/24", "224.0.0.0/4",
-		"203.0.113.0/24", "198.51.100.0/24", "8.8.8.0/24", "2a01:4f8::/32", "fd00::/8", "fe80::/64", "::/0", "2001:db8::/32"} {
-		p := netip.MustParsePrefix(c)
-		require.Equal(t, edge.PubliclyRoutable(p), config.PubliclyRoutable(p), c)
 	}
 }
 

@@ -17,6 +17,7 @@ import (
 	"strings"
 
 	"github.com/octura/odoo-hosting/internal/jurisdiction"
+	"github.com/octura/odoo-hosting/internal/netaddr"
 	"github.com/octura/odoo-hosting/internal/tier"
 )
 
@@ -104,7 +105,7 @@ func (s Spec) Validate() error {
 			add("allowList[%d] %v", i, err)
 		} else if pfx := netip.MustParsePrefix(c); pfx.Bits() == 0 {
 			add("allowList[%d] %q admits every address; allowed: the customer's own ranges", i, c)
-		} else if !PubliclyRoutable(pfx) {
+		} else if !netaddr.PubliclyRoutable(pfx) {
 			add("allowList[%d] %q is not publicly routable: the edge never sees it as a client address; allowed: the customer's public ranges (private ranges belong to the VPN side)", i, c)
 		}
 	}
@@ -259,35 +260,6 @@ func (s Spec) validateOrigin() []error {
 
 func localHost(h string) bool { return h == "localhost" || h == "127.0.0.1" || h == "::1" }
 
-// nonPublic are the special-purpose ranges that are never routed on the internet
-// (RFC 6890 and the IANA special-purpose registries): unspecified and "this network",
-// RFC 1918, shared address space, loopback, link-local, IETF protocol assignments,
-// benchmarking, multicast and reserved; IPv6 loopback, IPv4-mapped, discard,
-// unique-local, link-local and multicast. The documentation ranges (RFC 5737,
-// RFC 3849) are not listed, so that examples and tests can use them.
-var nonPublic = func() []netip.Prefix {
-	var out []netip.Prefix
-	for _, c := range []string{
-		"0.0.0.0/8", "10.0.0.0/8", "100.64.0.0/10", "127.0.0.0/8", "169.254.0.0/16", "172.16.0.0/12",
-		"192.0.0.0/24", "192.168.0.0/16", "198.18.0.0/15", "224.0.0.0/4", "240.0.0.0/4",
-		"::/127", "::ffff:0:0/96", "100::/64", "fc00::/7", "fe80::/10", "ff00::/8",
-	} {
-		out = append(out, netip.MustParsePrefix(c))
-	}
-	return out
-}()
-
-// PubliclyRoutable reports whether no address of p lies in a special-purpose range
-// that is never routed on the internet.
-func PubliclyRoutable(p netip.Prefix) bool {
-	for _, r := range nonPublic {
-		if r.Overlaps(p) {
-			return false
-		}
-	}
-	return true
-}
-
 // checkService admits https to any host, and plain http only to the local host,
 // where the traffic never leaves the machine cloudflared runs on (ENC-1).
 func checkService(service string) error {
@@ -353,7 +325,7 @@ func (m MagicTransit) validate() []error {
 		}
 		pfx := netip.MustParsePrefix(p)
 		switch {
-		case !PubliclyRoutable(pfx):
+		case !netaddr.PubliclyRoutable(pfx):
 			add("magicTransit.prefixes[%d] %q is not publicly routable: Magic Transit advertises the customer's own public prefixes; allowed: a public IPv4 prefix of /24 or shorter, or IPv6 of /48 or shorter", i, p)
 		case pfx.Addr().Is4() && pfx.Bits() > 24 || pfx.Addr().Is6() && pfx.Bits() > 48:
 			add("magicTransit.prefixes[%d] %q is too long to advertise; allowed: IPv4 /24 or shorter, IPv6 /48 or shorter", i, p)

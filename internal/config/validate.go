@@ -16,6 +16,7 @@ import (
 	"unicode"
 
 	"github.com/octura/odoo-hosting/internal/jurisdiction"
+	"github.com/octura/odoo-hosting/internal/netaddr"
 )
 
 var (
@@ -432,34 +433,6 @@ var nonPublic = []netip.Prefix{
 	netip.MustParsePrefix("240.0.0.0/4"),
 }
 
-// specialPurpose are the ranges never routed on the internet (RFC 6890 and the IANA
-// special-purpose registries), documentation ranges excepted so that examples can
-// use them. The edge's spec keeps the same list (edge.PubliclyRoutable); a test in
-// tests/ holds the two to the same answers.
-var specialPurpose = func() []netip.Prefix {
-	var out []netip.Prefix
-	for _, c := range []string{
-		"0.0.0.0/8", "10.0.0.0/8", "100.64.0.0/10", "127.0.0.0/8", "169.254.0.0/16", "172.16.0.0/12",
-		"192.0.0.0/24", "192.168.0.0/16", "198.18.0.0/15", "224.0.0.0/4", "240.0.0.0/4",
-		"::/127", "::ffff:0:0/96", "100::/64", "fc00::/7", "fe80::/10", "ff00::/8",
-	} {
-		out = append(out, netip.MustParsePrefix(c))
-	}
-	return out
-}()
-
-// PubliclyRoutable reports whether no address of p lies in a range never routed on
-// the internet: what the edge can see as a client address and Magic Transit can
-// advertise.
-func PubliclyRoutable(p netip.Prefix) bool {
-	for _, r := range specialPurpose {
-		if r.Overlaps(p) {
-			return false
-		}
-	}
-	return true
-}
-
 // isPublicIPv4 reports whether ip is a unicast IPv4 address routable on the internet.
 func isPublicIPv4(s string) bool {
 	ip, err := netip.ParseAddr(s)
@@ -546,7 +519,7 @@ func (c *Config) validateNetwork(p *Problems) {
 			p.add(f, a, "opens access to the whole internet (NET-3)", "a specific CIDR such as 203.0.113.0/24")
 		case pfx.Addr().Is4() && pfx.Bits() < 8:
 			p.add(f, a, "is wider than /8", "a CIDR of /8 or narrower")
-		case !PubliclyRoutable(pfx) && !insideVPNPeer(pfx, n.VPNPeers):
+		case !netaddr.PubliclyRoutable(pfx) && !insideVPNPeer(pfx, n.VPNPeers):
 			p.add(f, a, "is not publicly routable: the edge never sees it as a client address, and no network.vpnPeers[].cidrs holds it",
 				"public CIDRs for the edge; private ranges only inside a VPN peer's cidrs (the VPN side)")
 		}
@@ -612,7 +585,7 @@ func insideVPNPeer(pfx netip.Prefix, peers []VPNPeer) bool {
 func (c *Config) EdgeAllowList() []string {
 	var out []string
 	for _, a := range c.Network.AllowList {
-		if pfx, ok := parsePrefix(a); ok && PubliclyRoutable(pfx) {
+		if pfx, ok := parsePrefix(a); ok && netaddr.PubliclyRoutable(pfx) {
 			out = append(out, a)
 		}
 	}
@@ -884,7 +857,7 @@ func (c *Config) validateMagicTransit(p *Problems) {
 		switch {
 		case !ok:
 			badPrefix(p, f, s, "198.51.100.0/24")
-		case !PubliclyRoutable(pfx):
+		case !netaddr.PubliclyRoutable(pfx):
 			p.add(f, s, "is not publicly routable: Magic Transit advertises the customer's own public prefixes", "a public IPv4 prefix of /24 or wider, or IPv6 of /48 or wider")
 		case pfx.Addr().Is4() && pfx.Bits() > 24 || pfx.Addr().Is6() && pfx.Bits() > 48:
 			p.add(f, s, "is too long to be advertised by Magic Transit (Cloudflare needs at least a /24, or /48 for IPv6)", "a public IPv4 prefix of /24 or wider, or IPv6 of /48 or wider")

@@ -161,35 +161,13 @@ func New(ctx *pulumi.Context, name string, args Args, opts ...pulumi.ResourceOpt
 	if err != nil {
 		return nil, err
 	}
-	tg, err := lb.NewTargetGroup(ctx, concept.LoadBalancerName(name), &lb.TargetGroupArgs{
-		TargetType: pulumi.String("ip"),
-		Protocol:   pulumi.String("HTTP"),
-		Port:       pulumi.Int(concept.AppPort),
-		VpcId:      args.VpcID,
-		HealthCheck: &lb.TargetGroupHealthCheckArgs{
-			Enabled: pulumi.Bool(true), Path: pulumi.String(concept.HealthPath), Protocol: pulumi.String("HTTP"),
-			Matcher: pulumi.String("200"), Interval: pulumi.Int(30), HealthyThreshold: pulumi.Int(2), UnhealthyThreshold: pulumi.Int(3),
-		},
-		DeregistrationDelay: pulumi.Int(30),
-		Tags:                tags,
-	}, child...)
+	tg, err := newTargetGroup(ctx, concept.LoadBalancerName(name), concept.AppPort, args.VpcID, tags, child)
 	if err != nil {
 		return nil, err
 	}
 	// The websocket worker: Odoo 16+ serves the bus on /websocket from the evented
 	// worker's port in multi-process mode, so it has its own target group.
-	wsTG, err := lb.NewTargetGroup(ctx, concept.WebsocketTargetGroupName(name), &lb.TargetGroupArgs{
-		TargetType: pulumi.String("ip"),
-		Protocol:   pulumi.String("HTTP"),
-		Port:       pulumi.Int(concept.WebsocketPort),
-		VpcId:      args.VpcID,
-		HealthCheck: &lb.TargetGroupHealthCheckArgs{
-			Enabled: pulumi.Bool(true), Path: pulumi.String(concept.HealthPath), Protocol: pulumi.String("HTTP"),
-			Matcher: pulumi.String("200"), Interval: pulumi.Int(30), HealthyThreshold: pulumi.Int(2), UnhealthyThreshold: pulumi.Int(3),
-		},
-		DeregistrationDelay: pulumi.Int(30),
-		Tags:                tags,
-	}, child...)
+	wsTG, err := newTargetGroup(ctx, concept.WebsocketTargetGroupName(name), concept.WebsocketPort, args.VpcID, tags, child)
 	if err != nil {
 		return nil, err
 	}
@@ -617,6 +595,23 @@ func stmt(actions []string, resource string) map[string]any {
 func policy(statements ...map[string]any) (string, error) {
 	b, err := json.Marshal(map[string]any{"Version": "2012-10-17", "Statement": statements})
 	return string(b), err
+}
+
+// newTargetGroup is one of the load balancer's target groups: the Odoo tasks' port,
+// health-checked on Odoo's health route.
+func newTargetGroup(ctx *pulumi.Context, name string, port int, vpcID pulumi.StringInput, tags pulumi.StringMap, child []pulumi.ResourceOption) (*lb.TargetGroup, error) {
+	return lb.NewTargetGroup(ctx, name, &lb.TargetGroupArgs{
+		TargetType: pulumi.String("ip"),
+		Protocol:   pulumi.String("HTTP"),
+		Port:       pulumi.Int(port),
+		VpcId:      vpcID,
+		HealthCheck: &lb.TargetGroupHealthCheckArgs{
+			Enabled: pulumi.Bool(true), Path: pulumi.String(concept.HealthPath), Protocol: pulumi.String("HTTP"),
+			Matcher: pulumi.String("200"), Interval: pulumi.Int(30), HealthyThreshold: pulumi.Int(2), UnhealthyThreshold: pulumi.Int(3),
+		},
+		DeregistrationDelay: pulumi.Int(30),
+		Tags:                tags,
+	}, child...)
 }
 
 // newTrustStore keeps the origin-pull CA where an ALB trust store reads it, an S3
