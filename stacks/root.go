@@ -9,8 +9,6 @@ import (
 	"sort"
 	"time"
 
-	"github.com/pulumi/pulumi-aws/sdk/v6/go/aws"
-	"github.com/pulumi/pulumi-cloudflare/sdk/v5/go/cloudflare"
 	"github.com/pulumi/pulumi/sdk/v3/go/pulumi"
 
 	"github.com/octura/odoo-hosting/internal/config"
@@ -74,42 +72,6 @@ func rootInputs(cfg *config.Config) pulumi.Map {
 		in["zoneOwner"] = pulumi.Bool(false) // the zone's WAF is the owner stack's (NET-4)
 	}
 	return in
-}
-
-// providers are the explicit providers of a stack: no resource falls back to an
-// ambient default region or account.
-type providers struct {
-	primary, backup *aws.Provider
-	cloudflare      *cloudflare.Provider
-}
-
-func newProviders(ctx *pulumi.Context, name string, cfg *config.Config, parent pulumi.Resource) (providers, error) {
-	tags := pulumi.StringMap{
-		"odoo-hosting:customer":     pulumi.String(cfg.Customer),
-		"odoo-hosting:environment":  pulumi.String(string(cfg.Environment)),
-		"odoo-hosting:tier":         pulumi.String(string(cfg.Tier)),
-		"odoo-hosting:jurisdiction": pulumi.String(string(cfg.Jurisdiction)),
-		"odoo-hosting:stack":        pulumi.String(cfg.Stack),
-	}
-	awsProvider := func(suffix, region string) (*aws.Provider, error) {
-		return aws.NewProvider(ctx, name+"-"+suffix, &aws.ProviderArgs{
-			Region:            pulumi.String(region),
-			AllowedAccountIds: pulumi.ToStringArray([]string{cfg.AccountID}),
-			DefaultTags:       &aws.ProviderDefaultTagsArgs{Tags: tags},
-		}, pulumi.Parent(parent))
-	}
-	var p providers
-	var err error
-	if p.primary, err = awsProvider("primary", cfg.Region); err != nil {
-		return p, err
-	}
-	if p.backup, err = awsProvider("backup", cfg.BackupRegion); err != nil {
-		return p, err
-	}
-	// The Cloudflare API token comes from CLOUDFLARE_API_TOKEN, never from the stack's
-	// configuration (README: deploying for real).
-	p.cloudflare, err = cloudflare.NewProvider(ctx, name+"-cloudflare", &cloudflare.ProviderArgs{}, pulumi.Parent(parent))
-	return p, err
 }
 
 // Controls lists the control IDs the stack of cfg implements, sorted: what the

@@ -6,18 +6,12 @@ import (
 	"path/filepath"
 	"time"
 
+	"github.com/pulumi/pulumi-cloudflare/sdk/v5/go/cloudflare"
 	"github.com/pulumi/pulumi/sdk/v3/go/pulumi"
 
-	"github.com/octura/odoo-hosting/components/access/awsaccess"
-	"github.com/octura/odoo-hosting/components/backup/awsbackup"
-	"github.com/octura/odoo-hosting/components/database/awsdatabase"
 	"github.com/octura/odoo-hosting/components/edge/cloudflareedge"
-	"github.com/octura/odoo-hosting/components/keys"
-	"github.com/octura/odoo-hosting/components/keys/awskeys"
-	"github.com/octura/odoo-hosting/components/network/awsnetwork"
-	"github.com/octura/odoo-hosting/components/ops/awsops"
-	"github.com/octura/odoo-hosting/components/runtime/awsruntime"
 	"github.com/octura/odoo-hosting/internal/config"
+	"github.com/octura/odoo-hosting/internal/jurisdiction"
 	"github.com/octura/odoo-hosting/internal/plan"
 )
 
@@ -84,113 +78,34 @@ func (o *Outputs) Export(ctx *pulumi.Context) {
 }
 
 // Run registers the stack of bp: the root component, the explicit providers and the
-// components its tier calls for, every one a descendant of the root.
+// components its tier calls for, every one a descendant of the root. The cloud's own
+// part is its composition (compositions, one file per cloud); the edge, the outputs
+// and the root are the same for every cloud.
 func Run(ctx *pulumi.Context, bp *Blueprint, secrets Secrets) (*Outputs, error) {
 	cfg := bp.Config
 	name := cfg.Name()
+	compose, ok := compositions[cfg.Cloud]
+	if !ok {
+		return nil, fmt.Errorf("cloud %q has no composition in this program; allowed: aws (docs/decisions/0005)", cfg.Cloud)
+	}
 
 	root := &Customer{}
 	if err := ctx.RegisterComponentResourceV2(RootType, name, rootInputs(cfg), root); err != nil {
 		return nil, err
 	}
-	prov, err := newProviders(ctx, name, cfg, root)
+	// The Cloudflare API token comes from CLOUDFLARE_API_TOKEN, never from the stack's
+	// configuration (README: deploying for real).
+	cf, err := cloudflare.NewProvider(ctx, name+"-cloudflare", &cloudflare.ProviderArgs{}, pulumi.Parent(root))
+	if err != nil {
+		return nil, err
+	}
+	parts, err := compose(ctx, bp, secrets, root, cf)
 	if err != nil {
 		return nil, err
 	}
 	in := pulumi.Parent(root)
 
-	primaryKeys, err := awskeys.New(ctx, name+"-keys", awskeys.Args{Spec: bp.Keys, Provider: prov.primary}, in)
-	if err != nil {
-		return nil, err
-	}
-	backupKeys, err := awskeys.New(ctx, cfg.NameIn(cfg.BackupRegion)+"-keys", awskeys.Args{Spec: bp.BackupKeys, Provider: prov.backup}, in)
-	if err != nil {
-		return nil, err
-	}
-	dataKey, logsKey := primaryKeys.ARNs[keys.Data], primaryKeys.ARNs[keys.Logs]
-
-	if _, err := awsaccess.New(ctx, name+"-access", awsaccess.Args{
-		Spec: bp.Access, Provider: prov.primary, TrailKeyArn: logsKey, Now: func() time.Time { return bp.Now },
-	}, in); err != nil {
-		return nil, err
-	}
-
-	var net *awsnetwork.Network
-	if bp.Network != nil {
-		if net, err = awsnetwork.New(ctx, name+"-network", awsnetwork.Args{
-			Spec: *bp.Network, Region: cfg.Region, Provider: prov.primary, LogsKeyArn: logsKey, AccountID: cfg.AccountID,
-		}, in); err != nil {
-			return nil, err
-		}
-	}
-
-	protected, databases := pulumi.StringArray{}, pulumi.StringArray{}
-	var restore *awsbackup.RestoreTarget
-	origin := pulumi.String("").ToStringOutput()
-	var app *awsops.Args // the application's parts OPS-1 watches (cloud tiers)
-	var odoo *OdooOutputs
-	if bp.Runtime != nil {
-		db, err := awsdatabase.New(ctx, componentName(cfg, partDatabase), awsdatabase.Args{
-			Spec: *bp.Database, Provider: prov.primary, SubnetIDs: net.DatabaseSubnetIDs,
-			SecurityGroupID: net.DatabaseSecurityGroupID, KeyArn: dataKey, LogsKeyArn: logsKey,
-		}, in)
-		if err != nil {
-			return nil, err
-		}
-		cert, err := cloudflareedge.NewOriginCertificate(ctx, name+"-origin-cert", &cloudflareedge.OriginCertificateArgs{
-			Spec: bp.Edge, Provider: prov.cloudflare,
-		}, in)
-		if err != nil {
-			return nil, err
-		}
-		rt, err := awsruntime.New(ctx, componentName(cfg, partRuntime), awsruntime.Args{
-			Spec: *bp.Runtime, Provider: prov.primary, VpcID: net.VpcID,
-			PublicSubnetIDs: net.PublicSubnetIDs, AppSubnetIDs: net.AppSubnetIDs,
-			LoadBalancerSecurityGroupID: net.LoadBalancerSecurityGroupID, AppSecurityGroupID: net.AppSecurityGroupID,
-			KeyArn: dataKey, LogsKeyArn: logsKey,
-			OriginCertificatePEM: cert.Certificate, OriginPrivateKeyPEM: secrets.OriginKey,
-			OriginPullCAPEM: pulumi.String(cfg.Cloudflare.OriginPullCA), // NET-8
-			DatabaseAddress: db.Address, DatabaseSecretArn: db.AppSecretArn, MasterSecretArn: db.SecretArn,
-			DatabaseSecretVersion: db.AppSecretVersion, SMTPPassword: secrets.SMTPPassword,
-		}, in)
-		if err != nil {
-			return nil, err
-		}
-		protected = append(protected, rt.FileSystemArn)
-		databases = append(databases, db.InstanceArn)
-		restore = &awsbackup.RestoreTarget{
-			DatabaseSubnetGroupName: db.SubnetGroupName, DatabaseSecurityGroupID: net.DatabaseSecurityGroupID, DataKeyArn: dataKey,
-		}
-		origin = rt.LoadBalancerDNSName
-		app = &awsops.Args{LoadBalancerArn: rt.LoadBalancerArn, DatabaseIdentifier: db.Identifier, CertificateArn: rt.CertificateArn}
-		for _, tg := range rt.TargetGroupArns {
-			app.TargetGroupArns = append(app.TargetGroupArns, tg)
-		}
-		odoo = &OdooOutputs{Image: rt.Image, ImageDigest: rt.ImageDigest, Version: rt.OdooVersion}
-	}
-
-	bk, err := awsbackup.New(ctx, name+"-backup", awsbackup.Args{
-		Spec: bp.Backup, PrimaryProvider: prov.primary, BackupProvider: prov.backup,
-		PrimaryKeyArn: primaryKeys.ARNs[keys.Backup], BackupKeyArn: backupKeys.ARNs[keys.Backup],
-		ResourceArns: protected, DatabaseArns: databases, Restore: restore,
-	}, in)
-	if err != nil {
-		return nil, err
-	}
-
-	opsArgs := awsops.Args{
-		Spec: bp.Ops, Provider: prov.primary, AccountID: cfg.AccountID, KeyArn: logsKey,
-		ReplicationSourceBucket: bk.PrimaryBucket, ReplicationDestinationBucket: bk.ReplicaBucket, ReplicationRuleID: bk.ReplicationRuleID,
-	}
-	if app != nil {
-		opsArgs.LoadBalancerArn, opsArgs.TargetGroupArns = app.LoadBalancerArn, app.TargetGroupArns
-		opsArgs.DatabaseIdentifier, opsArgs.CertificateArn = app.DatabaseIdentifier, app.CertificateArn
-	}
-	if _, err := awsops.New(ctx, name+"-ops", opsArgs, in); err != nil {
-		return nil, err
-	}
-
-	edgeArgs := &cloudflareedge.Args{Spec: bp.Edge, Provider: prov.cloudflare, Origin: origin}
+	edgeArgs := &cloudflareedge.Args{Spec: bp.Edge, Provider: cf, Origin: parts.Origin}
 	if bp.Runtime != nil { // NET-8: our own client certificate, verified by the load balancer
 		edgeArgs.OriginPullCertificate = pulumi.String(cfg.Cloudflare.OriginPullCertificate)
 		edgeArgs.OriginPullKey = secrets.OriginPullKey
@@ -211,25 +126,18 @@ func Run(ctx *pulumi.Context, bp *Blueprint, secrets Secrets) (*Outputs, error) 
 		return nil, err
 	}
 
-	keyARNs := pulumi.StringMap{}
-	for p, arn := range primaryKeys.ARNs {
-		keyARNs[cfg.Region+"/"+string(p)] = arn
-	}
-	for p, arn := range backupKeys.ARNs {
-		keyARNs[cfg.BackupRegion+"/"+string(p)] = arn
-	}
 	out := &Outputs{
 		Hostnames:     ed.Hostnames,
 		PrimaryRegion: cfg.Region,
 		BackupRegion:  cfg.BackupRegion,
-		KeyARNs:       keyARNs.ToStringMapOutput(),
-		BackupBuckets: pulumi.StringArray{bk.PrimaryBucket, bk.ReplicaBucket}.ToStringArrayOutput(),
-		BackupVaults:  pulumi.StringArray{bk.PrimaryVaultArn, bk.BackupVaultArn}.ToStringArrayOutput(),
+		KeyARNs:       parts.KeyARNs.ToStringMapOutput(),
+		BackupBuckets: parts.BackupBuckets.ToStringArrayOutput(),
+		BackupVaults:  parts.BackupVaults.ToStringArrayOutput(),
 		Controls:      Controls(cfg),
 		ControlScope:  ControlScope(cfg),
 		CrossBorder:   cfg.CrossBorderPlacements(bp.Now),
-		OriginDNS:     origin,
-		Odoo:          odoo,
+		OriginDNS:     parts.Origin,
+		Odoo:          parts.Odoo,
 	}
 	if err := ctx.RegisterResourceOutputs(root, pulumi.Map{
 		"hostnames": out.Hostnames, "keyArns": out.KeyARNs, "backupBuckets": out.BackupBuckets,
@@ -238,6 +146,23 @@ func Run(ctx *pulumi.Context, bp *Blueprint, secrets Secrets) (*Outputs, error) 
 	}
 	return out, nil
 }
+
+// cloudParts is what a cloud's composition hands back to Run: the origin the edge
+// forwards to (empty where the application is not ours) and what the outputs name.
+type cloudParts struct {
+	Origin        pulumi.StringOutput
+	KeyARNs       pulumi.StringMap // "<region>/<purpose>" -> key identifier
+	BackupBuckets pulumi.StringArray
+	BackupVaults  pulumi.StringArray
+	Odoo          *OdooOutputs
+}
+
+// composition registers a cloud's part of the stack of bp under root: keys, access,
+// network, database, runtime, backups and operations, as the tier calls for.
+type composition func(ctx *pulumi.Context, bp *Blueprint, secrets Secrets, root pulumi.Resource, cf *cloudflare.Provider) (*cloudParts, error)
+
+// compositions are the clouds this program composes.
+var compositions = map[jurisdiction.Cloud]composition{jurisdiction.AWS: composeAWS}
 
 // pskOf picks one tunnel's key out of the ipsecPsks secret, keeping it secret.
 func pskOf(all pulumi.StringInput, tunnel string) pulumi.StringInput {

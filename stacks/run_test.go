@@ -1,0 +1,32 @@
+package stacks
+
+import (
+	"testing"
+	"time"
+
+	"github.com/pulumi/pulumi/sdk/v3/go/pulumi"
+	"github.com/stretchr/testify/require"
+
+	"github.com/octura/odoo-hosting/internal/jurisdiction"
+	"github.com/octura/odoo-hosting/internal/plan"
+)
+
+// TestRunRefusesACloudWithoutComposition: the cloud seam. A blueprint of a cloud this
+// program cannot compose yet registers nothing and names the clouds it can.
+func TestRunRefusesACloudWithoutComposition(t *testing.T) {
+	bp, err := Prepare("../examples/acme-eu/Pulumi.acme-eu.yaml", time.Date(2026, 11, 23, 12, 0, 0, 0, time.UTC))
+	require.NoError(t, err)
+	require.Contains(t, compositions, jurisdiction.AWS)
+	cfg := *bp.Config
+	cfg.Cloud = jurisdiction.GCP
+	gcp := *bp
+	gcp.Config = &cfg
+	var runErr error
+	p, err := plan.Run(Project, "acme-eu", func(ctx *pulumi.Context) error {
+		_, runErr = Run(ctx, &gcp, OfflineSecrets(&gcp))
+		return nil
+	})
+	require.NoError(t, err)
+	require.EqualError(t, runErr, `cloud "gcp" has no composition in this program; allowed: aws (docs/decisions/0005)`)
+	require.Empty(t, p.Managed())
+}
