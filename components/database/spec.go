@@ -2,7 +2,7 @@
 // dedicated PostgreSQL instance with a dedicated user (IAM-6), encrypted with a
 // managed key (ENC-2), reachable over TLS only (ENC-1), kept across zones on cloud
 // and enterprise (DAT-2) and never lost by infrastructure code (BAK-6). It holds
-// plain Go values and pure functions; awsdatabase (and later gcpdatabase) build it,
+// plain Go values and pure functions; awsdatabase and gcpdatabase build it,
 // and databasetest is the conformance suite both run.
 package database
 

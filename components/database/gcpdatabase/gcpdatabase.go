@@ -322,10 +322,25 @@ func sortedKeys[V any](m map[string]V) []string {
 	return out
 }
 
+var instanceName = regexp.MustCompile(`^[a-z]([a-z0-9-]*[a-z0-9])?$`)
+
+// MaxInstanceIDLength bounds "<project>:<instance>", Cloud SQL's instance ID.
+const MaxInstanceIDLength = 98
+
+// checkName checks the component's name, which is the instance's name: lowercase
+// letters, digits and hyphens, starting with a letter, and with the project ID
+// within Cloud SQL's 98 characters.
+func checkName(name, project string) error {
+	if !instanceName.MatchString(name) || len(project)+1+len(name) > MaxInstanceIDLength {
+		return fmt.Errorf("name %q is not a Cloud SQL instance name; allowed: a lowercase letter, then lowercase letters, digits and hyphens, not ending in a hyphen, at most %d characters with the project ID and a colon", name, MaxInstanceIDLength)
+	}
+	return nil
+}
+
 // New validates args and builds the database; on an invalid spec or argument it
 // returns every problem and registers nothing.
 func New(ctx *pulumi.Context, name string, args Args, opts ...pulumi.ResourceOption) (*Database, error) {
-	if err := args.Validate(); err != nil {
+	if err := errors.Join(checkName(name, args.Project), args.Validate()); err != nil {
 		return nil, fmt.Errorf("database %s: %w", name, err)
 	}
 	args = args.WithDefaults()

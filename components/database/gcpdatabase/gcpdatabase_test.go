@@ -445,3 +445,21 @@ func TestMissingWiringRefused(t *testing.T) {
 		"dataKey is required; allowed: the Cloud KMS data key in europe-west1 (ENC-2)")
 	require.Empty(t, p.Managed())
 }
+
+// TestInstanceNameRefused: the component's name is the instance's; Cloud SQL
+// takes lowercase letters, digits and hyphens only.
+func TestInstanceNameRefused(t *testing.T) {
+	var err error
+	p, perr := plan.Run("odoo-hosting", "acme-eu", func(ctx *pulumi.Context) error {
+		prov, e := gcp.NewProvider(ctx, "primary", &gcp.ProviderArgs{Region: pulumi.String("europe-west1")})
+		if e != nil {
+			return e
+		}
+		_, err = gcpdatabase.New(ctx, "Acme_db", gcpdatabase.Args{Spec: spec(tier.Cloud, false), Provider: prov, Project: "acme-prod", Region: "europe-west1",
+			Network: pulumi.String(network), PrivateServicesConnection: pulumi.String("psa"), DataKey: pulumi.String(key("europe-west1"))})
+		return nil
+	})
+	require.NoError(t, perr)
+	require.EqualError(t, err, `database Acme_db: name "Acme_db" is not a Cloud SQL instance name; allowed: a lowercase letter, then lowercase letters, digits and hyphens, not ending in a hyphen, at most 98 characters with the project ID and a colon`)
+	require.Empty(t, p.Managed())
+}
