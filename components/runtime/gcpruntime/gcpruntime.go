@@ -34,6 +34,7 @@ import (
 	"errors"
 	"fmt"
 	"net/netip"
+	"regexp"
 	"strconv"
 	"strings"
 
@@ -363,6 +364,9 @@ func New(ctx *pulumi.Context, name string, args Args, opts ...pulumi.ResourceOpt
 	labels := pulumi.StringMap{"customer": pulumi.String(spec.Customer), "managed-by": pulumi.String("odoo-hosting")}
 	project, region := pulumi.String(args.Project), pulumi.String(args.Region)
 	zones := args.Zones[:spec.Zones]
+	// ENC-2, residency: the keys must be of the runtime's region.
+	args.Key = InRegion("key", args.Key, args.Region)
+	args.LogsKey = InRegion("logsKey", args.LogsKey, args.Region)
 
 	// ENC-2: the service agents of Artifact Registry and Filestore encrypt with the
 	// data key; made explicitly so the grants never race their lazy creation (the
@@ -856,10 +860,28 @@ func New(ctx *pulumi.Context, name string, args Args, opts ...pulumi.ResourceOpt
 	return c, nil
 }
 
-// LogFilter selects the instances' logs (their names begin with the group's base
-// instance name): what the regional bucket keeps and the _Default sink excludes.
+// LogFilter selects the instances' logs: the containers' (Docker's gcplogs driver,
+// log gcplogs-docker-driver) and the operating system's (their instance names begin
+// with the group's base instance name). The regional bucket keeps them and the
+// _Default sink excludes them.
 func LogFilter(name string) string {
-	return fmt.Sprintf(`resource.type="gce_instance" AND labels."compute.googleapis.com/resource_name":%q`, name+"-")
+	return fmt.Sprintf(`resource.type="gce_instance" AND (log_id("gcplogs-docker-driver") OR labels."compute.googleapis.com/resource_name":%q)`, name+"-")
+}
+
+var keyName = regexp.MustCompile(`^projects/[^/]+/locations/([a-z0-9-]+)/keyRings/[^/]+/cryptoKeys/[^/]+$`)
+
+// InRegion returns key, failing the deployment when the key's name is known, is a
+// Cloud KMS key name, and its location is not region: a Cloud KMS key protects data
+// only in its own location, and a key from elsewhere would put key material outside
+// the runtime's region. A value that is not a key name yet (an offline plan's mock
+// ID) passes unchanged.
+func InRegion(field string, key pulumi.StringInput, region string) pulumi.StringOutput {
+	return key.ToStringOutput().ApplyT(func(k string) (string, error) {
+		if m := keyName.FindStringSubmatch(k); m != nil && m[1] != region {
+			return "", fmt.Errorf("%s %q is in location %s, not in the runtime's region %s; allowed: a key in %s (ENC-2)", field, k, m[1], region, region)
+		}
+		return k, nil
+	}).(pulumi.StringOutput)
 }
 
 func masterOrEmpty(in pulumi.StringInput) pulumi.StringInput {

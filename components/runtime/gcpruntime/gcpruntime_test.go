@@ -356,7 +356,7 @@ func TestENC2_DisksFileStoreImagesSecretsAndLogsWithTheKeys(t *testing.T) {
 	require.Equal(t, map[string]any{"kmsKeyName": logsKey}, b.Inputs["cmekSettings"])
 	sink := one(t, p.plan, "gcp:logging/projectSink:ProjectSink")
 	require.Equal(t, "logging.googleapis.com/"+b.ID, sink.Inputs["destination"])
-	require.Equal(t, `resource.type="gce_instance" AND labels."compute.googleapis.com/resource_name":"acme-europe-west1-"`, sink.Inputs["filter"])
+	require.Equal(t, `resource.type="gce_instance" AND (log_id("gcplogs-docker-driver") OR labels."compute.googleapis.com/resource_name":"acme-europe-west1-")`, sink.Inputs["filter"])
 	excl := one(t, p.plan, "gcp:logging/projectExclusion:ProjectExclusion")
 	require.Equal(t, sink.Inputs["filter"], excl.Inputs["filter"])
 	// The service agents of Artifact Registry and Filestore may use the data key.
@@ -533,4 +533,19 @@ func TestDAT2_ZonesAndRollingReplacement(t *testing.T) {
 	require.Equal(t, map[string]any{"type": "PROACTIVE", "minimalAction": "REPLACE", "maxSurgeFixed": float64(2),
 		"maxUnavailableFixed": float64(0), "instanceRedistributionType": "PROACTIVE"}, mig.Inputs["updatePolicy"])
 	require.Equal(t, region, mig.Inputs["region"])
+}
+
+func TestENC2_KeyOfAnotherRegionRefused(t *testing.T) {
+	a := args(spec())
+	a.Key = pulumi.String("projects/acme-prod/locations/europe-west4/keyRings/acme/cryptoKeys/acme-data")
+	_, err := plan.Run("odoo-hosting", "acme-eu", func(ctx *pulumi.Context) error {
+		prov, err := gcp.NewProvider(ctx, "acme-primary", &gcp.ProviderArgs{Project: pulumi.String(project), Region: pulumi.String(region)})
+		if err != nil {
+			return err
+		}
+		a.Provider = prov
+		_, err = gcpruntime.New(ctx, name, a)
+		return err
+	})
+	require.ErrorContains(t, err, `key "projects/acme-prod/locations/europe-west4/keyRings/acme/cryptoKeys/acme-data" is in location europe-west4, not in the runtime's region europe-west1; allowed: a key in europe-west1 (ENC-2)`)
 }
