@@ -523,8 +523,10 @@ func New(ctx *pulumi.Context, name string, args Args, opts ...pulumi.ResourceOpt
 			}},
 		},
 		Networks: filestore.InstanceNetworkArray{filestore.InstanceNetworkArgs{
+			// Filestore names the network projects/<p>/global/networks/<n>; the
+			// connection is a dependency, not a value.
 			Network: pulumi.All(args.Network, args.PrivateServicesConnection).ApplyT(func(v []any) string {
-				return v[0].(string) // the connection is a dependency, not a value
+				return NetworkPath(v[0].(string))
 			}).(pulumi.StringOutput),
 			Modes: pulumi.StringArray{pulumi.String("MODE_IPV4")}, ConnectMode: pulumi.String("PRIVATE_SERVICE_ACCESS"),
 		}},
@@ -882,6 +884,16 @@ func InRegion(field string, key pulumi.StringInput, region string) pulumi.String
 		}
 		return k, nil
 	}).(pulumi.StringOutput)
+}
+
+// NetworkPath turns a network's self link into projects/<p>/global/networks/<n>, the
+// form Filestore takes; a value without "projects/" becomes its last segment, the
+// network's name.
+func NetworkPath(selfLink string) string {
+	if i := strings.Index(selfLink, "projects/"); i >= 0 {
+		return selfLink[i:]
+	}
+	return selfLink[strings.LastIndex(selfLink, "/")+1:]
 }
 
 func masterOrEmpty(in pulumi.StringInput) pulumi.StringInput {

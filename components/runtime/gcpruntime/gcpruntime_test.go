@@ -229,6 +229,8 @@ func TestNET3_NoExternalAddressAndOnlyTheProxiesReachTheApp(t *testing.T) {
 	require.Equal(t, "INGRESS", fw.Inputs["direction"])
 	// The file share is exported to the app subnetwork only.
 	fs := one(t, p.plan, fsType)
+	require.Equal(t, []any{map[string]any{"network": "projects/acme-prod/global/networks/acme", "modes": []any{"MODE_IPV4"},
+		"connectMode": "PRIVATE_SERVICE_ACCESS"}}, fs.Inputs["networks"])
 	require.Equal(t, []any{map[string]any{"ipRanges": []any{appRange}, "accessMode": "READ_WRITE", "squashMode": "NO_ROOT_SQUASH"}},
 		m(fs.Inputs["fileShares"])["nfsExportOptions"])
 }
