@@ -34,6 +34,9 @@ const (
 	FileShareName = "odoo"
 )
 
+// StartTimeoutSec bounds setup, init and the server's start on one instance.
+const StartTimeoutSec = 1800
+
 // LocalURL is where Odoo reaches itself: report.url, so wkhtmltopdf fetches the
 // report's assets from the local server rather than through the edge.
 var LocalURL = "http://127.0.0.1:" + strconv.Itoa(concept.AppPort)
@@ -233,6 +236,9 @@ func CloudConfig(s concept.Spec, in BootInputs) (string, error) {
 		"",
 		"[Service]",
 		"Environment=HOME=/var/lib/odoo-host",
+		// The first start pulls the image and installs base: longer than systemd's
+		// default 90 s for the start steps.
+		"TimeoutStartSec=" + strconv.Itoa(StartTimeoutSec),
 		"ExecStartPre=/bin/mkdir -p /var/lib/odoo-host " + ConfigDir,
 		"ExecStartPre=/usr/bin/docker-credential-gcr configure-docker --registries " + in.Registry,
 		"ExecStartPre=/bin/sh -c '/usr/bin/docker volume inspect " + FileStoreVol + " >/dev/null 2>&1 || /usr/bin/docker volume create --driver local --opt type=nfs --opt o=addr=" + in.FileStoreIP + ",rw,nfsvers=3,hard,timeo=600 --opt device=:/" + FileShareName + " " + FileStoreVol + "'",

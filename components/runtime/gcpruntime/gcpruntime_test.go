@@ -505,6 +505,7 @@ func TestCloudConfigRunsSetupInitThenServer(t *testing.T) {
 	server := strings.Index(ud, "ExecStart=/usr/bin/docker run --rm --network host --log-driver gcplogs --name odoo ")
 	require.True(t, setup > 0 && init > setup && server > init, "setup, init, server")
 	require.Contains(t, ud, "--opt o=addr=10.20.24.2,rw,nfsvers=3,hard,timeo=600 --opt device=:/odoo odoo-filestore")
+	require.Contains(t, ud, `TimeoutStartSec=1800\n`)
 	require.Contains(t, ud, "fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o400)")
 	require.Contains(t, ud, "os.chown(tmp, 101, 101)")
 	require.NotContains(t, ud, "MASTER_SECRET=", "no master secret given")
