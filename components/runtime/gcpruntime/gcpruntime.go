@@ -16,12 +16,12 @@
 // How to wire (stacks/gcp.go): Spec from the configuration; Provider, Project and
 // Region of the primary region; Zones the network spec's zones; Network =
 // gcpnetwork.Network.NetworkSelfLink; AppSubnetwork = Subnetworks[network.App];
-// AppRange = gcpnetwork.RangesOf(spec).Subnetworks[network.App]; AppTag =
+// AppRange = gcpnetwork.Plan(spec).Subnetworks[network.App]; AppTag =
 // Tags[network.App]; PrivateServicesConnection = the network's
 // PrivateServicesConnection (Filestore uses the private services range);
-// ProxyRange = a /23 (at least /26) of the VPC's plan that no subnetwork uses, for
-// the region's proxy-only subnetwork (the stacks pick it; this component creates
-// it); Key = gcpkeys ARNs[keys.Data], LogsKey = ARNs[keys.Logs]; the origin
+// ProxyRange = ProxyRange(network spec CIDR), the first /23 of the plan's public
+// block, which gcp leaves unused, for the region's proxy-only subnetwork (this
+// component creates it); Key = gcpkeys ARNs[keys.Data], LogsKey = ARNs[keys.Logs]; the origin
 // certificate, its key and the origin-pull CA as for awsruntime;
 // DatabaseAddress, DatabaseSecret (and optionally MasterSecret,
 // DatabaseSecretVersion) from gcpdatabase; SMTPPassword with Spec.Mail. Outputs:
@@ -51,6 +51,7 @@ import (
 	"github.com/pulumi/pulumi/sdk/v3/go/pulumi"
 
 	"github.com/octura/odoo-hosting/components/edge"
+	"github.com/octura/odoo-hosting/components/network"
 	concept "github.com/octura/odoo-hosting/components/runtime"
 	"github.com/octura/odoo-hosting/internal/jurisdiction"
 )
@@ -189,6 +190,22 @@ type Runtime struct {
 	Image       pulumi.StringOutput `pulumi:"image"`
 	ImageDigest string
 	OdooVersion string
+}
+
+// ProxyBits is the prefix length of the proxy-only subnetwork ProxyRange picks: the
+// size Google's examples use; /26 is the smallest Google accepts.
+const ProxyBits = 23
+
+// ProxyRange returns the proxy-only subnetwork's range for a VPC of the address
+// plan: the first /23 of the public tier's block (network.TierBlock), a block no gcp
+// subnetwork uses because Google's load balancers live outside the VPC.
+func ProxyRange(vpcCIDR string) (string, error) {
+	block, err := network.TierBlock(vpcCIDR, network.Public)
+	if err != nil {
+		return "", err
+	}
+	p := netip.MustParsePrefix(block)
+	return netip.PrefixFrom(p.Addr(), ProxyBits).String(), nil
 }
 
 // Registry returns the Artifact Registry Docker host of region.

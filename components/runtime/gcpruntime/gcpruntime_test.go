@@ -552,3 +552,17 @@ func TestENC2_KeyOfAnotherRegionRefused(t *testing.T) {
 	})
 	require.ErrorContains(t, err, `key "projects/acme-prod/locations/europe-west4/keyRings/acme/cryptoKeys/acme-data" is in location europe-west4, not in the runtime's region europe-west1; allowed: a key in europe-west1 (ENC-2)`)
 }
+
+func TestNET3_ProxyRangeIsTheStartOfTheUnusedPublicBlock(t *testing.T) {
+	for cidr, want := range map[string]string{
+		"10.20.0.0/16":   "10.20.0.0/23",
+		"10.30.64.0/18":  "10.30.64.0/23",
+		"172.16.16.0/20": "172.16.16.0/23",
+	} {
+		got, err := gcpruntime.ProxyRange(cidr)
+		require.NoError(t, err, cidr)
+		require.Equal(t, want, got, cidr)
+	}
+	_, err := gcpruntime.ProxyRange("10.0.0.0/24")
+	require.EqualError(t, err, `cidr "10.0.0.0/24" is a /24; allowed: /16 to /20`)
+}
