@@ -453,6 +453,11 @@ func TestIAM6_SecretsFromSecretManagerAndOnlyTheirs(t *testing.T) {
 	for _, v := range p.plan.ByType("gcp:secretmanager/secretVersion:SecretVersion") {
 		require.Equal(t, plan.Secret, v.Inputs["secretData"], v.Name())
 	}
+	whole, err := p.plan.JSON()
+	require.NoError(t, err)
+	require.NotContains(t, string(whole), "smtp-pw", "the mail password is a secret everywhere in the plan")
+	require.NotContains(t, string(whole), "MIIE", "the origin key is a secret everywhere in the plan")
+	require.NotContains(t, string(whole), "$pbkdf2-sha512$", "the master password's hash is a secret too")
 	ud := userData(t, p.plan)
 	require.NotContains(t, ud, "smtp-pw")
 	require.NotContains(t, ud, "pbkdf2-sha512$")
