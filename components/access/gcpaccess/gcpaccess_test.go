@@ -308,7 +308,7 @@ func TestIAM3_BreakGlassOver24HoursRefused(t *testing.T) {
 	s := spec()
 	s.BreakGlass = &access.Grant{Principal: alice, GrantedAt: now.Add(-time.Hour), Hours: 25}
 	r := run(t, args(s, now))
-	require.EqualError(t, r.err, `access "acme-europe-west1": breakGlass.hours 25 is out of range; allowed: 2 to 24 (IAM-3: the role can be assumed until one hour before the grant ends, so the last one-hour session ends with it)`)
+	require.EqualError(t, r.err, `access "acme-europe-west1": breakGlass.hours 25 is out of range; allowed: 2 to 24 (IAM-3: the bindings' IAM condition ends with the grant; the same bounds as on aws)`)
 	require.Empty(t, r.plan.Managed())
 }
 
