@@ -14,7 +14,9 @@
 // primary region (gcpkeys grants the Cloud Logging agent on it: make the
 // component depend on the keys component); GroupDomain the Cloud Identity domain
 // of the engineer groups (<customer>-<role>@GroupDomain), or Groups to name them
-// one by one. Outputs: GroupMembers, LogBucket, SinkWriterIdentity,
+// one by one; VMServiceAccounts the emails of the service accounts of the VMs
+// engineers log in to (the runtime's instance service account), if any.
+// Outputs: GroupMembers, LogBucket, SinkWriterIdentity,
 // BreakGlassExpiry and ResidencyNotice (the organization setting the operators
 // must check).
 package gcpaccess
@@ -30,6 +32,7 @@ import (
 	"github.com/pulumi/pulumi-gcp/sdk/v7/go/gcp/compute"
 	"github.com/pulumi/pulumi-gcp/sdk/v7/go/gcp/logging"
 	"github.com/pulumi/pulumi-gcp/sdk/v7/go/gcp/projects"
+	"github.com/pulumi/pulumi-gcp/sdk/v7/go/gcp/serviceaccount"
 	"github.com/pulumi/pulumi/sdk/v3/go/pulumi"
 
 	"github.com/octura/odoo-hosting/components/access"
@@ -71,11 +74,15 @@ var Roles = map[access.Role][]string{
 	},
 }
 
+// ServiceAccountUser is granted on each VM service account to the groups that
+// log in to the VMs (IAM-5).
+const ServiceAccountUser = "roles/iam.serviceAccountUser"
+
 // BreakGlassRoles are the roles a break-glass grant gives its principal until the
 // grant expires (IAM-3): the administrators' roles plus acting as the stack's
 // service accounts and managing the project's IAM and log configuration.
 var BreakGlassRoles = append(slices.Clone(Roles[access.Administrator]),
-	"roles/iam.serviceAccountUser", "roles/logging.admin", "roles/resourcemanager.projectIamAdmin")
+	ServiceAccountUser, "roles/logging.admin", "roles/resourcemanager.projectIamAdmin")
 
 // AuditLogTypes are the Data Access audit log types turned on for every service
 // (IAM-4); Admin Activity audit logs are always on.
@@ -127,6 +134,12 @@ type Args struct {
 	GroupDomain string
 	// Groups overrides a role's group email. Default: none.
 	Groups map[access.Role]string
+	// VMServiceAccounts are the emails of the service accounts attached to the
+	// VMs engineers log in to: OS Login admits a user to a VM that runs as a
+	// service account only with roles/iam.serviceAccountUser on that account, so
+	// the administrator and operator groups get it there, and nowhere else
+	// (IAM-5). Default: none (no VM with a service account).
+	VMServiceAccounts map[string]pulumi.StringInput
 	// Now is the clock break-glass grants are checked against. Default time.Now.
 	Now func() time.Time
 }
@@ -154,6 +167,7 @@ var (
 	projectID = regexp.MustCompile(`^[a-z][a-z0-9-]{4,28}[a-z0-9]$`)
 	email     = regexp.MustCompile(`^[A-Za-z0-9._%+-]+@[A-Za-z0-9.-]+\.[A-Za-z]{2,}$`)
 	domain    = regexp.MustCompile(`^([a-z0-9]([a-z0-9-]*[a-z0-9])?\.)+[a-z]{2,}$`)
+	slug      = regexp.MustCompile(`^[a-z][a-z0-9-]{0,30}$`)
 	kmsKey    = regexp.MustCompile(`^projects/[^/]+/locations/([a-z0-9-]+)/keyRings/[^/]+/cryptoKeys/[^/]+$`)
 )
 
@@ -218,6 +232,11 @@ func (a Args) Validate() error {
 			add("groups.%s is not set and groupDomain is empty; allowed: a group email, or groupDomain for <customer>-%s@<domain> (IAM-1)", r, r)
 		}
 	}
+	for k, sa := range a.VMServiceAccounts {
+		if sa == nil || !slug.MatchString(k) {
+			add("vmServiceAccounts[%q] is not a key with an email; allowed: a lowercase key (used in child names) and the service account's email", k)
+		}
+	}
 	for r := range a.Groups {
 		if !slices.Contains(access.Roles(), r) {
 			add("groups.%s is not a role; allowed: administrator, operator, auditor", r)
@@ -273,6 +292,15 @@ func BreakGlassCondition(g access.Grant) string {
 	return fmt.Sprintf("request.time < timestamp(%q)", access.BreakGlassExpiry(g).Format(time.RFC3339))
 }
 
+func sortedKeys[V any](m map[string]V) []string {
+	out := make([]string, 0, len(m))
+	for k := range m {
+		out = append(out, k)
+	}
+	slices.Sort(out)
+	return out
+}
+
 // short turns "roles/compute.osAdminLogin" into "compute-osadminlogin" for child
 // names.
 func short(role string) string {
@@ -303,6 +331,20 @@ func New(ctx *pulumi.Context, name string, args Args, opts ...pulumi.ResourceOpt
 		for _, role := range Roles[r] {
 			if _, err := projects.NewIAMMember(ctx, name+"-"+string(r)+"-"+short(role), &projects.IAMMemberArgs{
 				Project: project, Role: pulumi.String(role), Member: pulumi.String(member),
+			}, in...); err != nil {
+				return nil, err
+			}
+		}
+	}
+
+	// IAM-5: OS Login on a VM that runs as a service account needs Service
+	// Account User on that account; granted on the account only.
+	for _, k := range sortedKeys(args.VMServiceAccounts) {
+		for _, r := range []access.Role{access.Administrator, access.Operator} {
+			if _, err := serviceaccount.NewIAMMember(ctx, name+"-"+string(r)+"-sa-user-"+k, &serviceaccount.IAMMemberArgs{
+				ServiceAccountId: pulumi.Sprintf("projects/%s/serviceAccounts/%s", args.Project, args.VMServiceAccounts[k]),
+				Role:             pulumi.String(ServiceAccountUser),
+				Member:           pulumi.String("group:" + args.GroupEmail(r)),
 			}, in...); err != nil {
 				return nil, err
 			}

@@ -333,6 +333,29 @@ func TestIAM2_IAM5_OSLoginWith2SVAndIAPOnly(t *testing.T) {
 	require.NotContains(t, aud, "roles/compute.osLogin")
 }
 
+func TestIAM5_ServiceAccountUserOnlyOnTheVMServiceAccounts(t *testing.T) {
+	a := args(spec(), now)
+	a.VMServiceAccounts = map[string]pulumi.StringInput{"odoo": pulumi.String("acme-odoo@acme-prod.iam.gserviceaccount.com")}
+	r := run(t, a)
+	require.NoError(t, r.err)
+	sa := r.plan.ByType("gcp:serviceaccount/iAMMember:IAMMember")
+	require.Len(t, sa, 2)
+	for i, role := range []string{"administrator", "operator"} {
+		m, ok := r.plan.Get("gcp:serviceaccount/iAMMember:IAMMember", name+"-"+role+"-sa-user-odoo")
+		require.True(t, ok, role)
+		require.Equal(t, map[string]any{
+			"serviceAccountId": "projects/acme-prod/serviceAccounts/acme-odoo@acme-prod.iam.gserviceaccount.com",
+			"role":             "roles/iam.serviceAccountUser",
+			"member":           "group:acme-" + role + "@example.com",
+		}, m.Inputs, i)
+	}
+	for _, rs := range roles(r.plan) {
+		require.NotContains(t, rs, "roles/iam.serviceAccountUser", "IAM-5: never on the whole project")
+	}
+	a.VMServiceAccounts = map[string]pulumi.StringInput{"Odoo VM": nil}
+	require.ErrorContains(t, a.Validate(), `vmServiceAccounts["Odoo VM"] is not a key with an email; allowed: a lowercase key (used in child names) and the service account's email`)
+}
+
 func TestIAM4_DataAccessLogsRoutedToALockedCMEKBucketInRegion(t *testing.T) {
 	for _, prod := range []bool{false, true} {
 		s := spec()
