@@ -11,8 +11,9 @@
 // project ID; Provider the gcp provider of Spec.Region; Project the project ID
 // (defaults to Spec.AccountID); Region the stack's primary region (defaults to
 // Spec.Region and must equal it); LogsKey gcpkeys.Keys.ARNs[keys.Logs] of the
-// primary region (gcpkeys grants the Cloud Logging agent on it: make the
-// component depend on the keys component); GroupDomain the Cloud Identity domain
+// primary region and LoggingAgent gcpkeys.Keys.Agents[gcpkeys.Logging] (gcpkeys
+// grants that agent on the key; the component checks it is the account Cloud
+// Logging uses); GroupDomain the Cloud Identity domain
 // of the engineer groups (<customer>-<role>@GroupDomain), or Groups to name them
 // one by one; VMServiceAccounts the emails of the service accounts of the VMs
 // engineers log in to (the runtime's instance service account), if any.
@@ -134,6 +135,13 @@ type Args struct {
 	GroupDomain string
 	// Groups overrides a role's group email. Default: none.
 	Groups map[access.Role]string
+	// LoggingAgent is the Cloud Logging service agent granted encrypt/decrypt on
+	// LogsKey, as an IAM member (gcpkeys.Keys.Agents[gcpkeys.Logging]). When set,
+	// the account Cloud Logging reports for the project's CMEK
+	// (logging.getProjectCmekSettings) must be it, or the plan fails naming the
+	// account to grant, before the bucket is created (IAM-4). Default: not
+	// checked.
+	LoggingAgent pulumi.StringInput
 	// VMServiceAccounts are the emails of the service accounts attached to the
 	// VMs engineers log in to: OS Login admits a user to a VM that runs as a
 	// service account only with roles/iam.serviceAccountUser on that account, so
@@ -161,6 +169,9 @@ type Access struct {
 	SinkWriterIdentity pulumi.StringOutput
 	// ResidencyNotice says what stays outside the stack's control (IAM-4).
 	ResidencyNotice pulumi.StringOutput
+	// LoggingKMSAccount is the account Cloud Logging uses with the project's CMEK
+	// keys, as an IAM member: it needs encrypt/decrypt on LogsKey.
+	LoggingKMSAccount pulumi.StringOutput
 }
 
 var (
@@ -391,7 +402,7 @@ func New(ctx *pulumi.Context, name string, args Args, opts ...pulumi.ResourceOpt
 	a.ResidencyNotice = pulumi.String(ResidencyNotice).ToStringOutput()
 	outputs := pulumi.Map{
 		"breakGlassExpiry": a.BreakGlassExpiry, "logBucket": a.LogBucket,
-		"sinkWriterIdentity": a.SinkWriterIdentity, "residencyNotice": a.ResidencyNotice,
+		"sinkWriterIdentity": a.SinkWriterIdentity, "residencyNotice": a.ResidencyNotice, "loggingKmsAccount": a.LoggingKMSAccount,
 	}
 	for r, m := range a.GroupMembers {
 		outputs[string(r)+"Group"] = m
@@ -416,10 +427,21 @@ func audit(ctx *pulumi.Context, name string, args Args, a *Access, in []pulumi.R
 	}
 
 	// The key's location is checked when it is known (a plain string was checked
-	// in Validate).
-	key := args.LogsKey.ToStringOutput().ApplyT(func(k string) (string, error) {
+	// in Validate); with LoggingAgent, so is the account that will use it.
+	settings := logging.GetProjectCmekSettingsOutput(ctx, logging.GetProjectCmekSettingsOutputArgs{Project: project},
+		pulumi.Parent(a), pulumi.Provider(args.Provider))
+	a.LoggingKMSAccount = pulumi.Sprintf("serviceAccount:%s", settings.ServiceAccountId())
+	agent := pulumi.StringInput(pulumi.String(""))
+	if args.LoggingAgent != nil {
+		agent = args.LoggingAgent
+	}
+	key := pulumi.All(args.LogsKey, agent, a.LoggingKMSAccount).ApplyT(func(v []any) (string, error) {
+		k, granted, uses := v[0].(string), v[1].(string), v[2].(string)
 		if err := CheckLogsKey(k, args.Region); err != nil {
 			return "", err
+		}
+		if granted != "" && granted != uses {
+			return "", fmt.Errorf("logsKey %q: Cloud Logging encrypts the project's log buckets as %s, not as the granted agent %s; allowed: grant roles/cloudkms.cryptoKeyEncrypterDecrypter on the key to %s (IAM-4)", k, uses, granted, uses)
 		}
 		return k, nil
 	}).(pulumi.StringOutput)

@@ -65,6 +65,7 @@ func run(t *testing.T, args gcpaccess.Args) result {
 		record("logBucket", a.LogBucket)
 		record("breakGlassExpiry", a.BreakGlassExpiry)
 		record("residencyNotice", a.ResidencyNotice)
+		record("loggingKmsAccount", a.LoggingKMSAccount)
 		for role, m := range a.GroupMembers {
 			record(string(role), m)
 		}
@@ -249,6 +250,7 @@ func TestIAM1_GroupsBoundWithAdditiveMembersOnly(t *testing.T) {
 	require.Equal(t, map[string]string{
 		"administrator": "group:acme-administrator@example.com", "operator": "group:acme-operator@example.com", "auditor": "group:acme-auditor@example.com",
 		"logBucket": "projects/acme-prod/locations/europe-west1/buckets/acme-audit", "breakGlassExpiry": "", "residencyNotice": gcpaccess.ResidencyNotice,
+		"loggingKmsAccount": "serviceAccount:service-123456789012@gcp-sa-logging.iam.gserviceaccount.com",
 	}, r.outputs)
 }
 
@@ -430,6 +432,26 @@ func TestIAM4_LogsKeyOutputInAnotherRegionFailsThePlan(t *testing.T) {
 	})
 	require.NoError(t, newErr, "an output is not checked before registration")
 	require.ErrorContains(t, err, "is in location europe-west4, not in the audit log bucket's region europe-west1")
+}
+
+func TestIAM4_LoggingAgentMustBeTheAccountCloudLoggingUses(t *testing.T) {
+	planWith := func(agent string) error {
+		_, err := plan.Run("odoo-hosting", "acme-eu", func(ctx *pulumi.Context) error {
+			prov, err := gcp.NewProvider(ctx, "acme", &gcp.ProviderArgs{Project: pulumi.String("acme-prod"), Region: pulumi.String("europe-west1")})
+			if err != nil {
+				return err
+			}
+			a := args(spec(), now)
+			a.Provider = prov
+			a.LoggingAgent = pulumi.String(agent).ToStringOutput()
+			_, err = gcpaccess.New(ctx, name, a)
+			return err
+		})
+		return err
+	}
+	require.NoError(t, planWith("serviceAccount:service-"+plan.ProjectNumber+"@gcp-sa-logging.iam.gserviceaccount.com"))
+	require.ErrorContains(t, planWith("serviceAccount:cmek-p"+plan.ProjectNumber+"@gcp-sa-logging.iam.gserviceaccount.com"),
+		`logsKey "`+logsKey+`": Cloud Logging encrypts the project's log buckets as serviceAccount:service-123456789012@gcp-sa-logging.iam.gserviceaccount.com, not as the granted agent serviceAccount:cmek-p123456789012@gcp-sa-logging.iam.gserviceaccount.com; allowed: grant roles/cloudkms.cryptoKeyEncrypterDecrypter on the key to serviceAccount:service-123456789012@gcp-sa-logging.iam.gserviceaccount.com (IAM-4)`)
 }
 
 func TestIAM4_RetentionLongerThanCloudLoggingRefused(t *testing.T) {
