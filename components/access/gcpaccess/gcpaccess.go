@@ -4,22 +4,23 @@
 // OS Login with 2-step verification and SSH only through Identity-Aware Proxy
 // (IAM-2, IAM-5), Data Access audit logs for every service, and a sink that routes
 // every audit log into a locked, CMEK-encrypted log bucket in the stack's region,
-// kept out of the global _Default bucket (IAM-4). Decision 0075 records the
-// choices and the Google Cloud behaviour they rely on.
+// kept out of the global _Default bucket (IAM-4). Decisions 0075 (access) and
+// 0076 (audit trail and log residency) record the choices and the Google Cloud
+// behaviour they rely on.
 //
 // How to wire: Spec is the stack's access.Spec with Cloud gcp and AccountID the
 // project ID; Provider the gcp provider of Spec.Region; Project the project ID
 // (defaults to Spec.AccountID); Region the stack's primary region (defaults to
 // Spec.Region and must equal it); LogsKey gcpkeys.Keys.ARNs[keys.Logs] of the
-// primary region and LoggingAgent gcpkeys.Keys.Agents[gcpkeys.Logging] (gcpkeys
+// primary region; LoggingAgent gcpkeys.Keys.Agents[gcpkeys.Logging] (gcpkeys
 // grants that agent on the key; the component checks it is the account Cloud
-// Logging uses); GroupDomain the Cloud Identity domain
-// of the engineer groups (<customer>-<role>@GroupDomain), or Groups to name them
-// one by one; VMServiceAccounts the emails of the service accounts of the VMs
-// engineers log in to (the runtime's instance service account), if any.
-// Outputs: GroupMembers, LogBucket, SinkWriterIdentity,
-// BreakGlassExpiry and ResidencyNotice (the organization setting the operators
-// must check).
+// Logging uses), and pulumi.DependsOn the keys component so that the grant exists
+// before the bucket; GroupDomain the Cloud Identity domain of the engineer groups
+// (<customer>-<role>@GroupDomain), or Groups to name them one by one;
+// VMServiceAccounts the emails of the service accounts of the VMs engineers log
+// in to (the runtime's instance service account), if any. Outputs: GroupMembers,
+// LogBucket, SinkWriterIdentity, BreakGlassExpiry, LoggingKMSAccount and
+// ResidencyNotice (the organization setting the operators must check).
 package gcpaccess
 
 import (
