@@ -73,6 +73,7 @@ var Roles = map[access.Role][]string{
 	},
 	access.Auditor: {
 		"roles/cloudasset.viewer", "roles/iam.securityReviewer", "roles/logging.privateLogViewer",
+		"roles/serviceusage.serviceUsageConsumer", // Cloud Asset Inventory needs it beside the viewer role
 	},
 }
 

@@ -220,7 +220,7 @@ func TestIAM1_GroupsBoundWithAdditiveMembersOnly(t *testing.T) {
 	require.NoError(t, r.err)
 	require.Equal(t, map[string]int{
 		plan.StackType: 1, "pulumi:providers:gcp": 1, gcpaccess.Type: 1,
-		memberType: 17, metaType: 2, auditType: 1, bucketType: 1, sinkType: 1, exclType: 1,
+		memberType: 18, metaType: 2, auditType: 1, bucketType: 1, sinkType: 1, exclType: 1,
 	}, r.plan.Count(), "IAM-1: no IAMPolicy or IAMBinding, which would remove others' grants")
 	require.Equal(t, map[string][]string{
 		"group:acme-administrator@example.com": {
@@ -231,7 +231,7 @@ func TestIAM1_GroupsBoundWithAdditiveMembersOnly(t *testing.T) {
 			"roles/cloudsql.viewer", "roles/compute.osLogin", "roles/compute.viewer", "roles/iap.tunnelResourceAccessor",
 			"roles/logging.viewer", "roles/monitoring.viewer",
 		},
-		"group:acme-auditor@example.com": {"roles/cloudasset.viewer", "roles/iam.securityReviewer", "roles/logging.privateLogViewer"},
+		"group:acme-auditor@example.com": {"roles/cloudasset.viewer", "roles/iam.securityReviewer", "roles/logging.privateLogViewer", "roles/serviceusage.serviceUsageConsumer"},
 	}, roles(r.plan))
 	comp, _ := r.plan.Get(gcpaccess.Type, name)
 	for _, s := range r.plan.Managed() {
