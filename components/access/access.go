@@ -156,15 +156,18 @@ func (s Spec) ValidateAt(now time.Time) error {
 		add("trailRetentionDays %d is out of range; allowed: %d to %d (default %d)", s.TrailRetentionDays, MinTrailRetentionDays, MaxTrailRetentionDays, DefaultTrailRetentionDays)
 	}
 	if g := s.BreakGlass; g != nil {
-		principalOK := iamARN.MatchString(g.Principal)
-		if s.Cloud == jurisdiction.GCP {
-			principalOK = gcpAccount.MatchString(g.Principal)
-		}
-		if !principalOK {
+		switch {
+		case s.Cloud == jurisdiction.GCP && !gcpAccount.MatchString(g.Principal):
+			add("breakGlass.principal %q is not an IAM principal; allowed: user:<email>, group:<email> or serviceAccount:<email>", g.Principal)
+		case s.Cloud != jurisdiction.GCP && !iamARN.MatchString(g.Principal):
 			add("breakGlass.principal %q is not an IAM role or user ARN; allowed: arn:aws:iam::<account>:role/<name>", g.Principal)
 		}
 		if g.Hours < MinBreakGlassHours || g.Hours > MaxBreakGlassHours {
-			add("breakGlass.hours %d is out of range; allowed: %d to %d (IAM-3: the role can be assumed until one hour before the grant ends, so the last one-hour session ends with it)", g.Hours, MinBreakGlassHours, MaxBreakGlassHours)
+			why := "the role can be assumed until one hour before the grant ends, so the last one-hour session ends with it"
+			if s.Cloud == jurisdiction.GCP {
+				why = "the bindings' IAM condition ends with the grant; the same bounds as on aws"
+			}
+			add("breakGlass.hours %d is out of range; allowed: %d to %d (IAM-3: %s)", g.Hours, MinBreakGlassHours, MaxBreakGlassHours, why)
 		}
 		if s.Cloud == jurisdiction.AWS && strings.Contains(g.Principal, federatedPath) {
 			add("breakGlass.principal %q is an IAM Identity Center role, whose sessions carry no aws:MultiFactorAuthPresent, so the MFA condition would never admit it; allowed: the engineer's own role, assumed with MFA (sts:AssumeRole with --serial-number and --token-code)", g.Principal)

@@ -432,6 +432,18 @@ func (m *mocks) Call(args pulumi.MockCallArgs) (resource.PropertyMap, error) {
 			"project": args.Args["project"],
 			"id":      resource.NewProperty(email),
 		}, nil
+	case "gcp:logging/getProjectCmekSettings:getProjectCmekSettings":
+		// The account Cloud Logging uses with a project's CMEK keys: its service agent.
+		project := ""
+		if v, ok := args.Args["project"]; ok && v.IsString() {
+			project = v.StringValue()
+		}
+		return resource.PropertyMap{
+			"serviceAccountId": resource.NewProperty("service-" + ProjectNumber + "@gcp-sa-logging.iam.gserviceaccount.com"),
+			"name":             resource.NewProperty("projects/" + project + "/cmekSettings"),
+			"project":          resource.NewProperty(project),
+			"id":               resource.NewProperty("projects/" + project + "/cmekSettings"),
+		}, nil
 	case "aws:index/getCallerIdentity:getCallerIdentity":
 		return resource.PropertyMap{
 			"accountId": resource.NewProperty(AccountID),
