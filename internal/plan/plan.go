@@ -399,6 +399,10 @@ func (m *mocks) outputs(args pulumi.MockResourceArgs, urn, id, providerURN strin
 			set("email", email)
 			set("member", "serviceAccount:"+email)
 		}
+		if kind == "ProjectNotificationConfig" {
+			// Security Command Center's notification service account (output only).
+			set("serviceAccount", "service-org-"+ProjectNumber+"@gcp-sa-scc-notification.iam.gserviceaccount.com")
+		}
 	case "cloudflare":
 		set("name", args.Name)
 		set("hostname", args.Name)
