@@ -371,7 +371,7 @@ func flowLogs(ctx *pulumi.Context, name string, spec network.Spec, args Args, in
 		RetentionDays: pulumi.Int(spec.FlowLogRetentionDays),
 		CmekSettings:  &logging.ProjectBucketConfigCmekSettingsArgs{KmsKeyName: args.LogsKey},
 		Description:   pulumi.String("VPC flow logs of " + name),
-	}, append(in, pulumi.RetainOnDelete(true))...)
+	}, append(in, pulumi.RetainOnDelete(true), pulumi.Protect(spec.Production))...)
 	if err != nil {
 		return err
 	}
@@ -387,7 +387,7 @@ func flowLogs(ctx *pulumi.Context, name string, spec network.Spec, args Args, in
 		Destination:          pulumi.Sprintf("logging.googleapis.com/%s", bucket.ID()),
 		Filter:               pulumi.String(filter),
 		UniqueWriterIdentity: pulumi.Bool(true),
-	}, in...); err != nil {
+	}, append(in, pulumi.Protect(spec.Production))...); err != nil { // BAK-6
 		return err
 	}
 	// RES-2, NET-7: the project's _Default sink would also keep the flow logs, in

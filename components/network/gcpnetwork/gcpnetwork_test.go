@@ -361,6 +361,21 @@ func TestNET7_FlowLogBucketInRegionWithLogsKey(t *testing.T) {
 	require.Equal(t, "acme-prod", excl.Inputs["project"])
 }
 
+// BAK-6: in production the flow-log bucket and its sink refuse `pulumi destroy`
+// and replacement; elsewhere they are not protected.
+func TestBAK6_FlowLogBucketAndSinkProtectedInProduction(t *testing.T) {
+	for _, production := range []bool{true, false} {
+		s := spec()
+		s.Production = production
+		p, err := run(t, args(s))
+		require.NoError(t, err)
+		b, _ := p.Get(bucketType, name+"-flows")
+		sink, _ := p.Get(sinkType, name+"-flows")
+		require.Equal(t, production, b.Protect)
+		require.Equal(t, production, sink.Protect)
+	}
+}
+
 func TestNET1_NoDefaultNetworkAndNoPublicRanges(t *testing.T) {
 	ranges, err := gcpnetwork.Plan(spec())
 	require.NoError(t, err)
