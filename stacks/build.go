@@ -14,6 +14,7 @@ import (
 	"github.com/octura/odoo-hosting/components/ops"
 	"github.com/octura/odoo-hosting/components/runtime"
 	"github.com/octura/odoo-hosting/internal/config"
+	"github.com/octura/odoo-hosting/internal/tier"
 )
 
 // Blueprint is a stack decided in plain Go values: the validated configuration and
@@ -127,7 +128,7 @@ func blueprint(cfg *config.Config, now time.Time) *Blueprint {
 		PrimaryRegion: cfg.Region, BackupRegion: cfg.BackupRegion,
 		RetentionDays: cfg.Backup.RetentionDays, GFS: cfg.Backup.GFS, Production: prod,
 	}
-	if cfg.Tier == config.OnPremise {
+	if cfg.Tier == tier.OnPremise {
 		bp.Backup.RPOHours, bp.Backup.RTOHours = cfg.Backup.RPOHours, cfg.Backup.RTOHours
 	}
 
@@ -163,9 +164,9 @@ func blueprint(cfg *config.Config, now time.Time) *Blueprint {
 		},
 	}
 	switch cfg.Tier {
-	case config.OdooSH:
+	case tier.OdooSH:
 		bp.Edge.Origin = edge.Origin{Kind: edge.OriginOdooSh, Hostname: cfg.Odoo.Origin, CertificateReady: cfg.Odoo.CertificateReady}
-	case config.OnPremise:
+	case tier.OnPremise:
 		if cfg.Odoo.Tunnel {
 			bp.Edge.Origin = edge.Origin{Kind: edge.OriginTunnel, Service: cfg.Odoo.Origin,
 				CAPool: cfg.Odoo.TunnelCAPool, ServerName: cfg.Odoo.TunnelServerName}

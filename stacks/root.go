@@ -7,12 +7,12 @@ package stacks
 import (
 	"slices"
 	"sort"
-	"time"
 
 	"github.com/pulumi/pulumi/sdk/v3/go/pulumi"
 
 	"github.com/octura/odoo-hosting/internal/config"
 	"github.com/octura/odoo-hosting/internal/jurisdiction"
+	"github.com/octura/odoo-hosting/internal/tier"
 )
 
 // RootType is the type token of every stack's root component; the policy pack reads
@@ -91,13 +91,13 @@ func Controls(cfg *config.Config) []string {
 	if cfg.Tier.RunsApplication() {
 		ids = append(ids, "IAM-6", "DAT-2", "OPS-2")
 	}
-	if cfg.Tier == config.Enterprise {
+	if cfg.Tier == tier.Enterprise {
 		ids = append(ids, "ENC-4", "RES-6", "NET-6")
 	}
 	if cfg.Environment == config.NonProduction {
 		ids = append(ids, "DAT-1")
 	}
-	if cfg.Tier == config.OdooSH && !cfg.Odoo.CertificateReady {
+	if cfg.Tier == tier.OdooSH && !cfg.Odoo.CertificateReady {
 		// Step one of the Odoo.sh rollout: the record is DNS-only, nothing passes the
 		// edge, so neither the WAF nor the origin lock is claimed.
 		ids = slices.DeleteFunc(ids, func(id string) bool { return id == "NET-4" || id == "NET-8" })
@@ -110,7 +110,7 @@ func Controls(cfg *config.Config) []string {
 // less than the whole stack: the stack's controlScope output, read beside controls.
 func ControlScope(cfg *config.Config) map[string]string {
 	out := map[string]string{}
-	if cfg.Tier == config.OdooSH && cfg.Odoo.CertificateReady {
+	if cfg.Tier == tier.OdooSH && cfg.Odoo.CertificateReady {
 		out["NET-4"] = "only requests to " + cfg.Domain + " pass the WAF; " + cfg.Odoo.Origin + " stays reachable directly, outside it (Odoo.sh)"
 		out["NET-8"] = "not enforced at the origin: Odoo.sh answers anyone at " + cfg.Odoo.Origin + "; only " + cfg.Domain + " is behind the edge"
 	}
@@ -129,6 +129,3 @@ func dedupe(xs []string) []string {
 	}
 	return out
 }
-
-// Clock is the time validation judges approvals and grants against.
-type Clock = func() time.Time

@@ -22,6 +22,7 @@ import (
 	"github.com/octura/odoo-hosting/internal/config"
 	"github.com/octura/odoo-hosting/internal/plan"
 	"github.com/octura/odoo-hosting/stacks"
+	"github.com/octura/odoo-hosting/stacks/offline"
 )
 
 // planView is a parsed plan with the lookups both checks need.
@@ -947,7 +948,7 @@ func variantPlans(t *testing.T) []judgedPlan {
 		cfg.ApplyDefaults()
 		bp, err := stacks.Build(cfg, planNow)
 		require.NoError(t, err, "variant %s/%s", ex.name, cfg.Environment)
-		p, err := stacks.Plan(bp)
+		p, err := offline.Plan(bp)
 		require.NoError(t, err)
 		b, err := p.JSON()
 		require.NoError(t, err)

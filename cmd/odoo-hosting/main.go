@@ -24,6 +24,7 @@ import (
 	"github.com/octura/odoo-hosting/internal/plan"
 	"github.com/octura/odoo-hosting/policies/check"
 	"github.com/octura/odoo-hosting/stacks"
+	"github.com/octura/odoo-hosting/stacks/offline"
 )
 
 const usage = `usage:
@@ -88,7 +89,7 @@ func planCmd(args []string, stdout, stderr io.Writer) int {
 		fmt.Fprintf(stderr, "odoo-hosting plan: %v\n", err)
 		return 2
 	}
-	out, err := stacks.PlanWith(bp, plan.Options{FirstPreview: *first})
+	out, err := offline.PlanWith(bp, plan.Options{FirstPreview: *first})
 	if err != nil {
 		fmt.Fprintf(stderr, "odoo-hosting plan: %v\n", err)
 		return 1

@@ -26,20 +26,6 @@ const (
 	NonProduction Environment = "non-production"
 )
 
-// Tier is a hosting tier; the tiers and what each one is live in internal/tier.
-type Tier = tier.Tier
-
-// The hosting tiers.
-const (
-	OdooSH     = tier.OdooSH
-	Cloud      = tier.Cloud
-	Enterprise = tier.Enterprise
-	OnPremise  = tier.OnPremise
-)
-
-// Tiers lists every tier in a stable order.
-func Tiers() []Tier { return tier.All() }
-
 // Config is one stack's validated configuration. Field comments give the key.
 type Config struct {
 	// Stack is the Pulumi stack name (from the file name Pulumi.<stack>.yaml).
@@ -47,7 +33,7 @@ type Config struct {
 
 	Customer     string                    `yaml:"customer"`     // customer slug: lowercase letters, digits, dashes
 	Environment  Environment               `yaml:"environment"`  // production | non-production
-	Tier         Tier                      `yaml:"tier"`         // odoo-sh | cloud | enterprise | on-premise
+	Tier         tier.Tier                 `yaml:"tier"`         // odoo-sh | cloud | enterprise | on-premise
 	Cloud        jurisdiction.Cloud        `yaml:"cloud"`        // aws (gcp: model only, see README)
 	Jurisdiction jurisdiction.Jurisdiction `yaml:"jurisdiction"` // us | ca | eu
 	Region       string                    `yaml:"region"`       // primary region, inside the jurisdiction

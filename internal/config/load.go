@@ -8,7 +8,6 @@ import (
 	"reflect"
 	"sort"
 	"strings"
-	"time"
 
 	"gopkg.in/yaml.v3"
 )
@@ -289,19 +288,3 @@ func cleanYAMLError(err error) string {
 	}
 	return strings.TrimPrefix(err.Error(), "yaml: ")
 }
-
-// Parse loads, defaults and validates a stack configuration file in one call.
-func Parse(path string, now Clock) (*Config, error) {
-	c, err := Load(path)
-	if err != nil {
-		return c, err
-	}
-	c.ApplyDefaults()
-	if probs := c.Validate(now()); len(probs) > 0 {
-		return c, probs
-	}
-	return c, nil
-}
-
-// Clock returns the current time; tests pass a fixed one.
-type Clock func() time.Time

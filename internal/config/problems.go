@@ -45,23 +45,6 @@ func (ps Problems) Error() string {
 	return strings.Join(lines, "\n")
 }
 
-// Strings renders each problem.
-func (ps Problems) Strings() []string {
-	out := make([]string, len(ps))
-	for i, p := range ps {
-		out[i] = p.String()
-	}
-	return out
-}
-
-// Err returns nil when there is no problem, else the problems.
-func (ps Problems) Err() error {
-	if len(ps) == 0 {
-		return nil
-	}
-	return ps
-}
-
 func (ps *Problems) add(field, value, reason, allowed string) {
 	*ps = append(*ps, Problem{Field: field, Value: value, Reason: reason, Allowed: allowed})
 }

@@ -17,6 +17,7 @@ import (
 
 	"github.com/octura/odoo-hosting/internal/jurisdiction"
 	"github.com/octura/odoo-hosting/internal/netaddr"
+	"github.com/octura/odoo-hosting/internal/tier"
 )
 
 var (
@@ -126,9 +127,9 @@ func (c *Config) validateIdentity(p *Problems) {
 		p.add("environment", string(c.Environment), "is not an environment", oneOf([]Environment{Production, NonProduction}))
 	}
 	if c.Tier == "" {
-		p.add("tier", "", "is required", oneOf(Tiers()))
+		p.add("tier", "", "is required", oneOf(tier.All()))
 	} else if !validTier(c.Tier) {
-		p.add("tier", string(c.Tier), "is not a tier", oneOf(Tiers()))
+		p.add("tier", string(c.Tier), "is not a tier", oneOf(tier.All()))
 	}
 	switch {
 	case c.Domain == "":
@@ -138,7 +139,7 @@ func (c *Config) validateIdentity(p *Problems) {
 	}
 }
 
-func validTier(t Tier) bool { return slices.Contains(Tiers(), t) }
+func validTier(t tier.Tier) bool { return slices.Contains(tier.All(), t) }
 
 func validHostname(h string) bool {
 	labels := strings.Split(h, ".")
@@ -214,7 +215,7 @@ func (c *Config) validatePlacement(p *Problems) (jurisdiction.Region, bool) {
 	return r, true
 }
 
-// destinationPlaces says whether an approval's destination covers a place.
+// destinationCovers says whether an approval's destination covers a place.
 func destinationCovers(dest string, place jurisdiction.Place) bool {
 	if dest == "global" {
 		return true
@@ -333,7 +334,7 @@ func (c *Config) narrowApprovalFor(id string, place jurisdiction.Place) (Approva
 	return Approval{}, false
 }
 
-// Approved returns the valid approval that covers sub-processor id's placement in place.
+// approvalFor returns the valid approval that covers sub-processor id's placement in place.
 func (c *Config) approvalFor(id string, place jurisdiction.Place, now time.Time) (Approval, bool) {
 	for _, a := range c.Approvals {
 		if a.Covers != id || !destinationCovers(a.Destination, place) {
@@ -386,7 +387,7 @@ func (c *Config) CrossBorderPlacements(now time.Time) []CrossBorder {
 
 // RegionalEdge reports whether the edge terminates TLS only in the jurisdiction
 // (RES-6): on the enterprise tier.
-func (c *Config) RegionalEdge() bool { return c.Tier == Enterprise }
+func (c *Config) RegionalEdge() bool { return c.Tier == tier.Enterprise }
 
 func (c *Config) validateAccount(p *Problems) {
 	if c.Cloud != jurisdiction.AWS {
@@ -553,14 +554,14 @@ func (c *Config) validateNetwork(p *Problems) {
 		}
 	}
 	switch c.Tier {
-	case Enterprise:
+	case tier.Enterprise:
 		if len(n.VPNPeers) == 0 {
 			p.add("network.vpnPeers", "", "is required on tier enterprise (NET-5)", "at least one site-to-site VPN peer")
 		}
 		if len(n.AllowList) == 0 {
 			p.add("network.allowList", "", "is required on tier enterprise (NET-5)", "at least one CIDR")
 		}
-	case OnPremise:
+	case tier.OnPremise:
 		if len(n.VPNPeers) == 0 {
 			p.add("network.vpnPeers", "", "is required on tier on-premise: it is the production-access path", "at least one site-to-site VPN peer")
 		}
@@ -594,7 +595,7 @@ func (c *Config) EdgeAllowList() []string {
 
 // validateKeys checks the customer-managed keys of an enterprise stack (ENC-4, ENC-5).
 func (c *Config) validateKeys(p *Problems, region jurisdiction.Region, regionOK bool) {
-	if c.Tier != Enterprise {
+	if c.Tier != tier.Enterprise {
 		if c.CustomerKeys != nil {
 			p.add("customerKeys", "", "is only for tier enterprise (ENC-4)", "leave it out; the stack creates its own keys")
 		}
@@ -638,7 +639,7 @@ func (c *Config) validateBackup(p *Problems) {
 	if b.GFS && b.RetentionDays != GFSRetentionDays {
 		p.add("backup.retentionDays", fmt.Sprint(b.RetentionDays), fmt.Sprintf("is set by backup.gfs: 7 daily, 4 weekly and 3 monthly copies, the longest kept %d days (BAK-2)", GFSRetentionDays), "leave it out with gfs")
 	}
-	if c.Tier == OnPremise {
+	if c.Tier == tier.OnPremise {
 		if b.RPOHours == 0 {
 			p.add("backup.rpoHours", "", "is required on tier on-premise (BAK-1)", "1 to 24 hours")
 		} else if b.RPOHours < 1 || b.RPOHours > 24 {
@@ -687,7 +688,7 @@ func (c *Config) validateCloudflare(p *Problems) {
 		p.add("cloudflare.plan", cf.Plan, "is not a Cloudflare plan", strings.Join(Plans, ", "))
 	case rank < planRank("pro"):
 		p.add("cloudflare.plan", cf.Plan, "has no managed WAF rulesets (NET-4 needs the Cloudflare Managed and OWASP rulesets)", "pro, business, enterprise")
-	case c.Tier == Enterprise && cf.Plan != "enterprise":
+	case c.Tier == tier.Enterprise && cf.Plan != "enterprise":
 		p.add("cloudflare.plan", cf.Plan, "lacks Regional Services (RES-6), Magic Transit (NET-6) and Bot Management, which tier enterprise needs", "enterprise")
 	}
 	if !cf.Owner() {
@@ -747,7 +748,7 @@ func (c *Config) validateOrigin(p *Problems, now time.Time) {
 			p.add("cloudflare.originPullCertificate", "", "is only used on tiers cloud and enterprise: other origins cannot verify a client certificate", "leave out originPullCertificate, originPullCa and originPullKey")
 		}
 	}
-	if c.Tier == Enterprise {
+	if c.Tier == tier.Enterprise {
 		c.validateMagicTransit(p)
 	} else if cf.MagicTransit != nil {
 		p.add("cloudflare.magicTransit", "", "is only for tier enterprise (NET-6)", "leave it out")
@@ -906,13 +907,13 @@ func (c *Config) validateOdoo(p *Problems) {
 		}
 	}
 	switch c.Tier {
-	case OdooSH:
+	case tier.OdooSH:
 		if o.Origin == "" {
 			p.add("odoo.origin", "", "is required on tier odoo-sh", "the Odoo.sh hostname, such as acme.odoo.com")
 		} else if !validHostname(o.Origin) || !strings.HasSuffix(o.Origin, ".odoo.com") {
 			p.add("odoo.origin", o.Origin, "is not an Odoo.sh hostname", "a hostname ending in .odoo.com")
 		}
-	case OnPremise:
+	case tier.OnPremise:
 		if o.Tunnel {
 			if !c.Secrets[SecretTunnelSecret] {
 				p.add(SecretTunnelSecret, "", "is required with odoo.tunnel", "pulumi config set --secret tunnelSecret \"$(openssl rand -base64 32)\"")
@@ -936,13 +937,13 @@ func (c *Config) validateOdoo(p *Problems) {
 			p.add("odoo.origin", o.Origin, "is not used on tier "+string(c.Tier)+": the origin is the stack's own load balancer", "leave it out")
 		}
 	}
-	if o.Tunnel && c.Tier != OnPremise {
+	if o.Tunnel && c.Tier != tier.OnPremise {
 		p.add("odoo.tunnel", "true", "is only for tier on-premise", "leave it out")
 	}
-	if o.CertificateReady && c.Tier != OdooSH {
+	if o.CertificateReady && c.Tier != tier.OdooSH {
 		p.add("odoo.certificateReady", "true", "is only for tier odoo-sh", "leave it out")
 	}
-	if !o.Tunnel || c.Tier != OnPremise {
+	if !o.Tunnel || c.Tier != tier.OnPremise {
 		if o.TunnelCAPool != "" || o.TunnelServerName != "" {
 			p.add("odoo.tunnelCaPool", o.TunnelCAPool, "is only used with odoo.tunnel on tier on-premise", "leave out tunnelCaPool and tunnelServerName")
 		}
