@@ -10,6 +10,7 @@ import (
 
 	"github.com/octura/odoo-hosting/components/edge/cloudflareedge"
 	"github.com/octura/odoo-hosting/internal/config"
+	"github.com/octura/odoo-hosting/internal/contract"
 	"github.com/octura/odoo-hosting/internal/jurisdiction"
 )
 
@@ -87,8 +88,12 @@ func Run(ctx *pulumi.Context, bp *Blueprint, secrets Secrets) (*Outputs, error) 
 		return nil, fmt.Errorf("cloud %q has no composition in this program; allowed: aws (docs/decisions/0005)", cfg.Cloud)
 	}
 
+	props, err := rootProperties(rootInputs(cfg))
+	if err != nil {
+		return nil, err
+	}
 	root := &Customer{}
-	if err := ctx.RegisterComponentResourceV2(RootType, name, rootInputs(cfg), root); err != nil {
+	if err := ctx.RegisterComponentResourceV2(contract.RootType, name, props, root); err != nil {
 		return nil, err
 	}
 	// The Cloudflare API token comes from CLOUDFLARE_API_TOKEN, never from the stack's

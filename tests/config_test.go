@@ -27,6 +27,7 @@ import (
 	"gopkg.in/yaml.v3"
 
 	"github.com/octura/odoo-hosting/internal/config"
+	"github.com/octura/odoo-hosting/internal/defaults"
 	"github.com/octura/odoo-hosting/internal/tier"
 )
 
@@ -306,7 +307,7 @@ func TestConfigValid(t *testing.T) {
 			assert.NotEmpty(t, c.BackupRegion, "the default backup region is filled in")
 			assert.NotEqual(t, c.Region, c.BackupRegion)
 			if c.Backup.GFS {
-				assert.Equal(t, config.GFSRetentionDays, c.Backup.RetentionDays, "gfs sets the retention")
+				assert.Equal(t, defaults.GFSMonthlyDays, c.Backup.RetentionDays, "gfs sets the retention")
 			}
 		})
 	}

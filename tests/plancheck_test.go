@@ -6,8 +6,6 @@ package tests
 // added later is judged too. Each returns every finding at once.
 
 import (
-	"crypto/sha256"
-	"encoding/hex"
 	"encoding/json"
 	"fmt"
 	"net/netip"
@@ -63,10 +61,7 @@ func (v *planView) region(s plan.State) string { return v.regions[plan.ProviderU
 
 // mockID is the ID the offline planner gives a custom resource (internal/plan);
 // a real preview would show the value as unknown and only the dependency remains.
-func mockID(s plan.State) string {
-	sum := sha256.Sum256([]byte(s.URN))
-	return s.Name() + "-" + hex.EncodeToString(sum[:4])
-}
+func mockID(s plan.State) string { return plan.MockID(s.Name(), s.URN) }
 
 // refs resolves the resources of type typ an input of s refers to: the
 // property's dependencies of that type, narrowed by value when the input names

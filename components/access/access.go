@@ -12,6 +12,7 @@ import (
 	"time"
 
 	"github.com/octura/odoo-hosting/internal/jurisdiction"
+	"github.com/octura/odoo-hosting/internal/names"
 )
 
 // AuditBucketName is the name of the bucket of the audit trail of s (IAM-4):
@@ -138,8 +139,8 @@ func (s Spec) ValidateAt(now time.Time) error {
 	var errs []error
 	add := func(format string, a ...any) { errs = append(errs, fmt.Errorf(format, a...)) }
 
-	if !slug.MatchString(s.Customer) {
-		add("customer %q is not a slug; allowed: 2-32 lowercase letters, digits and hyphens, starting with a letter", s.Customer)
+	if !names.ValidSlug(s.Customer) {
+		add("customer %q is not a slug; allowed: %s", s.Customer, names.SlugRule)
 	}
 	if s.Cloud == jurisdiction.AWS && !accountID.MatchString(s.AccountID) {
 		add("accountId %q is not an AWS account ID; allowed: 12 digits", s.AccountID)

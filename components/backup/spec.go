@@ -14,7 +14,9 @@ import (
 	"strconv"
 	"strings"
 
+	"github.com/octura/odoo-hosting/internal/defaults"
 	"github.com/octura/odoo-hosting/internal/jurisdiction"
+	"github.com/octura/odoo-hosting/internal/names"
 	"github.com/octura/odoo-hosting/internal/tier"
 )
 
@@ -22,7 +24,7 @@ import (
 const (
 	// DefaultRetentionDays is how long backups are kept when nothing else is
 	// configured (BAK-2).
-	DefaultRetentionDays = 35
+	DefaultRetentionDays = defaults.RetentionDays
 	// MaxKeepDays is the longest any copy may be kept: backups expire within 12
 	// months (BAK-5), and nothing is locked for longer.
 	MaxKeepDays = 365
@@ -37,9 +39,9 @@ const (
 
 // GFS keeps, when Spec.GFS is set, 7 daily, 4 weekly and 3 monthly copies (BAK-2).
 const (
-	GFSDailyDays   = 7
-	GFSWeeklyDays  = 4 * 7
-	GFSMonthlyDays = 3 * 31
+	GFSDailyDays   = defaults.GFSDailyDays
+	GFSWeeklyDays  = defaults.GFSWeeklyDays
+	GFSMonthlyDays = defaults.GFSMonthlyDays
 )
 
 // Spec is what a customer's backups must be.
@@ -99,9 +101,8 @@ func (s Spec) WithDefaults() Spec {
 }
 
 var (
-	customerRE = regexp.MustCompile(`^[a-z][a-z0-9-]{1,31}$`)
-	awsAcctRE  = regexp.MustCompile(`^[0-9]{12}$`)
-	cronRE     = regexp.MustCompile(`^cron\(([^ ()]+) ([^ ()]+) ([^ ()]+) ([^ ()]+) ([^ ()]+) ([^ ()]+)\)$`)
+	awsAcctRE = regexp.MustCompile(`^[0-9]{12}$`)
+	cronRE    = regexp.MustCompile(`^cron\(([^ ()]+) ([^ ()]+) ([^ ()]+) ([^ ()]+) ([^ ()]+) ([^ ()]+)\)$`)
 )
 
 // Validate checks s after defaults and returns every problem at once, each naming
@@ -111,8 +112,8 @@ func (s Spec) Validate() error {
 	var errs []error
 	add := func(format string, a ...any) { errs = append(errs, fmt.Errorf(format, a...)) }
 
-	if !customerRE.MatchString(s.Customer) {
-		add("customer %q is not a slug; allowed: a lowercase letter, then 1 to 31 of a-z, 0-9 and -", s.Customer)
+	if !names.ValidSlug(s.Customer) {
+		add("customer %q is not a slug; allowed: %s", s.Customer, names.SlugRule)
 	}
 	cloudOK := slices.Contains(jurisdiction.Clouds(), s.Cloud)
 	if !cloudOK {

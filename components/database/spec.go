@@ -12,6 +12,7 @@ import (
 	"regexp"
 	"strings"
 
+	"github.com/octura/odoo-hosting/internal/names"
 	"github.com/octura/odoo-hosting/internal/tier"
 )
 
@@ -126,10 +127,9 @@ func DefaultMasterUsername(customer string) string {
 }
 
 var (
-	customerRE = regexp.MustCompile(`^[a-z][a-z0-9-]{1,31}$`)
-	identRE    = regexp.MustCompile(`^[a-z][a-z0-9_]{0,62}$`)
-	classRE    = regexp.MustCompile(`^db\.[a-z0-9]+\.[a-z0-9]+$`)
-	reserved   = map[string]bool{"postgres": true, "rdsadmin": true, "rdsrepladmin": true, "admin": true, "root": true, "odoo": true, "template0": true, "template1": true}
+	identRE  = regexp.MustCompile(`^[a-z][a-z0-9_]{0,62}$`)
+	classRE  = regexp.MustCompile(`^db\.[a-z0-9]+\.[a-z0-9]+$`)
+	reserved = map[string]bool{"postgres": true, "rdsadmin": true, "rdsrepladmin": true, "admin": true, "root": true, "odoo": true, "template0": true, "template1": true}
 )
 
 // Validate checks s after defaults and returns every problem at once, each naming
@@ -138,8 +138,8 @@ func (s Spec) Validate() error {
 	s = s.WithDefaults()
 	var errs []error
 	add := func(format string, a ...any) { errs = append(errs, fmt.Errorf(format, a...)) }
-	if !customerRE.MatchString(s.Customer) {
-		add("customer %q is not a slug; allowed: a lowercase letter, then 1 to 31 of a-z, 0-9 and -", s.Customer)
+	if !names.ValidSlug(s.Customer) {
+		add("customer %q is not a slug; allowed: %s", s.Customer, names.SlugRule)
 	}
 	if !s.Tier.RunsApplication() {
 		add("tier %q has no database in this project; allowed: cloud, enterprise", s.Tier)

@@ -17,6 +17,7 @@ import (
 	"strings"
 
 	"github.com/octura/odoo-hosting/internal/jurisdiction"
+	"github.com/octura/odoo-hosting/internal/names"
 	"github.com/octura/odoo-hosting/internal/netaddr"
 	"github.com/octura/odoo-hosting/internal/tier"
 )
@@ -31,7 +32,6 @@ var (
 	maxRatePeriod  = map[string]int{PlanFree: 10, PlanPro: 60, PlanBusiness: 600, PlanEnterprise: 65535}
 	maxRateTimeout = map[string]int{PlanFree: 10, PlanPro: 3600, PlanBusiness: 86400, PlanEnterprise: 86400}
 
-	slugRE       = regexp.MustCompile(`^[a-z0-9]([a-z0-9-]*[a-z0-9])?$`)
 	labelRE      = regexp.MustCompile(`^[a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?$`)
 	cfIDRE       = regexp.MustCompile(`^[0-9a-f]{32}$`)
 	tunnelNameRE = regexp.MustCompile(`^[A-Za-z0-9_]{1,15}$`)
@@ -45,8 +45,8 @@ func (s Spec) Validate() error {
 	var errs []error
 	add := func(format string, args ...any) { errs = append(errs, fmt.Errorf(format, args...)) }
 
-	if !slugRE.MatchString(s.Customer) {
-		add("customer %q is not a slug; allowed: lowercase letters, digits and '-'", s.Customer)
+	if !names.ValidSlug(s.Customer) {
+		add("customer %q is not a slug; allowed: %s", s.Customer, names.SlugRule)
 	}
 	if _, err := tier.Parse(string(s.Tier)); err != nil {
 		errs = append(errs, err)

@@ -17,6 +17,7 @@ import (
 	"strings"
 
 	"github.com/octura/odoo-hosting/internal/jurisdiction"
+	"github.com/octura/odoo-hosting/internal/names"
 )
 
 // Purpose is what a key protects.
@@ -153,8 +154,8 @@ func (s Spec) Validate() error {
 	var errs []error
 	add := func(format string, a ...any) { errs = append(errs, fmt.Errorf(format, a...)) }
 
-	if !slug.MatchString(s.Customer) {
-		add("customer %q is not a slug; allowed: 2-32 lowercase letters, digits and hyphens, starting with a letter", s.Customer)
+	if !names.ValidSlug(s.Customer) {
+		add("customer %q is not a slug; allowed: %s", s.Customer, names.SlugRule)
 	}
 	region, regionOK := jurisdiction.Lookup(s.Cloud, s.Region)
 	switch {

@@ -5,6 +5,8 @@ import (
 	"net/netip"
 	"sort"
 	"strings"
+
+	"github.com/octura/odoo-hosting/internal/netaddr"
 )
 
 // Role is a layer of the network with its own subnets, route tables and traffic
@@ -107,13 +109,6 @@ func ZoneSlot(zone string) (int, error) {
 	return 0, fmt.Errorf("zone %q does not end in a letter a-h or a digit 1-8; allowed: a zone name such as \"eu-west-1a\" or a zone ID such as \"euw1-az1\"", zone)
 }
 
-// privateRanges are the RFC 1918 ranges a VPC range must lie in.
-var privateRanges = []netip.Prefix{
-	netip.MustParsePrefix("10.0.0.0/8"),
-	netip.MustParsePrefix("172.16.0.0/12"),
-	netip.MustParsePrefix("192.168.0.0/16"),
-}
-
 // ParseVPC parses a VPC range: IPv4, canonical (no host bits), /16 to /20, inside an
 // RFC 1918 private range.
 func ParseVPC(cidr string) (netip.Prefix, error) {
@@ -127,10 +122,8 @@ func ParseVPC(cidr string) (netip.Prefix, error) {
 	if p.Bits() < MinPrefix || p.Bits() > MaxPrefix {
 		return netip.Prefix{}, fmt.Errorf("cidr %q is a /%d; allowed: /%d to /%d", cidr, p.Bits(), MinPrefix, MaxPrefix)
 	}
-	for _, r := range privateRanges {
-		if r.Contains(p.Addr()) {
-			return p, nil
-		}
+	if netaddr.InRFC1918(p) {
+		return p, nil
 	}
 	return netip.Prefix{}, fmt.Errorf("cidr %q is not a private range; allowed: inside 10.0.0.0/8, 172.16.0.0/12 or 192.168.0.0/16", cidr)
 }

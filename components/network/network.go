@@ -12,6 +12,9 @@ import (
 	"slices"
 	"strconv"
 	"strings"
+
+	"github.com/octura/odoo-hosting/internal/defaults"
+	"github.com/octura/odoo-hosting/internal/names"
 )
 
 // Defaults, in one place.
@@ -19,7 +22,7 @@ const (
 	// DefaultFlowLogRetentionDays is how long flow logs are kept (NET-7).
 	DefaultFlowLogRetentionDays = 365
 	// DefaultBGPASN is the customer-side ASN of a VPN peer that names none.
-	DefaultBGPASN = 65000
+	DefaultBGPASN = defaults.BGPASN
 	// MinZones is the fewest zones a network may span (NET-1; three on enterprise,
 	// which the stack passes).
 	MinZones = 2
@@ -113,8 +116,8 @@ func (s Spec) Validate() error {
 	var errs []error
 	add := func(format string, a ...any) { errs = append(errs, fmt.Errorf(format, a...)) }
 
-	if !slug.MatchString(s.Customer) {
-		add("customer %q is not a slug; allowed: 2-32 lowercase letters, digits and hyphens, starting with a letter", s.Customer)
+	if !names.ValidSlug(s.Customer) {
+		add("customer %q is not a slug; allowed: %s", s.Customer, names.SlugRule)
 	}
 	switch {
 	case len(s.Zones) < MinZones || len(s.Zones) > MaxZones:

@@ -192,7 +192,7 @@ func TestNET3_ValidateReturnsEveryProblem(t *testing.T) {
 			{Name: "hq", PublicIP: "198.51.100.7"},
 		},
 	}
-	require.EqualError(t, s.Validate(), `customer "Acme" is not a slug; allowed: 2-32 lowercase letters, digits and hyphens, starting with a letter
+	require.EqualError(t, s.Validate(), `customer "Acme" is not a slug; allowed: a customer slug (2 to 24 lowercase letters, digits and dashes, starting with a letter, no double dash), with "-np" on non-production
 zones ["eu-west-1a"] has 1 zones; allowed: 2 to 6 (NET-1: three on enterprise)
 cidr "10.20.0.0/12" has host bits set; allowed: "10.16.0.0/12"
 allowList[0] "0.0.0.0/0" is the whole internet; allowed: a narrower range (NET-3: nothing accepts 0.0.0.0/0)

@@ -14,6 +14,7 @@ import (
 	"time"
 
 	"github.com/octura/odoo-hosting/internal/jurisdiction"
+	"github.com/octura/odoo-hosting/internal/names"
 )
 
 // Type is the component's type token.
@@ -149,8 +150,8 @@ func (s Spec) Validate() error {
 	s = s.WithDefaults()
 	var errs []error
 	add := func(format string, a ...any) { errs = append(errs, fmt.Errorf(format, a...)) }
-	if !slug.MatchString(s.Customer) {
-		add("customer %q is not a slug; allowed: 2-32 lowercase letters, digits and hyphens, starting with a letter", s.Customer)
+	if !names.ValidSlug(s.Customer) {
+		add("customer %q is not a slug; allowed: %s", s.Customer, names.SlugRule)
 	}
 	region, ok := jurisdiction.Lookup(s.Cloud, s.Region)
 	switch {

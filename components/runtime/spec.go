@@ -240,10 +240,9 @@ func SizingOf(s Spec) Sizing {
 }
 
 var (
-	customerRE = regexp.MustCompile(`^[a-z][a-z0-9-]{1,31}$`)
-	versionRE  = regexp.MustCompile(`^[0-9]{2}\.[0-9]$`)
-	identRE    = regexp.MustCompile(`^[a-z][a-z0-9_]{0,62}$`)
-	hostRE     = regexp.MustCompile(`^([a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?\.)+[a-z]{2,63}$`)
+	versionRE = regexp.MustCompile(`^[0-9]{2}\.[0-9]$`)
+	identRE   = regexp.MustCompile(`^[a-z][a-z0-9_]{0,62}$`)
+	hostRE    = regexp.MustCompile(`^([a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?\.)+[a-z]{2,63}$`)
 )
 
 // Validate checks s after defaults and returns every problem at once, each naming
@@ -252,8 +251,8 @@ func (s Spec) Validate() error {
 	s = s.WithDefaults()
 	var errs []error
 	add := func(format string, a ...any) { errs = append(errs, fmt.Errorf(format, a...)) }
-	if !customerRE.MatchString(s.Customer) {
-		add("customer %q is not a slug; allowed: a lowercase letter, then 1 to 31 of a-z, 0-9 and -", s.Customer)
+	if !names.ValidSlug(s.Customer) {
+		add("customer %q is not a slug; allowed: %s", s.Customer, names.SlugRule)
 	}
 	if !s.Tier.RunsApplication() {
 		add("tier %q does not run Odoo in this project; allowed: cloud, enterprise", s.Tier)

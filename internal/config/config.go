@@ -10,7 +10,9 @@ import (
 	"slices"
 	"time"
 
+	"github.com/octura/odoo-hosting/internal/defaults"
 	"github.com/octura/odoo-hosting/internal/jurisdiction"
+	"github.com/octura/odoo-hosting/internal/names"
 	"github.com/octura/odoo-hosting/internal/tier"
 )
 
@@ -243,14 +245,11 @@ const (
 
 // Defaults.
 const (
-	DefaultCIDR          = "10.64.0.0/16"
-	DefaultRetentionDays = 35
-	GFSRetentionDays     = 93 // 3 monthly copies
-	DefaultPlan          = "pro"
-	DefaultVersion       = "18.0"
-	DefaultBGPASN        = 65000
-	DefaultWarningDays   = 30
-	MaxAlertContacts     = 10
+	DefaultCIDR        = "10.64.0.0/16"
+	DefaultPlan        = "pro"
+	DefaultVersion     = "18.0"
+	DefaultWarningDays = 30
+	MaxAlertContacts   = 10
 )
 
 // ApplyDefaults fills every optional field left empty. It runs before Validate and
@@ -261,9 +260,9 @@ func (c *Config) ApplyDefaults() {
 		c.Network.CIDR = DefaultCIDR
 	}
 	if c.Backup.RetentionDays == 0 && !c.written("backup.retentionDays") {
-		c.Backup.RetentionDays = DefaultRetentionDays
+		c.Backup.RetentionDays = defaults.RetentionDays
 		if c.Backup.GFS {
-			c.Backup.RetentionDays = GFSRetentionDays
+			c.Backup.RetentionDays = defaults.GFSMonthlyDays
 		}
 	}
 	if c.Cloudflare.Plan == "" {
@@ -280,7 +279,7 @@ func (c *Config) ApplyDefaults() {
 	}
 	for i := range c.Network.VPNPeers {
 		if c.Network.VPNPeers[i].BGPASN == 0 && !c.written(fmt.Sprintf("network.vpnPeers[%d].bgpAsn", i)) {
-			c.Network.VPNPeers[i].BGPASN = DefaultBGPASN
+			c.Network.VPNPeers[i].BGPASN = defaults.BGPASN
 		}
 	}
 	r, ok := jurisdiction.Lookup(c.Cloud, c.Region)
@@ -300,20 +299,10 @@ func (c *Config) ApplyDefaults() {
 }
 
 // RPOHours is the recovery point objective of the stack (BAK-1).
-func (c *Config) RPOHours() int {
-	if rpo, _, fixed := c.Tier.Objectives(); fixed {
-		return rpo
-	}
-	return c.Backup.RPOHours
-}
+func (c *Config) RPOHours() int { return c.Tier.RPOHours(c.Backup.RPOHours) }
 
 // RTOHours is the recovery time objective of the stack (BAK-1): the upper bound.
-func (c *Config) RTOHours() int {
-	if _, rto, fixed := c.Tier.Objectives(); fixed {
-		return rto
-	}
-	return c.Backup.RTOHours
-}
+func (c *Config) RTOHours() int { return c.Tier.RTOHours(c.Backup.RTOHours) }
 
 // Production reports whether the stack is a production stack.
 func (c *Config) Production() bool { return c.Environment == Production }
@@ -328,9 +317,4 @@ func (c *Config) NameIn(region string) string { return c.Slug() + "-" + region }
 // Slug names the stack's customer environment in physical names (aliases, buckets,
 // database users): the customer, with "-np" on non-production, so that a staging
 // stack never takes, or is confused with, a production name (DAT-1).
-func (c *Config) Slug() string {
-	if c.Environment == NonProduction {
-		return c.Customer + "-np"
-	}
-	return c.Customer
-}
+func (c *Config) Slug() string { return names.Slug(c.Customer, c.Environment == NonProduction) }

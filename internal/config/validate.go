@@ -15,13 +15,15 @@ import (
 	"time"
 	"unicode"
 
+	"github.com/octura/odoo-hosting/internal/defaults"
 	"github.com/octura/odoo-hosting/internal/jurisdiction"
+	"github.com/octura/odoo-hosting/internal/names"
 	"github.com/octura/odoo-hosting/internal/netaddr"
 	"github.com/octura/odoo-hosting/internal/tier"
 )
 
 var (
-	slugRE       = regexp.MustCompile(`^[a-z][a-z0-9-]{0,22}[a-z0-9]$`)
+	peerNameRE   = regexp.MustCompile(`^[a-z][a-z0-9-]{0,22}[a-z0-9]$`)
 	labelRE      = regexp.MustCompile(`^[a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?$`)
 	accountRE    = regexp.MustCompile(`^[0-9]{12}$`)
 	hex32RE      = regexp.MustCompile(`^[0-9a-f]{32}$`)
@@ -118,8 +120,8 @@ func (c *Config) validateIdentity(p *Problems) {
 	switch {
 	case c.Customer == "":
 		p.add("customer", "", "is required", "a slug of 2 to 24 lowercase letters, digits and dashes, starting with a letter")
-	case !slugRE.MatchString(c.Customer) || strings.Contains(c.Customer, "--"):
-		p.add("customer", c.Customer, "is not a valid customer slug", "2 to 24 lowercase letters, digits and dashes, starting with a letter, no double dash")
+	case !names.CustomerSlug(c.Customer):
+		p.add("customer", c.Customer, "is not a valid customer slug", names.CustomerSlugRule)
 	}
 	if c.Environment == "" {
 		p.add("environment", "", "is required", oneOf([]Environment{Production, NonProduction}))
@@ -450,21 +452,6 @@ func isPublicIPv4(s string) bool {
 
 var linkLocal = netip.MustParsePrefix("169.254.0.0/16")
 
-var rfc1918 = []netip.Prefix{
-	netip.MustParsePrefix("10.0.0.0/8"),
-	netip.MustParsePrefix("172.16.0.0/12"),
-	netip.MustParsePrefix("192.168.0.0/16"),
-}
-
-func isPrivate(p netip.Prefix) bool {
-	for _, r := range rfc1918 {
-		if r.Contains(p.Addr()) && p.Bits() >= r.Bits() {
-			return true
-		}
-	}
-	return false
-}
-
 func (c *Config) validateNetwork(p *Problems) {
 	n := c.Network
 	if !c.Tier.NeedsNetwork() {
@@ -488,7 +475,7 @@ func (c *Config) validateNetwork(p *Problems) {
 		switch {
 		case !ok:
 			badPrefix(p, "network.cidr", n.CIDR, "10.64.0.0/16, RFC 1918, /16 to /20")
-		case !isPrivate(pfx) || pfx.Addr().Is6():
+		case !netaddr.InRFC1918(pfx) || pfx.Addr().Is6():
 			p.add("network.cidr", n.CIDR, "is not a private IPv4 range", "an RFC 1918 range from /16 to /20, such as 10.64.0.0/16")
 		case pfx.Bits() < 16 || pfx.Bits() > 20:
 			p.add("network.cidr", n.CIDR, "has the wrong size", "a prefix length from /16 to /20")
@@ -528,7 +515,7 @@ func (c *Config) validateNetwork(p *Problems) {
 	names := map[string]bool{}
 	for i, peer := range n.VPNPeers {
 		f := fmt.Sprintf("network.vpnPeers[%d]", i)
-		if !slugRE.MatchString(peer.Name) {
+		if !peerNameRE.MatchString(peer.Name) {
 			p.add(f+".name", peer.Name, "is not a valid name", "2 to 24 lowercase letters, digits and dashes")
 		} else if names[peer.Name] {
 			p.add(f+".name", peer.Name, "is used by an earlier peer", "a unique name")
@@ -636,8 +623,8 @@ func (c *Config) validateBackup(p *Problems) {
 	if !b.GFS && (b.RetentionDays < 7 || b.RetentionDays > 365) {
 		p.add("backup.retentionDays", fmt.Sprint(b.RetentionDays), "is out of range (BAK-2, BAK-5)", "7 to 365 days; default 35")
 	}
-	if b.GFS && b.RetentionDays != GFSRetentionDays {
-		p.add("backup.retentionDays", fmt.Sprint(b.RetentionDays), fmt.Sprintf("is set by backup.gfs: 7 daily, 4 weekly and 3 monthly copies, the longest kept %d days (BAK-2)", GFSRetentionDays), "leave it out with gfs")
+	if b.GFS && b.RetentionDays != defaults.GFSMonthlyDays {
+		p.add("backup.retentionDays", fmt.Sprint(b.RetentionDays), fmt.Sprintf("is set by backup.gfs: 7 daily, 4 weekly and 3 monthly copies, the longest kept %d days (BAK-2)", defaults.GFSMonthlyDays), "leave it out with gfs")
 	}
 	if c.Tier == tier.OnPremise {
 		if b.RPOHours == 0 {
@@ -892,7 +879,7 @@ func (c *Config) validateMagicTransit(p *Problems) {
 				pfx, ok = q, true
 			}
 		}
-		if !ok || pfx.Bits() != 31 || (!linkLocal.Contains(pfx.Addr()) && !rfc1918[0].Contains(pfx.Addr())) {
+		if !ok || pfx.Bits() != 31 || (!linkLocal.Contains(pfx.Addr()) && !netaddr.RFC1918()[0].Contains(pfx.Addr())) {
 			p.add(f+".interfaceAddress", t.InterfaceAddress, "is not a tunnel interface address", "a /31 in 169.254.0.0/16 or 10.0.0.0/8, such as 169.254.10.0/31")
 		}
 	}
