@@ -183,7 +183,7 @@ func pskOf(all pulumi.StringInput, tunnel string) pulumi.StringInput {
 }
 
 // Prepare loads, defaults and validates the stack configuration file at path and
-// builds its blueprint; every problem comes back at once as config.Problems.
+// builds its blueprint; every problem comes back at once as problems.List.
 func Prepare(path string, now time.Time) (*Blueprint, error) {
 	cfg, err := config.Load(path)
 	if err != nil {

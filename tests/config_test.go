@@ -28,6 +28,7 @@ import (
 
 	"github.com/octura/odoo-hosting/internal/config"
 	"github.com/octura/odoo-hosting/internal/defaults"
+	"github.com/octura/odoo-hosting/internal/problems"
 	"github.com/octura/odoo-hosting/internal/tier"
 )
 
@@ -48,7 +49,7 @@ const (
 func problemsOf(stack string, data []byte, now time.Time) []string {
 	c, err := config.Decode(stack, data)
 	if err != nil {
-		var ps config.Problems
+		var ps problems.List
 		if errors.As(err, &ps) {
 			return messages(ps)
 		}
@@ -431,7 +432,7 @@ func TestConfigFromValuesMatchesDecodeOnCorpus(t *testing.T) {
 			fromEngine, err := config.FromValues(tc.name, values, secret)
 			var got []string
 			if err != nil {
-				var ps config.Problems
+				var ps problems.List
 				require.ErrorAs(t, err, &ps)
 				got = messages(ps)
 			} else {
@@ -501,7 +502,7 @@ func TestConfigSortedKeysInMessages(t *testing.T) {
 }
 
 // messages renders each problem, one line each.
-func messages(ps config.Problems) []string {
+func messages(ps problems.List) []string {
 	out := make([]string, len(ps))
 	for i, p := range ps {
 		out[i] = p.String()

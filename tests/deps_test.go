@@ -27,7 +27,7 @@ func imports(t *testing.T) map[string][]string {
 // models are the standard-library-only packages of facts that every layer may import.
 var models = map[string]bool{
 	"internal/jurisdiction": true, "internal/tier": true, "internal/netaddr": true, "internal/names": true,
-	"internal/defaults": true, "internal/contract": true,
+	"internal/defaults": true, "internal/contract": true, "internal/problems": true,
 }
 
 func isStd(p string) bool { return !strings.Contains(strings.SplitN(p, "/", 2)[0], ".") }
@@ -52,7 +52,7 @@ func TestDependencyDirection(t *testing.T) {
 				t.Errorf("%s imports %s: the address facts use the standard library only", r, d)
 			case r == "internal/names" && !isStd(d):
 				t.Errorf("%s imports %s: the name limits use the standard library only", r, d)
-			case (r == "internal/jurisdiction" || r == "internal/tier" || r == "internal/contract" || r == "internal/defaults") && !isStd(d):
+			case (r == "internal/jurisdiction" || r == "internal/tier" || r == "internal/contract" || r == "internal/defaults" || r == "internal/problems") && !isStd(d):
 				t.Errorf("%s imports %s: the models and the contract use the standard library only", r, d)
 			case r == "internal/config" && !isStd(d) && !models[dr] && d != "gopkg.in/yaml.v3":
 				t.Errorf("%s imports %s: the configuration imports only the models and YAML", r, d)

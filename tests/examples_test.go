@@ -17,6 +17,7 @@ import (
 
 	"github.com/octura/odoo-hosting/internal/config"
 	"github.com/octura/odoo-hosting/internal/plan"
+	"github.com/octura/odoo-hosting/internal/problems"
 	"github.com/octura/odoo-hosting/internal/tier"
 	"github.com/octura/odoo-hosting/policies"
 	"github.com/octura/odoo-hosting/policies/input"
@@ -198,7 +199,7 @@ func TestInvalidConfigurationRegistersNothing(t *testing.T) {
 			_, err = stacks.Run(ctx, bp, offline.Secrets(bp))
 			return err
 		})
-		var probs config.Problems
+		var probs problems.List
 		require.True(t, errors.As(err, &probs), "%s: want the validation problems, got %v", path, err)
 		require.Len(t, p.Resources(), 0, "%s registered resources", path)
 	}

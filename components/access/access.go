@@ -5,7 +5,6 @@
 package access
 
 import (
-	"errors"
 	"fmt"
 	"regexp"
 	"strings"
@@ -13,6 +12,7 @@ import (
 
 	"github.com/octura/odoo-hosting/internal/jurisdiction"
 	"github.com/octura/odoo-hosting/internal/names"
+	"github.com/octura/odoo-hosting/internal/problems"
 )
 
 // AuditBucketName is the name of the bucket of the audit trail of s (IAM-4):
@@ -136,8 +136,8 @@ func (s Spec) Validate() error { return s.ValidateAt(time.Now()) }
 // once, each naming the field, the value and what is allowed; nil when valid.
 func (s Spec) ValidateAt(now time.Time) error {
 	s = s.WithDefaults()
-	var errs []error
-	add := func(format string, a ...any) { errs = append(errs, fmt.Errorf(format, a...)) }
+	var probs problems.List
+	add := probs.Linef
 
 	if !names.ValidSlug(s.Customer) {
 		add("customer %q is not a slug; allowed: %s", s.Customer, names.SlugRule)
@@ -177,5 +177,5 @@ func (s Spec) ValidateAt(now time.Time) error {
 			add("breakGlass.grantedAt %s is in the future; allowed: a time at or before now (%s)", g.GrantedAt.UTC().Format(time.RFC3339), now.UTC().Format(time.RFC3339))
 		}
 	}
-	return errors.Join(errs...)
+	return probs.Err()
 }

@@ -17,6 +17,7 @@ import (
 	"github.com/octura/odoo-hosting/internal/defaults"
 	"github.com/octura/odoo-hosting/internal/jurisdiction"
 	"github.com/octura/odoo-hosting/internal/names"
+	"github.com/octura/odoo-hosting/internal/problems"
 	"github.com/octura/odoo-hosting/internal/tier"
 )
 
@@ -109,8 +110,8 @@ var (
 // the field, the value and what is allowed.
 func (s Spec) Validate() error {
 	s = s.WithDefaults()
-	var errs []error
-	add := func(format string, a ...any) { errs = append(errs, fmt.Errorf(format, a...)) }
+	var probs problems.List
+	add := probs.Linef
 
 	if !names.ValidSlug(s.Customer) {
 		add("customer %q is not a slug; allowed: %s", s.Customer, names.SlugRule)
@@ -126,7 +127,7 @@ func (s Spec) Validate() error {
 		add("accountID %q is empty; allowed: the GCP project ID", s.AccountID)
 	}
 	if _, err := tier.Parse(string(s.Tier)); err != nil {
-		errs = append(errs, err)
+		probs.AddError(err)
 	}
 	if cloudOK {
 		if _, ok := jurisdiction.Lookup(s.Cloud, s.PrimaryRegion); !ok {
@@ -161,7 +162,7 @@ func (s Spec) Validate() error {
 	} else if gap > MaxRestoreTestGapMonths {
 		add("restoreTestCron %q leaves %d months between restore tests; allowed: at most %d, such as %s", s.RestoreTestCron, gap, MaxRestoreTestGapMonths, DefaultRestoreTestCron)
 	}
-	return errors.Join(errs...)
+	return probs.Err()
 }
 
 // restoreTestGapMonths returns the longest gap, in months, between the months a

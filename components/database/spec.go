@@ -7,12 +7,11 @@
 package database
 
 import (
-	"errors"
-	"fmt"
 	"regexp"
 	"strings"
 
 	"github.com/octura/odoo-hosting/internal/names"
+	"github.com/octura/odoo-hosting/internal/problems"
 	"github.com/octura/odoo-hosting/internal/tier"
 )
 
@@ -136,8 +135,8 @@ var (
 // the field, the value and what is allowed.
 func (s Spec) Validate() error {
 	s = s.WithDefaults()
-	var errs []error
-	add := func(format string, a ...any) { errs = append(errs, fmt.Errorf(format, a...)) }
+	var probs problems.List
+	add := probs.Linef
 	if !names.ValidSlug(s.Customer) {
 		add("customer %q is not a slug; allowed: %s", s.Customer, names.SlugRule)
 	}
@@ -167,7 +166,7 @@ func (s Spec) Validate() error {
 	} else if s.MasterUsername == s.Username {
 		add("masterUsername %q is the application role too (IAM-6: Odoo never runs as the master user); allowed: another name", s.MasterUsername)
 	}
-	return errors.Join(errs...)
+	return probs.Err()
 }
 
 // FinalSnapshotName is the snapshot taken when the instance of component name is

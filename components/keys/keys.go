@@ -10,7 +10,6 @@
 package keys
 
 import (
-	"errors"
 	"fmt"
 	"regexp"
 	"slices"
@@ -18,6 +17,7 @@ import (
 
 	"github.com/octura/odoo-hosting/internal/jurisdiction"
 	"github.com/octura/odoo-hosting/internal/names"
+	"github.com/octura/odoo-hosting/internal/problems"
 )
 
 // Purpose is what a key protects.
@@ -151,8 +151,8 @@ var (
 // naming the field, the value and what is allowed; nil when the spec is valid.
 func (s Spec) Validate() error {
 	s = s.WithDefaults()
-	var errs []error
-	add := func(format string, a ...any) { errs = append(errs, fmt.Errorf(format, a...)) }
+	var probs problems.List
+	add := probs.Linef
 
 	if !names.ValidSlug(s.Customer) {
 		add("customer %q is not a slug; allowed: %s", s.Customer, names.SlugRule)
@@ -195,10 +195,10 @@ func (s Spec) Validate() error {
 	}
 	if s.CustomerManaged() {
 		if err := s.checkCustomerKey(); err != nil {
-			errs = append(errs, err)
+			probs.AddError(err)
 		}
 	}
-	return errors.Join(errs...)
+	return probs.Err()
 }
 
 // checkCustomerKey checks the customer's key reference (ENC-4): a key of the

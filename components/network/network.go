@@ -5,7 +5,6 @@
 package network
 
 import (
-	"errors"
 	"fmt"
 	"net/netip"
 	"regexp"
@@ -15,6 +14,7 @@ import (
 
 	"github.com/octura/odoo-hosting/internal/defaults"
 	"github.com/octura/odoo-hosting/internal/names"
+	"github.com/octura/odoo-hosting/internal/problems"
 )
 
 // Defaults, in one place.
@@ -113,8 +113,8 @@ var slug = regexp.MustCompile(`^[a-z][a-z0-9-]{0,30}[a-z0-9]$`)
 // naming the field, the value and what is allowed; nil when the spec is valid.
 func (s Spec) Validate() error {
 	s = s.WithDefaults()
-	var errs []error
-	add := func(format string, a ...any) { errs = append(errs, fmt.Errorf(format, a...)) }
+	var probs problems.List
+	add := probs.Linef
 
 	if !names.ValidSlug(s.Customer) {
 		add("customer %q is not a slug; allowed: %s", s.Customer, names.SlugRule)
@@ -125,16 +125,16 @@ func (s Spec) Validate() error {
 	}
 	vpc, vpcErr := ParseVPC(s.CIDR)
 	if vpcErr != nil {
-		errs = append(errs, vpcErr)
+		probs.AddError(vpcErr)
 	}
 	if len(s.Zones) > 0 {
 		if _, err := Layout(firstValid(s.CIDR, vpcErr), s.Zones); err != nil {
-			errs = append(errs, err)
+			probs.AddError(err)
 		}
 	}
 	for i, c := range s.AllowList {
 		if err := checkSourceRange(fmt.Sprintf("allowList[%d]", i), c); err != nil {
-			errs = append(errs, err)
+			probs.AddError(err)
 		}
 	}
 	if len(s.AllowList) > maxAllowList {
@@ -148,7 +148,7 @@ func (s Spec) Validate() error {
 	}
 	for i, c := range s.EdgeRanges {
 		if err := checkSourceRange(fmt.Sprintf("edgeRanges[%d]", i), c); err != nil {
-			errs = append(errs, err)
+			probs.AddError(err)
 		}
 	}
 	if dup := duplicates(s.EdgeRanges); len(dup) > 0 {
@@ -197,7 +197,7 @@ func (s Spec) Validate() error {
 			add("%s.bgpAsn %d is out of range; allowed: 1 to %d (default %d)", f, p.BGPASN, maxASN, DefaultBGPASN)
 		}
 	}
-	return errors.Join(errs...)
+	return probs.Err()
 }
 
 // firstValid returns cidr when it parsed, or a placeholder so that the zone checks

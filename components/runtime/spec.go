@@ -7,13 +7,13 @@
 package runtime
 
 import (
-	"errors"
 	"fmt"
 	"regexp"
 	"slices"
 	"strings"
 
 	"github.com/octura/odoo-hosting/internal/names"
+	"github.com/octura/odoo-hosting/internal/problems"
 	"github.com/octura/odoo-hosting/internal/tier"
 )
 
@@ -249,8 +249,8 @@ var (
 // the field, the value and what is allowed.
 func (s Spec) Validate() error {
 	s = s.WithDefaults()
-	var errs []error
-	add := func(format string, a ...any) { errs = append(errs, fmt.Errorf(format, a...)) }
+	var probs problems.List
+	add := probs.Linef
 	if !names.ValidSlug(s.Customer) {
 		add("customer %q is not a slug; allowed: %s", s.Customer, names.SlugRule)
 	}
@@ -312,5 +312,5 @@ func (s Spec) Validate() error {
 	if !slices.Contains(LogRetentionChoices, s.LogRetentionDays) {
 		add("logRetentionDays %d is not a retention period; allowed: %s", s.LogRetentionDays, strings.Trim(fmt.Sprint(LogRetentionChoices), "[]"))
 	}
-	return errors.Join(errs...)
+	return probs.Err()
 }

@@ -13,6 +13,7 @@ import (
 	"github.com/octura/odoo-hosting/internal/defaults"
 	"github.com/octura/odoo-hosting/internal/jurisdiction"
 	"github.com/octura/odoo-hosting/internal/names"
+	"github.com/octura/odoo-hosting/internal/problems"
 	"github.com/octura/odoo-hosting/internal/tier"
 )
 
@@ -58,7 +59,7 @@ type Config struct {
 
 	// decodeProblems are the unknown keys and wrong shapes found while decoding;
 	// Validate reports them first.
-	decodeProblems Problems
+	decodeProblems problems.List
 	// explicit holds the path of every value written in the file ("backup.retentionDays",
 	// "network.vpnPeers[0].bgpAsn"): ApplyDefaults fills only what was left out, so a
 	// written 0 is validated, not replaced by the default.
