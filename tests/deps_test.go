@@ -76,8 +76,8 @@ func TestDependencyDirection(t *testing.T) {
 // TestContractsWrittenOnce: a fact that a writer and a reader share is written in one
 // place, which both import (issue 9.2). The root component's type token lives only
 // in internal/contract, the planner's mock-id scheme only in internal/plan, the RFC
-// 1918 list only in internal/netaddr, and no one but internal/names matches a
-// customer against a pattern of its own.
+// 1918 list only in internal/netaddr, no one but internal/names matches a customer
+// against a pattern of its own, and each component type token lives in its concept.
 func TestContractsWrittenOnce(t *testing.T) {
 	facts := []struct{ text, home string }{
 		{`"odoo-hosting:stack:Customer"`, "internal/contract/contract.go"},
@@ -85,6 +85,16 @@ func TestContractsWrittenOnce(t *testing.T) {
 		{`"172.16.0.0/12"`, "internal/netaddr/netaddr.go"},
 		{".MatchString(s.Customer)", "internal/names/names.go"},
 		{".MatchString(c.Customer)", "internal/names/names.go"},
+		// Component type tokens live in the concept packages (issue 9.4); every
+		// implementation, on every cloud, refers to its concept's Type.
+		{`"odoo-hosting:keys:Keys"`, "components/keys/keys.go"},
+		{`"odoo-hosting:network:Network"`, "components/network/network.go"},
+		{`"odoo-hosting:backup:Backup"`, "components/backup/spec.go"},
+		{`"odoo-hosting:access:Access"`, "components/access/access.go"},
+		{`"odoo-hosting:database:Database"`, "components/database/spec.go"},
+		{`"odoo-hosting:runtime:Runtime"`, "components/runtime/spec.go"},
+		{`"odoo-hosting:ops:Operations"`, "components/ops/ops.go"},
+		{`"odoo-hosting:edge:Edge"`, "components/edge/spec.go"},
 	}
 	out, err := exec.Command("git", "-C", "..", "ls-files", "*.go").Output()
 	if err != nil {

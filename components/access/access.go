@@ -15,6 +15,10 @@ import (
 	"github.com/octura/odoo-hosting/internal/problems"
 )
 
+// Type is the type token of the access component, the same on every cloud: the
+// implementations register it, the tests and the policies find the component by it.
+const Type = "odoo-hosting:access:Access"
+
 // AuditBucketName is the name of the bucket of the audit trail of s (IAM-4):
 // "<customer>-<region>-audit-<account>", global like every bucket name.
 func AuditBucketName(s Spec) string {

@@ -21,6 +21,10 @@ import (
 	"github.com/octura/odoo-hosting/internal/tier"
 )
 
+// Type is the type token of the backup component, the same on every cloud: the
+// implementations register it, the tests and the policies find the component by it.
+const Type = "odoo-hosting:backup:Backup"
+
 // Defaults and limits; the only place they are written down.
 const (
 	// DefaultRetentionDays is how long backups are kept when nothing else is

@@ -15,6 +15,10 @@ import (
 	"github.com/octura/odoo-hosting/internal/tier"
 )
 
+// Type is the type token of the database component, the same on every cloud: the
+// implementations register it, the tests and the policies find the component by it.
+const Type = "odoo-hosting:database:Database"
+
 // Defaults; the only place they are written down.
 const (
 	DefaultEngineVersion         = "16"

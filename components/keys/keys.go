@@ -20,6 +20,10 @@ import (
 	"github.com/octura/odoo-hosting/internal/problems"
 )
 
+// Type is the type token of the keys component, the same on every cloud: the
+// implementations register it, the tests and the policies find the component by it.
+const Type = "odoo-hosting:keys:Keys"
+
 // Purpose is what a key protects.
 type Purpose string
 

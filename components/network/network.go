@@ -17,6 +17,10 @@ import (
 	"github.com/octura/odoo-hosting/internal/problems"
 )
 
+// Type is the type token of the network component, the same on every cloud: the
+// implementations register it, the tests and the policies find the component by it.
+const Type = "odoo-hosting:network:Network"
+
 // Defaults, in one place.
 const (
 	// DefaultFlowLogRetentionDays is how long flow logs are kept (NET-7).

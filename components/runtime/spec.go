@@ -17,6 +17,10 @@ import (
 	"github.com/octura/odoo-hosting/internal/tier"
 )
 
+// Type is the type token of the runtime component, the same on every cloud: the
+// implementations register it, the tests and the policies find the component by it.
+const Type = "odoo-hosting:runtime:Runtime"
+
 // LoadBalancerName is the logical name of the load balancer and the target group of
 // the runtime component called component. Pulumi auto-names both from it (the name,
 // "-" and 7 hex digits) and AWS allows 32 characters, so a component name longer

@@ -24,7 +24,7 @@ import (
 )
 
 // Type is the component's type token.
-const Type = "odoo-hosting:network:Network"
+const Type = network.Type
 
 // InterfaceEndpoints are the AWS services reached through interface endpoints in
 // the management subnets, so that hosts without an internet route can use them.

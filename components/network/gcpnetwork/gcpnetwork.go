@@ -33,7 +33,7 @@ import (
 )
 
 // Type is the component's type token, the same concept as awsnetwork.
-const Type = "odoo-hosting:network:Network"
+const Type = network.Type
 
 // Google's published source ranges (decision 0065).
 var (
