@@ -9,6 +9,7 @@ import (
 
 	"github.com/octura/odoo-hosting/internal/contract"
 	"github.com/octura/odoo-hosting/internal/jurisdiction"
+	"github.com/octura/odoo-hosting/internal/tier"
 )
 
 // Stack is what the rules know about the stack: its jurisdiction, tier and
@@ -240,10 +241,14 @@ func destinationCovers(dest string, p jurisdiction.Place) bool {
 	return true
 }
 
-// Tiers are the hosting tiers the rules know (internal/tier.All; the policies
-// depend on the jurisdiction model only, so TestTiersMatchTheTierModel keeps the
-// two lists equal).
-var Tiers = []string{"odoo-sh", "cloud", "enterprise", "on-premise"}
+// Tiers are the hosting tiers the rules know: the tier model's (internal/tier.All).
+var Tiers = func() []string {
+	var out []string
+	for _, t := range tier.All() {
+		out = append(out, string(t))
+	}
+	return out
+}()
 
 // PreviewConfiguration is the Source of a stack learnt from a preview's
 // configuration: the plan is then a partial one (an incremental preview without

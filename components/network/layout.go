@@ -4,9 +4,9 @@ import (
 	"fmt"
 	"net/netip"
 	"sort"
-	"strings"
 
 	"github.com/octura/odoo-hosting/internal/netaddr"
+	"github.com/octura/odoo-hosting/internal/problems"
 )
 
 // Role is a layer of the network with its own subnets, route tables and traffic
@@ -144,25 +144,25 @@ func Layout(cidr string, zones []string) (Plan, error) {
 	sorted := append([]string(nil), zones...)
 	sort.Strings(sorted)
 	bySlot := map[int]string{}
-	var problems []string
+	var probs problems.List
 	for _, z := range sorted {
 		slot, err := ZoneSlot(z)
 		if err != nil {
-			problems = append(problems, err.Error())
+			probs.AddError(err)
 			continue
 		}
 		if prev, ok := bySlot[slot]; ok {
 			if prev == z {
-				problems = append(problems, fmt.Sprintf("zone %q is listed twice; allowed: each zone once", z))
+				probs.Linef("zone %q is listed twice; allowed: each zone once", z)
 			} else {
-				problems = append(problems, fmt.Sprintf("zones %q and %q share slot %d (same last letter); allowed: zones of one region, each once", prev, z, slot))
+				probs.Linef("zones %q and %q share slot %d (same last letter); allowed: zones of one region, each once", prev, z, slot)
 			}
 			continue
 		}
 		bySlot[slot] = z
 	}
-	if len(problems) > 0 {
-		return Plan{}, fmt.Errorf("%s", strings.Join(problems, "\n"))
+	if len(probs) > 0 {
+		return Plan{}, probs
 	}
 
 	subnetBits := vpc.Bits() + roleBits + slotBits

@@ -9,6 +9,7 @@ import (
 	"github.com/stretchr/testify/require"
 
 	"github.com/octura/odoo-hosting/components/network"
+	"github.com/octura/odoo-hosting/internal/problems"
 )
 
 func TestNET1_LayoutTable(t *testing.T) {
@@ -260,4 +261,17 @@ func TestNET1_TierBlocksHoldTheirZoneSubnets(t *testing.T) {
 	lo, hi, err := network.Halves("10.20.128.0/18")
 	require.NoError(t, err)
 	require.Equal(t, []string{"10.20.128.0/19", "10.20.160.0/19"}, []string{lo, hi})
+}
+
+// TestNET1_LayoutReturnsProblems: the address plan reports every zone problem as a
+// problem with its field, not as lines of text, in zone-name order.
+func TestNET1_LayoutReturnsProblems(t *testing.T) {
+	_, err := network.Layout("10.20.0.0/16", []string{"eu-west-1a", "eu-west-1a", "eu-west-2a", "eu-west-1z"})
+	var l problems.List
+	require.ErrorAs(t, err, &l)
+	require.Equal(t, problems.List{
+		{Field: "zone", Reason: `"eu-west-1a" is listed twice`, Allowed: "each zone once"},
+		{Field: "zone", Reason: `"eu-west-1z" does not end in a letter a-h or a digit 1-8`, Allowed: `a zone name such as "eu-west-1a" or a zone ID such as "euw1-az1"`},
+		{Field: "zones", Reason: `"eu-west-1a" and "eu-west-2a" share slot 0 (same last letter)`, Allowed: "zones of one region, each once"},
+	}, l)
 }
