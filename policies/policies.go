@@ -11,6 +11,8 @@ import (
 	"strings"
 	"sync"
 	"time"
+
+	"github.com/octura/odoo-hosting/internal/contract"
 )
 
 // Unknown is Pulumi's sentinel for a value not known at preview time.
@@ -20,8 +22,8 @@ const Unknown = "04da6b54-80e4-46f7-96ec-b56ff0331ba9"
 const Secret = "[secret]"
 
 // RootType is the type token of the stack's root component, whose inputs carry the
-// stack's residency facts (docs/contracts.md).
-const RootType = "odoo-hosting:stack:Customer"
+// stack's residency facts (internal/contract, docs/contracts.md).
+const RootType = contract.RootType
 
 // Severity says whether a violation blocks a deployment.
 type Severity string

@@ -23,7 +23,7 @@ func TestRunRefusesACloudWithoutComposition(t *testing.T) {
 	gcp.Config = &cfg
 	var runErr error
 	p, err := plan.Run(Project, "acme-eu", func(ctx *pulumi.Context) error {
-		_, runErr = Run(ctx, &gcp, OfflineSecrets(&gcp))
+		_, runErr = Run(ctx, &gcp, Secrets{}) // refused before any secret is read
 		return nil
 	})
 	require.NoError(t, err)

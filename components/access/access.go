@@ -5,14 +5,19 @@
 package access
 
 import (
-	"errors"
 	"fmt"
 	"regexp"
 	"strings"
 	"time"
 
 	"github.com/octura/odoo-hosting/internal/jurisdiction"
+	"github.com/octura/odoo-hosting/internal/names"
+	"github.com/octura/odoo-hosting/internal/problems"
 )
+
+// Type is the type token of the access component, the same on every cloud: the
+// implementations register it, the tests and the policies find the component by it.
+const Type = "odoo-hosting:access:Access"
 
 // AuditBucketName is the name of the bucket of the audit trail of s (IAM-4):
 // "<customer>-<region>-audit-<account>", global like every bucket name.
@@ -135,11 +140,11 @@ func (s Spec) Validate() error { return s.ValidateAt(time.Now()) }
 // once, each naming the field, the value and what is allowed; nil when valid.
 func (s Spec) ValidateAt(now time.Time) error {
 	s = s.WithDefaults()
-	var errs []error
-	add := func(format string, a ...any) { errs = append(errs, fmt.Errorf(format, a...)) }
+	var probs problems.List
+	add := probs.Linef
 
-	if !slug.MatchString(s.Customer) {
-		add("customer %q is not a slug; allowed: 2-32 lowercase letters, digits and hyphens, starting with a letter", s.Customer)
+	if !names.ValidSlug(s.Customer) {
+		add("customer %q is not a slug; allowed: %s", s.Customer, names.SlugRule)
 	}
 	if s.Cloud == jurisdiction.AWS && !accountID.MatchString(s.AccountID) {
 		add("accountId %q is not an AWS account ID; allowed: 12 digits", s.AccountID)
@@ -179,5 +184,5 @@ func (s Spec) ValidateAt(now time.Time) error {
 			add("breakGlass.grantedAt %s is in the future; allowed: a time at or before now (%s)", g.GrantedAt.UTC().Format(time.RFC3339), now.UTC().Format(time.RFC3339))
 		}
 	}
-	return errors.Join(errs...)
+	return probs.Err()
 }

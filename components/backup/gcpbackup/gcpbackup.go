@@ -36,7 +36,7 @@ import (
 )
 
 // Type is the component's type token, the same concept as awsbackup.
-const Type = "odoo-hosting:backup:Backup"
+const Type = concept.Type
 
 // ScheduleEpoch is the fixed first day of every transfer job's schedule: a Sunday
 // and the first of a month, so that weekly jobs run on Sundays and monthly ones on
