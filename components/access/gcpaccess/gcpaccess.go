@@ -42,7 +42,7 @@ import (
 )
 
 // Type is the component's type token, the same concept as awsaccess.
-const Type = "odoo-hosting:access:Access"
+const Type = access.Type
 
 // Predefined roles (never the basic Owner, Editor or Viewer: they are too broad
 // and IAM conditions cannot be attached to them).

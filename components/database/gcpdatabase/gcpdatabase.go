@@ -43,7 +43,7 @@ import (
 )
 
 // Type is the component's type token, the same concept as awsdatabase.
-const Type = "odoo-hosting:database:Database"
+const Type = concept.Type
 
 // Values every instance carries.
 const (

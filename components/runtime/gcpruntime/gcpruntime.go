@@ -57,7 +57,7 @@ import (
 )
 
 // Type is the component's type token, the same concept as awsruntime.
-const Type = "odoo-hosting:runtime:Runtime"
+const Type = concept.Type
 
 // Choices written down once (decision 0072).
 const (
@@ -197,10 +197,10 @@ type Runtime struct {
 const ProxyBits = 23
 
 // ProxyRange returns the proxy-only subnetwork's range for a VPC of the address
-// plan: the first /23 of the public tier's block (network.TierBlock), a block no gcp
+// plan: the first /23 of the public tier's block (network.RoleBlock), a block no gcp
 // subnetwork uses because Google's load balancers live outside the VPC.
 func ProxyRange(vpcCIDR string) (string, error) {
-	block, err := network.TierBlock(vpcCIDR, network.Public)
+	block, err := network.RoleBlock(vpcCIDR, network.Public)
 	if err != nil {
 		return "", err
 	}
