@@ -1,8 +1,9 @@
 // Package policies is the core of the odoo-hosting policy pack: pure rules over a
 // cloud-neutral view of a Pulumi program's resources, one rule per control ID of
-// CONTROLS.md. It imports only the jurisdiction model, so it judges any Pulumi
-// program, not only ours; readers (package input), outputs (package output), the
-// check command (package check) and the Pulumi analyzer (package pack) are adapters.
+// CONTROLS.md. It imports only the jurisdiction and tier models and the contract
+// (internal/contract), so it judges any Pulumi program, not only ours; readers
+// (package input), outputs (package output), the check command (package check) and
+// the Pulumi analyzer (package pack) are adapters.
 package policies
 
 import (
