@@ -127,7 +127,6 @@ func (s Spec) WithDefaults() Spec {
 }
 
 var (
-	slug       = regexp.MustCompile(`^[a-z][a-z0-9-]{0,30}[a-z0-9]$`)
 	accountID  = regexp.MustCompile(`^[0-9]{12}$`)
 	iamARN     = regexp.MustCompile(`^arn:(aws|aws-us-gov|aws-cn|aws-eusc):iam::[0-9]{12}:(role|user)/[A-Za-z0-9+=,.@_/-]{1,512}$`)
 	gcpAccount = regexp.MustCompile(`^(user|group|serviceAccount):[^@\s]+@[^@\s]+$`)

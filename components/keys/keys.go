@@ -145,7 +145,6 @@ func (s Spec) CustomerManaged() bool { return s.CustomerKeyARN != "" }
 func (s Spec) Alias(p Purpose) string { return s.Customer + "-" + string(p) }
 
 var (
-	slug      = regexp.MustCompile(`^[a-z][a-z0-9-]{0,30}[a-z0-9]$`)
 	accountID = regexp.MustCompile(`^[0-9]{12}$`)
 	kmsKeyARN = regexp.MustCompile(`^arn:(aws|aws-us-gov|aws-cn|aws-eusc):kms:([a-z0-9-]+):([0-9]{12}):key/([0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}|mrk-[0-9a-f]{32})$`)
 	gcpKey    = regexp.MustCompile(`^projects/[a-z][a-z0-9-]{4,28}[a-z0-9]/locations/([a-z0-9-]+)/keyRings/[A-Za-z0-9_-]+/cryptoKeys/[A-Za-z0-9_-]+$`)

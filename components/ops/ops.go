@@ -6,7 +6,6 @@ package ops
 
 import (
 	"net/mail"
-	"regexp"
 	"slices"
 	"strings"
 	"time"
@@ -140,8 +139,6 @@ func WarnAt(at time.Time, warningDays int, now time.Time) time.Time {
 	}
 	return w
 }
-
-var slug = regexp.MustCompile(`^[a-z][a-z0-9-]{0,30}[a-z0-9]$`)
 
 // Validate returns every problem of the spec (with defaults applied) at once, each
 // naming the field, the value and what is allowed; nil when the spec is valid.

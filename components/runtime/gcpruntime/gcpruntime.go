@@ -333,17 +333,10 @@ func (a Args) Validate(name string) error {
 	return errors.Join(errs...)
 }
 
-func gcpName(s string) bool {
-	if s == "" || strings.HasSuffix(s, "-") {
-		return false
-	}
-	for i, c := range s {
-		if !(c >= 'a' && c <= 'z' || i > 0 && (c >= '0' && c <= '9' || c == '-')) {
-			return false
-		}
-	}
-	return true
-}
+// gcpNameRE is Compute Engine's resource name rule (RFC 1035 label), length aside.
+var gcpNameRE = regexp.MustCompile(`^[a-z]([a-z0-9-]*[a-z0-9])?$`)
+
+func gcpName(s string) bool { return gcpNameRE.MatchString(s) }
 
 // ArmorRules splits the edge's origin ranges into Cloud Armor rules of at most
 // ArmorRangesPerRule ranges each.
