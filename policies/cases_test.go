@@ -387,7 +387,7 @@ func TestCases(t *testing.T) {
 }
 
 func TestBaselinePasses(t *testing.T) {
-	for _, base := range []string{"aws-eu-cloud"} {
+	for _, base := range []string{"aws-eu-cloud", "gcp-eu-cloud"} {
 		rep := policies.Evaluate(testCase{}.resources(t, base), policies.Options{Now: time.Date(2026, 6, 1, 0, 0, 0, 0, time.UTC)})
 		for _, v := range rep.Violations {
 			if v.Severity == policies.Mandatory {

@@ -117,6 +117,7 @@ var dataTypes = map[string]dataType{
 	"gcp:secretmanager/secret:Secret":                       {kind: "secret", defaultOutside: []string{"replication.userManaged.replicas.location"}, copies: []copyPath{{path: "replication.userManaged.replicas.location", what: "secret replica location", region: true}}},
 	"gcp:secretmanager/secretVersion:SecretVersion":         {kind: "secret version", within: "secret"},
 	"gcp:storage/transferJob:TransferJob":                   {kind: "transfer job (its sink is judged by RES-3)"},
+	"gcp:artifactregistry/repository:Repository":            {kind: "image repository"},
 
 	"cloudflare:index/r2Bucket:R2Bucket":                         {kind: "edge object store", edge: true},
 	"cloudflare:index/d1Database:D1Database":                     {kind: "edge database", edge: true},

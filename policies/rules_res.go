@@ -114,6 +114,8 @@ type copyDest struct {
 	place resolved
 	key   any // the key encrypting the copy, when the copy names one
 	keyOK bool
+	// vault are the destination resources in the plan: backup vaults, or a
+	// transfer job's sink buckets.
 	vault []*Resource
 }
 
@@ -141,7 +143,7 @@ func (e *env) copies() []copyDest {
 	for _, r := range e.byType["gcp:storage/transferJob:TransferJob"] {
 		dest := get(r.Inputs, "transferSpec.gcsDataSink.bucketName")
 		targets, place := e.refTo(r, "transferSpec", dest, jurisdiction.GCP, "bucket", gcpBucketTypes)
-		out = append(out, copyDest{r: r, what: destWhat("transfer sink", dest, targets), place: place})
+		out = append(out, copyDest{r: r, what: destWhat("transfer sink", dest, targets), place: place, vault: targets})
 	}
 	for _, r := range e.byType["gcp:sql/databaseInstance:DatabaseInstance"] {
 		loc := get(r.Inputs, "settings.backupConfiguration.location")
