@@ -353,11 +353,16 @@ func (e *env) sinkTarget(s *Resource) (*Resource, resolved) {
 	if path == "" {
 		return nil, resolved{status: placeUnresolvable, value: show(dest), from: "a sink destination that names no Google Cloud resource"}
 	}
-	if rs := e.lookup(lastSegment(path)); len(rs) > 0 {
-		return rs[0], e.placeOf(rs[0])
+	for _, c := range e.lookup(lastSegment(path)) {
+		if sinkDestinations[c.Type] {
+			return c, e.placeOf(c)
+		}
 	}
 	return nil, e.refPlace(path, jurisdiction.GCP)
 }
+
+// sinkDestinations are the types a log sink can write to.
+var sinkDestinations = map[string]bool{gcpLogBucketType: true, gcpBucketType: true, "gcp:pubsub/topic:Topic": true, "gcp:bigquery/dataset:Dataset": true}
 
 // judgeLogSink: a sink's destination lies in the jurisdiction, is in the plan and
 // is encrypted with a Cloud KMS key (NET-7, IAM-4).
