@@ -60,6 +60,20 @@ func (e *env) ofTypes(types ...string) []*Resource {
 	return out
 }
 
+// workloadSubnetworks are the subnetworks VMs run in: not the proxy-only or
+// Private Service Connect subnetworks of Google's managed services, which take
+// neither flow logs nor Private Google Access.
+func (e *env) workloadSubnetworks() []*Resource {
+	var out []*Resource
+	for _, s := range e.byType[gcpSubnetworkType] {
+		switch text(s.Inputs["purpose"]) {
+		case "", "PRIVATE", "PRIVATE_RFC_1918":
+			out = append(out, s)
+		}
+	}
+	return out
+}
+
 func (e *env) onGCP() bool { return e.stack.Cloud == string(jurisdiction.GCP) }
 
 func (e *env) runsOdoo() bool { return e.stack.Tier == "cloud" || e.stack.Tier == "enterprise" }
@@ -109,7 +123,7 @@ func gcpNet1(e *env) []Violation {
 		out = append(out, gcpCustomMode(n)...)
 	}
 	if needs && len(nets) > 0 {
-		if k := len(e.byType[gcpSubnetworkType]); k < 3 {
+		if k := len(e.workloadSubnetworks()); k < 3 {
 			out = append(out, violation("NET-1", nets[0], k, "app, database and management subnetworks", "the network has %d subnetwork(s); the app, database and management tiers need one each", k))
 		}
 	}
@@ -140,7 +154,7 @@ func gcpNet2(e *env) []Violation {
 	for _, db := range e.byType[gcpSQLType] {
 		out = append(out, gcpSQLPublic(db)...)
 	}
-	for _, s := range e.byType[gcpSubnetworkType] {
+	for _, s := range e.workloadSubnetworks() {
 		out = append(out, gcpPrivateGoogleAccess(s)...)
 	}
 	for _, nat := range e.byType["gcp:compute/routerNat:RouterNat"] {
@@ -294,7 +308,7 @@ func gcpFirewallIngress(r *Resource) []ingress {
 func gcpNet7(e *env) []Violation {
 	var out []Violation
 	var logged *Resource
-	for _, s := range e.byType[gcpSubnetworkType] {
+	for _, s := range e.workloadSubnetworks() {
 		if s.Inputs["logConfig"] == nil {
 			out = append(out, violation("NET-7", s, "missing", "logConfig", "subnetwork %s has no flow logs", s.Name()))
 		} else if logged == nil {
@@ -403,7 +417,7 @@ func gcpLogKey(t *Resource) any {
 func gcpNet8(e *env) []Violation {
 	var out []Violation
 	aop := len(e.byType["cloudflare:index/authenticatedOriginPulls:AuthenticatedOriginPulls"]) > 0
-	for _, b := range e.byType["gcp:compute/backendService:BackendService"] {
+	for _, b := range e.ofTypes("gcp:compute/backendService:BackendService", "gcp:compute/regionBackendService:RegionBackendService") {
 		scheme := text(b.Inputs["loadBalancingScheme"])
 		if scheme != "" && scheme != "EXTERNAL" && scheme != "EXTERNAL_MANAGED" {
 			continue
@@ -412,30 +426,32 @@ func gcpNet8(e *env) []Violation {
 			out = append(out, violation("NET-8", b, "no securityPolicy", "a Cloud Armor policy admitting only the edge's ranges, or authenticated origin pulls", "backend service %s behind an external load balancer is not limited to the edge", b.Name()))
 		}
 	}
-	for _, p := range e.byType["gcp:compute/securityPolicy:SecurityPolicy"] {
-		out = append(out, gcpArmorRules(p)...)
+	for _, p := range e.ofTypes("gcp:compute/securityPolicy:SecurityPolicy", "gcp:compute/regionSecurityPolicy:RegionSecurityPolicy") {
+		for _, r := range list(p.Inputs["rules"]) {
+			out = append(out, gcpArmorRule(p, mapOf(r))...)
+		}
+	}
+	for _, r := range e.ofTypes("gcp:compute/securityPolicyRule:SecurityPolicyRule", "gcp:compute/regionSecurityPolicyRule:RegionSecurityPolicyRule") {
+		out = append(out, gcpArmorRule(r, r.Inputs)...)
 	}
 	return out
 }
 
-// gcpArmorRules: a Cloud Armor policy allows only the edge's ranges; its default
-// rule (priority 2147483647) denies.
-func gcpArmorRules(p *Resource) []Violation {
+// gcpArmorRule: a Cloud Armor rule (inline in policy p, or a rule resource)
+// allows only the edge's ranges, and the default rule (priority 2147483647)
+// does not allow.
+func gcpArmorRule(p *Resource, m map[string]any) []Violation {
 	var out []Violation
-	for _, r := range list(p.Inputs["rules"]) {
-		m := mapOf(r)
-		action := text(m["action"])
-		prio, _ := number(m["priority"])
-		if prio == 2147483647 && action == "allow" {
-			out = append(out, violation("NET-8", p, "default allow", "a default rule that denies", "Cloud Armor policy %s admits everything its rules do not match", p.Name()))
-		}
-		if action != "allow" {
-			continue
-		}
-		for _, c := range getAll(m, "match.config.srcIpRanges") {
-			if s := show(c); s == "*" || public(s) && !edgeRange(s) {
-				out = append(out, violation("NET-8", p, s, "Cloudflare's published ranges only", "Cloud Armor policy %s admits %s, which is not the edge", p.Name(), s))
-			}
+	action := text(m["action"])
+	if prio, _ := number(m["priority"]); prio == 2147483647 && action == "allow" {
+		out = append(out, violation("NET-8", p, "default allow", "a default rule that denies", "Cloud Armor policy %s admits everything its rules do not match", p.Name()))
+	}
+	if action != "allow" {
+		return out
+	}
+	for _, c := range getAll(m, "match.config.srcIpRanges") {
+		if s := show(c); s == "*" || public(s) && !edgeRange(s) {
+			out = append(out, violation("NET-8", p, s, "Cloudflare's published ranges only", "Cloud Armor rule %s admits %s, which is not the edge", p.Name(), s))
 		}
 	}
 	return out
@@ -902,12 +918,14 @@ func grantMembers(r *Resource) []string {
 var basicRoles = map[string]bool{"roles/owner": true, "roles/editor": true, "roles/viewer": true}
 
 // gcpGrant judges one IAM grant (IAM-1): to groups or service accounts, never a
-// single user, and never a basic role.
+// single user except a break-glass grant (whose expiry IAM-3 judges), and never
+// a basic role.
 func gcpGrant(r *Resource) []Violation {
 	var out []Violation
 	role := show(r.Inputs["role"])
 	for _, m := range grantMembers(r) {
-		if strings.HasPrefix(m, "user:") {
+		// A break-glass grant names the engineer; IAM-3 bounds it in time.
+		if strings.HasPrefix(m, "user:") && !gcpBreakGlass(r) {
 			out = append(out, violation("IAM-1", r, m, "group: or serviceAccount: members", "role %s is granted to a single user %s", role, m))
 		}
 	}
@@ -1058,8 +1076,9 @@ type gcpSignal struct {
 var gcpSignals = []gcpSignal{
 	{"database-unhealthy", hasType(gcpSQLType), []string{"cloudsql.googleapis.com", "cloudsql_database"}},
 	{"copy-failed", hasType(gcpTransferType), []string{"storagetransfer.googleapis.com", "storage_transfer_job"}},
-	{"app-unhealthy", hasType("gcp:compute/backendService:BackendService", "gcp:compute/regionInstanceGroupManager:RegionInstanceGroupManager", "gcp:cloudrunv2/service:Service"),
-		[]string{"loadbalancing.googleapis.com", "https_lb_rule", "instance_group", "uptime_check", "run.googleapis.com"}},
+	{"app-unhealthy", hasType("gcp:compute/backendService:BackendService", "gcp:compute/regionBackendService:RegionBackendService",
+		"gcp:compute/regionInstanceGroupManager:RegionInstanceGroupManager", "gcp:cloudrunv2/service:Service"),
+		[]string{"loadbalancing.googleapis.com", "compute.googleapis.com/healthchecks", "https_lb_rule", "instance_group", "uptime_check", "run.googleapis.com"}},
 }
 
 // conditionText is every filter and query of an alert policy's conditions.
@@ -1135,7 +1154,12 @@ func (e *env) gcpAnnounced(id string) bool {
 	return found
 }
 
-var imageLine = regexp.MustCompile(`(?m)\bimage:\s*["']?([^\s"']+)`)
+var (
+	imageLine = regexp.MustCompile(`(?m)\bimage:\s*["']?([^\s"']+)`)
+	// imageRef is an image reference in a command line (docker run … IMAGE): a
+	// registry path, or any reference with a digest.
+	imageRef = regexp.MustCompile(`[a-z0-9.-]+(?:-docker\.pkg\.dev|gcr\.io|docker\.io)/[^\s"']+|[^\s"'=]+@sha256:[0-9a-f]+`)
+)
 
 // gcpImages are the container images a GCP resource runs: a Cloud Run service's
 // containers, and the image: lines of a VM's container declaration or cloud-init.
@@ -1151,9 +1175,18 @@ func gcpImages(r *Resource) []string {
 		}
 	default:
 		md := mapOf(r.Inputs["metadata"])
+		seen := map[string]bool{}
 		for _, k := range []string{"gce-container-declaration", "user-data"} {
-			for _, m := range imageLine.FindAllStringSubmatch(text(md[k]), -1) {
+			s := text(md[k])
+			for _, m := range imageLine.FindAllStringSubmatch(s, -1) {
+				seen[m[1]] = true
 				out = append(out, m[1])
+			}
+			for _, m := range imageRef.FindAllString(s, -1) {
+				if !seen[m] {
+					seen[m] = true
+					out = append(out, m)
+				}
 			}
 		}
 	}
@@ -1167,6 +1200,7 @@ func gcpOps2(e *env) []Violation {
 	}
 	runs := false
 	for _, r := range e.ofTypes(append([]string{"gcp:cloudrunv2/service:Service", "gcp:cloudrunv2/job:Job"}, gcpVMTypes...)...) {
+		runs = runs || runsContainers(r)
 		for _, img := range gcpImages(r) {
 			runs = true
 			if !digestRef.MatchString(img) && !isUnknown(img) {
@@ -1178,6 +1212,16 @@ func gcpOps2(e *env) []Violation {
 		out = append(out, violation("OPS-2", e.root(), "none", "gcp:projects/service:Service containerscanning.googleapis.com (Artifact Registry scanning)", "the images the stack runs are never scanned for vulnerabilities"))
 	}
 	return out
+}
+
+// runsContainers: a Cloud Run workload, or a VM whose metadata starts containers
+// (a container declaration or cloud-init user data), even when unknown at preview.
+func runsContainers(r *Resource) bool {
+	if strings.HasPrefix(r.Type, "gcp:cloudrunv2/") {
+		return true
+	}
+	md := mapOf(r.Inputs["metadata"])
+	return md["gce-container-declaration"] != nil || md["user-data"] != nil
 }
 
 // serviceOn reports whether the plan enables a Google API.
