@@ -1008,6 +1008,9 @@ func gcpIAM4(e *env) []Violation {
 		if len(e.sinksOf("cloudaudit.googleapis.com")) == 0 {
 			out = append(out, violation("IAM-4", e.root(), "no sink", "a log sink of cloudaudit.googleapis.com to a locked CMEK log bucket in the jurisdiction", "audit logs are not routed to a log bucket in the jurisdiction"))
 		}
+		if !e.excluded("cloudaudit.googleapis.com") {
+			out = append(out, violation("IAM-4", e.root(), "not excluded", "a gcp:logging/projectExclusion:ProjectExclusion of the audit logs", "Data Access audit logs also land in the global _Default log bucket"))
+		}
 	}
 	for _, a := range e.byType["gcp:projects/iAMAuditConfig:IAMAuditConfig"] {
 		for _, c := range list(a.Inputs["auditLogConfigs"]) {
