@@ -985,16 +985,25 @@ func gcpBreakGlassExpiry(r *Resource, now time.Time) []Violation {
 	if isUnknown(expr) {
 		return nil // judged once known
 	}
-	m := requestTimeBefore.FindStringSubmatch(text(expr))
-	if m == nil {
+	s := text(expr)
+	ms := requestTimeBefore.FindAllStringSubmatch(s, -1)
+	// Only a conjunction is bounded by its earliest request.time bound: an
+	// alternative (||) or a negation (!( … )) can hold after it.
+	if len(ms) == 0 || strings.Contains(s, "||") || strings.Contains(s, "!(") {
 		return []Violation{violation("IAM-3", r, show(expr), "a condition request.time < timestamp(...) within 24 hours", "break-glass grant %s never expires", r.Name())}
 	}
-	t, err := time.Parse(time.RFC3339, m[1])
-	if err != nil {
-		return []Violation{violation("IAM-3", r, m[1], "an RFC 3339 time within 24 hours", "break-glass expiry %q cannot be read", m[1])}
+	var end time.Time
+	for _, m := range ms {
+		t, err := time.Parse(time.RFC3339, m[1])
+		if err != nil {
+			return []Violation{violation("IAM-3", r, m[1], "an RFC 3339 time within 24 hours", "break-glass expiry %q cannot be read", m[1])}
+		}
+		if end.IsZero() || t.Before(end) {
+			end = t
+		}
 	}
-	if t.After(now.Add(24 * time.Hour)) {
-		return []Violation{violation("IAM-3", r, m[1], "at most "+now.Add(24*time.Hour).Format(time.RFC3339), "break-glass grant %s expires more than 24 hours from now", r.Name())}
+	if end.After(now.Add(24 * time.Hour)) {
+		return []Violation{violation("IAM-3", r, end.UTC().Format(time.RFC3339), "at most "+now.Add(24*time.Hour).Format(time.RFC3339), "break-glass grant %s expires more than 24 hours from now", r.Name())}
 	}
 	return nil
 }
