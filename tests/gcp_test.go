@@ -1,0 +1,169 @@
+package tests
+
+import (
+	"fmt"
+	"strings"
+	"testing"
+
+	"github.com/stretchr/testify/require"
+
+	"github.com/octura/odoo-hosting/internal/config"
+	"github.com/octura/odoo-hosting/internal/jurisdiction"
+	"github.com/octura/odoo-hosting/policies"
+	"github.com/octura/odoo-hosting/stacks"
+)
+
+// pendingOnGCP are the mandatory findings the policy pack gives on the GCP
+// examples today that other branches of issue 13 own (decision 0079): each names
+// the control, the resource type and a part of the message. A finding not listed
+// here fails the examples' policy pass; an entry nothing matches any more is
+// logged by TestGCPPendingFindingsStillOccur so that the list only shrinks.
+var pendingOnGCP = []struct{ control, typ, message, owner string }{
+	// The pack does not yet follow a log sink to the log bucket it writes to.
+	{"RES-2", "gcp:logging/projectSink:ProjectSink", "cannot be resolved to a region", "gcp-policies"},
+	// The restore-test topic of gcpbackup has no CMEK.
+	{"ENC-2", "gcp:pubsub/topic:Topic", "provider's default key", "gcpbackup"},
+	{"ENC-4", "gcp:pubsub/topic:Topic", "not the customer's key", "gcpbackup"},
+	// Not protected in production: the restore-test topic (gcpbackup) and the flow
+	// logs' sink (gcpnetwork).
+	{"BAK-6", "gcp:pubsub/topic:Topic", "is not protected", "gcpbackup"},
+	{"BAK-6", "gcp:logging/projectSink:ProjectSink", "is not protected", "gcpnetwork"},
+	// The pack reads a GCP firewall's ports and Google's load balancer ranges as an
+	// AWS security group's: every port, and sources that are not the edge.
+	{"NET-3", "gcp:compute/firewall:Firewall", "opens every port", "gcp-policies"},
+	{"NET-8", "gcp:compute/firewall:Firewall", "which is not the edge", "gcp-policies"},
+	{"IAM-5", "gcp:compute/firewall:Firewall", "server administration port 22 is open to", "gcp-policies"},
+}
+
+// urnType is the resource type of a URN: "gcp:compute/firewall:Firewall".
+func urnType(urn string) string {
+	parts := strings.Split(urn, "::")
+	if len(parts) < 3 {
+		return ""
+	}
+	t := parts[len(parts)-2]
+	if i := strings.LastIndex(t, "$"); i >= 0 {
+		t = t[i+1:]
+	}
+	return t
+}
+
+// pendingGCP reports whether v is a listed pending finding of a GCP plan.
+func pendingGCP(cloud jurisdiction.Cloud, v policies.Violation) bool {
+	if cloud != jurisdiction.GCP {
+		return false
+	}
+	for _, p := range pendingOnGCP {
+		if v.Control == p.control && urnType(v.URN) == p.typ && strings.Contains(v.Message, p.message) {
+			return true
+		}
+	}
+	return false
+}
+
+// TestGCPPendingFindingsStillOccur logs every pending entry that no GCP example
+// gives any more, so that it is removed from pendingOnGCP.
+func TestGCPPendingFindingsStillOccur(t *testing.T) {
+	seen := map[int]bool{}
+	gcpExamples := 0
+	for _, ex := range examples(t) {
+		bp, b := planExample(t, ex.path)
+		if bp.Config.Cloud != jurisdiction.GCP {
+			continue
+		}
+		gcpExamples++
+		for _, v := range evaluate(t, b).Violations {
+			for i, p := range pendingOnGCP {
+				if v.Control == p.control && urnType(v.URN) == p.typ && strings.Contains(v.Message, p.message) {
+					seen[i] = true
+				}
+			}
+		}
+	}
+	require.Equal(t, 4, gcpExamples, "the GCP examples: cloud in us, ca and eu, and an enterprise one")
+	for i, p := range pendingOnGCP {
+		if !seen[i] {
+			t.Logf("pending %s %s %q (%s) no longer occurs: remove it from pendingOnGCP", p.control, p.typ, p.message, p.owner)
+		}
+	}
+}
+
+// gcpConfigs generates a GCP stack of every tier in every jurisdiction, from the
+// tier's example (the GCP one where there is one, else the AWS one moved to GCP):
+// the first paired GCP region of the jurisdiction, approvals for every
+// sub-processor, Cloud KMS customer keys on enterprise.
+func gcpConfigs(t *testing.T) []nameVariant {
+	byTier := map[config.Tier]*config.Config{}
+	for _, ex := range examples(t) {
+		c, err := config.Load(ex.path)
+		require.NoError(t, err)
+		if prev, ok := byTier[c.Tier]; ok && (prev.Cloud == jurisdiction.GCP || c.Cloud != jurisdiction.GCP && !c.Production()) {
+			continue
+		}
+		byTier[c.Tier] = c
+	}
+	var out []nameVariant
+	for _, tr := range config.Tiers() {
+		for _, j := range jurisdiction.All() {
+			src, ok := byTier[tr]
+			require.True(t, ok, "no example of tier %s", tr)
+			c := *src
+			c.Network.Zones, c.Network.VPNPeers = nil, append([]config.VPNPeer(nil), src.Network.VPNPeers...)
+			c.Secrets = map[string]bool{}
+			for k, v := range src.Secrets {
+				c.Secrets[k] = v
+			}
+			regions := jurisdiction.PairedRegions(jurisdiction.GCP, j)
+			require.NotEmpty(t, regions, "a paired GCP region in %s", j)
+			c.Cloud, c.Jurisdiction, c.Region, c.BackupRegion = jurisdiction.GCP, j, regions[0], ""
+			c.AccountID, c.ProjectID = "", "odoo-"+string(j)+"-"+string(tr)
+			c.BreakGlass, c.MaskedSource = nil, ""
+			if m := c.Odoo.Mail; m != nil && m.Relay == config.RelaySES {
+				c.Odoo.Mail = nil
+				delete(c.Secrets, config.SecretSMTPPassword)
+			}
+			if len(c.Network.VPNPeers) > 0 {
+				c.Secrets[config.SecretVPNPSKs] = true
+			}
+			c.Approvals = nil
+			for i, id := range jurisdiction.SubProcessorIDs() {
+				c.Approvals = append(c.Approvals, config.Approval{ID: fmt.Sprintf("GCP-%d", i), Covers: id, Destination: "global", Expires: "2099-12-31"})
+			}
+			c.ApplyDefaults()
+			if c.CustomerKeys != nil {
+				c.CustomerKeys = &config.CustomerKeys{
+					Primary: "projects/odoo-kms-" + string(j) + "/locations/" + c.Region + "/keyRings/odoo/cryptoKeys/primary",
+					Backup:  "projects/odoo-kms-" + string(j) + "/locations/" + c.BackupRegion + "/keyRings/odoo/cryptoKeys/backup",
+				}
+			}
+			out = append(out, nameVariant{name: fmt.Sprintf("%s-%s-%s", tr, j, c.Region), cfg: &c})
+		}
+	}
+	return out
+}
+
+// TestGCPPlansForEveryTierInEveryJurisdiction: `cloud: gcp` validates and plans
+// for every tier in every jurisdiction (decision 0079), with the GCP providers
+// only, each pinned to the stack's project and to the primary or backup region.
+func TestGCPPlansForEveryTierInEveryJurisdiction(t *testing.T) {
+	vs := gcpConfigs(t)
+	require.Len(t, vs, len(config.Tiers())*len(jurisdiction.All()))
+	for _, v := range vs {
+		t.Run(v.name, func(t *testing.T) {
+			bp, err := stacks.Build(v.cfg, planNow)
+			require.NoError(t, err)
+			p, err := stacks.Plan(bp)
+			require.NoError(t, err)
+			regions := map[string]string{}
+			for _, prov := range p.ByType("pulumi:providers:gcp") {
+				regions[prov.Name()] = prov.Inputs["region"].(string)
+				require.Equal(t, v.cfg.ProjectID, prov.Inputs["project"], prov.URN)
+			}
+			name := v.cfg.Name()
+			require.Equal(t, map[string]string{name + "-primary": v.cfg.Region, name + "-backup": v.cfg.BackupRegion}, regions)
+			require.Empty(t, p.ByType("pulumi:providers:aws"), "a GCP stack has no AWS provider")
+			require.NotEmpty(t, p.ByType("gcp:storage/bucket:Bucket"), "backups (RES-3)")
+			require.Len(t, p.ByType("gcp:compute/network:Network"), map[bool]int{true: 1, false: 0}[v.cfg.Tier.NeedsNetwork()])
+		})
+	}
+}
