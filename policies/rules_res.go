@@ -91,6 +91,8 @@ func res2(e *env) []Violation {
 					p = resolveZone(cloud, raw(v), c.path)
 				case c.url:
 					p = e.urlPlace(v)
+				case c.sink:
+					_, p = e.sinkTarget(r)
 				default:
 					p = e.refPlace(v, cloud)
 				}
