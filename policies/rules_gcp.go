@@ -600,8 +600,11 @@ func gcpKeyLifetime(k *Resource) []Violation {
 	if d, ok := seconds(rp); !isUnknown(rp) && (!ok || d > gcpMaxRotation) {
 		out = append(out, violation("ENC-3", k, rp, "rotationPeriod at most 7776000s", "key rotation period is %s", describe(rp)))
 	}
-	if d, ok := seconds(k.Inputs["destroyScheduledDuration"]); ok && d < 30*86400 {
-		out = append(out, violation("ENC-3", k, k.Inputs["destroyScheduledDuration"], "at least 2592000s", "destroyScheduledDuration is shorter than 30 days"))
+	// Unset fails closed: pulumi-gcp v7.38.0 documents a 30-day default, the Cloud
+	// KMS API reference 24 hours.
+	ds := k.Inputs["destroyScheduledDuration"]
+	if d, ok := seconds(ds); !isUnknown(ds) && (!ok || d < 30*86400) {
+		out = append(out, violation("ENC-3", k, ds, "at least 2592000s", "destroyScheduledDuration %s is shorter than 30 days or not set", describe(ds)))
 	}
 	return out
 }

@@ -86,7 +86,7 @@ func TestENC3_GCPKeyLifetimeBoundaries(t *testing.T) {
 		want         int
 	}{
 		{"7776000s", "2592000s", 0}, {"7776001s", "2592000s", 1}, {"7776000s", "2591999s", 1},
-		{nil, "2592000s", 1}, {Unknown, "2592000s", 0}, {"90d", "2592000s", 1}, {"86400s", nil, 0},
+		{nil, "2592000s", 1}, {Unknown, "2592000s", 0}, {"90d", "2592000s", 1}, {"86400s", nil, 1}, {"86400s", Unknown, 0},
 	} {
 		if got := len(gcpKeyLifetime(key(c.rot, c.destroy))); got != c.want {
 			t.Errorf("rotation %v, destroy %v: %d violations, want %d", c.rot, c.destroy, got, c.want)
