@@ -303,6 +303,59 @@ func gcpFirewallIngress(r *Resource) []ingress {
 	return out
 }
 
+// gcpNet3 judges the tiers' firewall rules by the network tags they target
+// (NET-3): the database tier admits only the app tier's tag; the app tier admits
+// only the load balancer, that is Google's front ends and the proxy-only
+// subnetworks of Envoy-based load balancers.
+func gcpNet3(e *env) []Violation {
+	proxies := map[string]bool{}
+	for _, s := range e.byType[gcpSubnetworkType] {
+		if strings.HasSuffix(text(s.Inputs["purpose"]), "MANAGED_PROXY") {
+			if c, ok := known(s.Inputs["ipCidrRange"]); ok {
+				proxies[c] = true
+			}
+		}
+	}
+	var out []Violation
+	for _, fw := range e.byType["gcp:compute/firewall:Firewall"] {
+		out = append(out, gcpTierSources(fw, proxies)...)
+	}
+	return out
+}
+
+// gcpTierSources judges one firewall rule's sources against the tier it targets.
+func gcpTierSources(fw *Resource, proxies map[string]bool) []Violation {
+	ins := gcpFirewallIngress(fw)
+	if len(ins) == 0 {
+		return nil
+	}
+	var out []Violation
+	tags := strs(fw.Inputs["sourceTags"])
+	for _, target := range strs(fw.Inputs["targetTags"]) {
+		switch target {
+		case "database":
+			for _, c := range ins[0].cidrs {
+				out = append(out, violation("NET-3", fw, c, "the app tier's network tag only", "firewall rule %s admits %s to the database tier", fw.Name(), c))
+			}
+			for _, t := range tags {
+				if t != "app" {
+					out = append(out, violation("NET-3", fw, t, "the app tier's network tag only", "firewall rule %s admits the %s tag to the database tier", fw.Name(), t))
+				}
+			}
+		case "app":
+			for _, c := range ins[0].cidrs {
+				if !googleFrontEnd(c) && !proxies[c] {
+					out = append(out, violation("NET-3", fw, c, "the load balancer: Google's front ends or a proxy-only subnetwork", "firewall rule %s admits %s to the app tier", fw.Name(), c))
+				}
+			}
+			for _, t := range tags {
+				out = append(out, violation("NET-3", fw, t, "the load balancer: Google's front ends or a proxy-only subnetwork", "firewall rule %s admits the %s tag to the app tier", fw.Name(), t))
+			}
+		}
+	}
+	return out
+}
+
 // --- NET-7 ---------------------------------------------------------------------
 
 func gcpNet7(e *env) []Violation {

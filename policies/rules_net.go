@@ -211,7 +211,7 @@ func net3(e *env) []Violation {
 			out = append(out, violation("NET-3", in.r, in.cidrs[0], "the app tier's security group only", "database port %v accepts address ranges instead of the app tier's security group", in.from))
 		}
 	}
-	return out
+	return append(out, gcpNet3(e)...)
 }
 
 // Cloudflare's managed rule sets.
