@@ -390,7 +390,7 @@ func bak4(e *env) []Violation {
 			out = append(out, violation("BAK-4", t, "no selection", "an aws:backup/restoreTestingSelection:RestoreTestingSelection", "restore testing plan %s selects nothing to restore", t.Name()))
 		}
 	}
-	return out
+	return append(out, gcpBak4(e)...)
 }
 
 func bak5(e *env) []Violation {

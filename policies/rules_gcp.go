@@ -878,6 +878,48 @@ func gcpImmutable(b *Resource, need float64, what string, production bool) []Vio
 	return out
 }
 
+// gcpBak4: where backups are kept, a restore test runs at least quarterly: a Cloud
+// Scheduler job of the backup component (BAK-4).
+func gcpBak4(e *env) []Violation {
+	if len(e.gcpBackupBuckets()) == 0 {
+		return nil
+	}
+	var jobs []*Resource
+	for _, j := range e.byType["gcp:cloudscheduler/job:Job"] {
+		if p := e.byURN[j.Parent]; p != nil && p.Type == gcpBackupParent {
+			jobs = append(jobs, j)
+		}
+	}
+	if len(jobs) == 0 && !e.partial() {
+		return []Violation{violation("BAK-4", e.root(), "none", "a Cloud Scheduler job of the backup component at least quarterly", "backups are kept but restores are never tested")}
+	}
+	var out []Violation
+	for _, j := range jobs {
+		out = append(out, gcpRestoreSchedule(j)...)
+	}
+	return out
+}
+
+// gcpRestoreSchedule: a restore test's unix-cron schedule runs at least every 92 days.
+func gcpRestoreSchedule(j *Resource) []Violation {
+	s := j.Inputs["schedule"]
+	if isUnknown(s) {
+		return nil
+	}
+	f := strings.Fields(text(s))
+	h, ok := 0.0, len(f) == 5
+	if ok {
+		h, ok = cronHours("cron(" + strings.Join(f, " ") + " *)")
+	}
+	switch {
+	case !ok:
+		return []Violation{violation("BAK-4", j, s, "a unix-cron schedule at least quarterly", "restore test schedule %s cannot be read", describe(s))}
+	case h > 92*24:
+		return []Violation{violation("BAK-4", j, s, "at least quarterly", "restore tests run every %.0f days", h/24)}
+	}
+	return nil
+}
+
 // gcpBak5: backup buckets delete every copy within 12 months, and no retention
 // policy keeps copies longer (BAK-5).
 func gcpBak5(b *Resource) []Violation {
