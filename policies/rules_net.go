@@ -2,6 +2,7 @@ package policies
 
 import (
 	"net/netip"
+	"slices"
 	"sort"
 	"strconv"
 	"strings"
@@ -318,6 +319,20 @@ func net5(e *env) []Violation {
 		}
 		for _, it := range list(l.Inputs["items"]) {
 			broad(l, show(get(mapOf(it), "value.ip")))
+		}
+	}
+	for _, fw := range e.byType["gcp:compute/firewall:Firewall"] {
+		// The management tier's allow-list and VPN ranges (gcpnetwork tags them).
+		if slices.Contains(strs(fw.Inputs["targetTags"]), "management") {
+			for _, c := range list(fw.Inputs["sourceRanges"]) {
+				broad(fw, show(c))
+			}
+		}
+	}
+	for _, t := range e.byType["gcp:compute/vPNTunnel:VPNTunnel"] {
+		// IKEv2 only; pulumi-gcp's default is 2.
+		if v, ok := number(t.Inputs["ikeVersion"]); ok && v != 2 {
+			out = append(out, violation("NET-5", t, t.Inputs["ikeVersion"], "ikeVersion 2", "VPN tunnel %s negotiates IKE version %v", t.Name(), v))
 		}
 	}
 	for _, v := range e.byType["aws:ec2/vpnConnection:VpnConnection"] {
