@@ -166,6 +166,11 @@ func TestGCPPlansForEveryTierInEveryJurisdiction(t *testing.T) {
 			require.Empty(t, p.ByType("pulumi:providers:aws"), "a GCP stack has no AWS provider")
 			require.NotEmpty(t, p.ByType("gcp:storage/bucket:Bucket"), "backups (RES-3)")
 			require.Len(t, p.ByType("gcp:compute/network:Network"), map[bool]int{true: 1, false: 0}[v.cfg.Tier.NeedsNetwork()])
+			b, err := p.JSON()
+			require.NoError(t, err)
+			view := parsePlan(t, b)
+			require.Empty(t, without(checkGCPKeyUse(view), gcpPendingKeyUse), "ENC-2")
+			require.Empty(t, without(checkGCPReachability(view, v.cfg), gcpPendingReach), "NET-3")
 		})
 	}
 }
