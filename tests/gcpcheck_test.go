@@ -240,6 +240,9 @@ func gcpNeededIngress(cfg *config.Config) []string {
 // allowed ingress nothing needs.
 func checkGCPReachability(v *planView, cfg *config.Config) []string {
 	allowed, out := gcpIngress(v)
+	if !cfg.Tier.NeedsNetwork() {
+		out = nil // no network of ours: nothing to deny, and every allow is one too many
+	}
 	needed := gcpNeededIngress(cfg)
 	for _, n := range needed {
 		if !slices.Contains(allowed, n) {
