@@ -119,6 +119,7 @@ func gcpConfigs(t *testing.T) []nameVariant {
 			require.NotEmpty(t, regions, "a paired GCP region in %s", j)
 			c.Cloud, c.Jurisdiction, c.Region, c.BackupRegion = jurisdiction.GCP, j, regions[0], ""
 			c.AccountID, c.ProjectID = "", "odoo-"+string(j)+"-"+string(tr)
+			c.GCP = &config.GCP{GroupDomain: "octura.example"}
 			c.BreakGlass, c.MaskedSource = nil, ""
 			if m := c.Odoo.Mail; m != nil && m.Relay == config.RelaySES {
 				c.Odoo.Mail = nil
