@@ -147,7 +147,9 @@ func gcpConfigs(t *testing.T) []nameVariant {
 
 // TestGCPPlansForEveryTierInEveryJurisdiction: `cloud: gcp` validates and plans
 // for every tier in every jurisdiction (decision 0079), with the GCP providers
-// only, each pinned to the stack's project and to the primary or backup region.
+// only, each pinned to the stack's project and to the primary or backup region;
+// the key-use and reachability checks hold, and the policy pack finds every
+// data-bearing resource inside the jurisdiction.
 func TestGCPPlansForEveryTierInEveryJurisdiction(t *testing.T) {
 	vs := gcpConfigs(t)
 	require.Len(t, vs, len(config.Tiers())*len(jurisdiction.All()))
@@ -172,6 +174,15 @@ func TestGCPPlansForEveryTierInEveryJurisdiction(t *testing.T) {
 			view := parsePlan(t, b)
 			require.Empty(t, without(checkGCPKeyUse(view), gcpPendingKeyUse), "ENC-2")
 			require.Empty(t, without(checkGCPReachability(view, v.cfg), gcpPendingReach), "NET-3")
+			// RES-1, RES-2, RES-3: every data-bearing resource resolves inside the
+			// jurisdiction, as the policy pack judges it.
+			var outside []string
+			for _, f := range evaluate(t, b).Violations {
+				if f.Severity == policies.Mandatory && strings.HasPrefix(f.Control, "RES-") && !pendingGCP(v.cfg.Cloud, f) {
+					outside = append(outside, f.Control+" "+f.URN+": "+f.Message)
+				}
+			}
+			require.Empty(t, outside)
 		})
 	}
 }
