@@ -107,7 +107,7 @@ func Run(ctx *pulumi.Context, bp *Blueprint, secrets Secrets) (*Outputs, error) 
 	}
 	in := pulumi.Parent(root)
 
-	edgeArgs := &cloudflareedge.Args{Spec: bp.Edge, Provider: cf, Origin: parts.Origin}
+	edgeArgs := &cloudflareedge.Args{Spec: bp.Edge, Provider: cf, Origin: parts.Origin, OriginIsIPv4: parts.OriginIsIPv4}
 	if bp.Runtime != nil { // NET-8: our own client certificate, verified by the load balancer
 		edgeArgs.OriginPullCertificate = pulumi.String(cfg.Cloudflare.OriginPullCertificate)
 		edgeArgs.OriginPullKey = secrets.OriginPullKey
@@ -153,6 +153,7 @@ func Run(ctx *pulumi.Context, bp *Blueprint, secrets Secrets) (*Outputs, error) 
 // forwards to (empty where the application is not ours) and what the outputs name.
 type cloudParts struct {
 	Origin        pulumi.StringOutput
+	OriginIsIPv4  bool             // Origin is an address (a GCP load balancer's), not a DNS name
 	KeyARNs       pulumi.StringMap // "<region>/<purpose>" -> key identifier
 	BackupBuckets pulumi.StringArray
 	BackupVaults  pulumi.StringArray

@@ -2,6 +2,8 @@ package tests
 
 import (
 	"fmt"
+	"regexp"
+	"strconv"
 	"strings"
 	"testing"
 
@@ -117,6 +119,7 @@ func gcpConfigs(t *testing.T) []nameVariant {
 			require.NotEmpty(t, regions, "a paired GCP region in %s", j)
 			c.Cloud, c.Jurisdiction, c.Region, c.BackupRegion = jurisdiction.GCP, j, regions[0], ""
 			c.AccountID, c.ProjectID = "", "odoo-"+string(j)+"-"+string(tr)
+			c.GCP = &config.GCP{GroupDomain: "octura.example"}
 			c.BreakGlass, c.MaskedSource = nil, ""
 			if m := c.Odoo.Mail; m != nil && m.Relay == config.RelaySES {
 				c.Odoo.Mail = nil
@@ -144,7 +147,9 @@ func gcpConfigs(t *testing.T) []nameVariant {
 
 // TestGCPPlansForEveryTierInEveryJurisdiction: `cloud: gcp` validates and plans
 // for every tier in every jurisdiction (decision 0079), with the GCP providers
-// only, each pinned to the stack's project and to the primary or backup region.
+// only, each pinned to the stack's project and to the primary or backup region;
+// the key-use and reachability checks hold, and the policy pack finds every
+// data-bearing resource inside the jurisdiction.
 func TestGCPPlansForEveryTierInEveryJurisdiction(t *testing.T) {
 	vs := gcpConfigs(t)
 	require.Len(t, vs, len(config.Tiers())*len(jurisdiction.All()))
@@ -164,6 +169,81 @@ func TestGCPPlansForEveryTierInEveryJurisdiction(t *testing.T) {
 			require.Empty(t, p.ByType("pulumi:providers:aws"), "a GCP stack has no AWS provider")
 			require.NotEmpty(t, p.ByType("gcp:storage/bucket:Bucket"), "backups (RES-3)")
 			require.Len(t, p.ByType("gcp:compute/network:Network"), map[bool]int{true: 1, false: 0}[v.cfg.Tier.NeedsNetwork()])
+			b, err := p.JSON()
+			require.NoError(t, err)
+			view := parsePlan(t, b)
+			require.Empty(t, without(checkGCPKeyUse(view), gcpPendingKeyUse), "ENC-2")
+			require.Empty(t, without(checkGCPReachability(view, v.cfg), gcpPendingReach), "NET-3")
+			// RES-1, RES-2, RES-3: every data-bearing resource resolves inside the
+			// jurisdiction, as the policy pack judges it.
+			var outside []string
+			for _, f := range evaluate(t, b).Violations {
+				if f.Severity == policies.Mandatory && strings.HasPrefix(f.Control, "RES-") && !pendingGCP(v.cfg.Cloud, f) {
+					outside = append(outside, f.Control+" "+f.URN+": "+f.Message)
+				}
+			}
+			require.Empty(t, outside)
 		})
+	}
+}
+
+// longestGCPRegion is the longest GCP region name a stack can be placed in (one
+// with a backup partner), and its jurisdiction.
+func longestGCPRegion(t *testing.T) (string, jurisdiction.Jurisdiction) {
+	best, bestJ := "", jurisdiction.Jurisdiction("")
+	for _, j := range jurisdiction.All() {
+		for _, r := range jurisdiction.PairedRegions(jurisdiction.GCP, j) {
+			if len(r) > len(best) {
+				best, bestJ = r, j
+			}
+		}
+	}
+	require.NotEmpty(t, best)
+	return best, bestJ
+}
+
+// TestGCPNamesWithTheLongestSlugInTheLongestRegion: for every tier and both
+// environments on gcp, in the longest GCP region, with a project ID of 12
+// characters: the longest customer slug is refused before anything is registered,
+// under customer, for exactly the two backup buckets, whose names carry the project
+// (Cloud Storage names are global) and would pass 63 characters; the slug length
+// the message allows validates, plans, and every physical name of its plan fits.
+func TestGCPNamesWithTheLongestSlugInTheLongestRegion(t *testing.T) {
+	region, j := longestGCPRegion(t)
+	require.Equal(t, "northamerica-northeast1", region)
+	slug := longestSlug(t)
+	var vs []nameVariant
+	for _, v := range gcpConfigs(t) {
+		if v.cfg.Jurisdiction == j {
+			vs = append(vs, v)
+		}
+	}
+	require.Len(t, vs, len(config.Tiers()))
+	allowedRE := regexp.MustCompile(`allowed: a customer slug of at most (\d+) characters in region northamerica-northeast1$`)
+	for _, v := range vs {
+		for _, env := range []config.Environment{config.Production, config.NonProduction} {
+			t.Run(string(v.cfg.Tier)+"-"+string(env), func(t *testing.T) {
+				c := *v.cfg
+				c.Customer, c.Environment, c.ProjectID = slug, env, "odoo-ca-1234"
+				_, err := stacks.Build(&c, planNow)
+				require.Error(t, err)
+				lines := strings.Split(err.Error(), "\n")
+				require.Len(t, lines, 2, "the primary and the replica bucket")
+				want := map[config.Environment]string{config.Production: "19", config.NonProduction: "16"}[env]
+				for _, line := range lines {
+					require.True(t, strings.HasPrefix(line, `customer "`+slug+`" makes the Cloud Storage bucket name`), line)
+					m := allowedRE.FindStringSubmatch(line)
+					require.NotNil(t, m, line)
+					require.Equal(t, want, m[1])
+				}
+				n, _ := strconv.Atoi(want)
+				c.Customer = slug[:n-1] + "z"
+				bp, err := stacks.Build(&c, planNow)
+				require.NoError(t, err)
+				p, err := stacks.Plan(bp)
+				require.NoError(t, err)
+				require.Empty(t, nameProblems(p))
+			})
+		}
 	}
 }

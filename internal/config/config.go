@@ -57,6 +57,7 @@ type Config struct {
 
 	AccountID    string        `yaml:"accountId"`    // aws: the AWS account the stack deploys to (12 digits)
 	ProjectID    string        `yaml:"projectId"`    // gcp: the Google Cloud project the stack deploys to
+	GCP          *GCP          `yaml:"gcp"`          // gcp only: what Google Cloud needs besides the project
 	Network      Network       `yaml:"network"`      // address plan, allow-list, VPN peers
 	CustomerKeys *CustomerKeys `yaml:"customerKeys"` // enterprise only (ENC-4)
 	Backup       Backup        `yaml:"backup"`       // retention, GFS, RPO/RTO (on-premise)
@@ -96,6 +97,13 @@ func (a Approval) ExpiresAt() (time.Time, error) {
 		return time.Time{}, err
 	}
 	return d.AddDate(0, 0, 1), nil
+}
+
+// GCP is what a Google Cloud stack needs besides its project.
+type GCP struct {
+	// GroupDomain is the Cloud Identity domain of the engineers' Google groups,
+	// <customer>-<role>@<groupDomain> (IAM-1, IAM-2).
+	GroupDomain string `yaml:"groupDomain"`
 }
 
 // Network is the address plan and the production-access path (NET-1, NET-5).

@@ -418,6 +418,15 @@ func (c *Config) validateAccount(p *Problems) {
 		if c.AccountID != "" {
 			p.add("accountId", c.AccountID, "is only for cloud aws: a GCP stack deploys to projectId", "leave it out")
 		}
+		switch {
+		case c.GCP == nil || c.GCP.GroupDomain == "":
+			p.add("gcp.groupDomain", "", "is required on gcp: the engineers' Google groups are <customer>-<role>@<groupDomain> (IAM-1)", "the Cloud Identity domain of the groups, such as octura.example")
+		case !validHostname(c.GCP.GroupDomain):
+			p.add("gcp.groupDomain", c.GCP.GroupDomain, "is not a domain name", "the Cloud Identity domain of the groups, such as octura.example")
+		}
+	}
+	if c.Cloud == jurisdiction.AWS && c.GCP != nil {
+		p.add("gcp", "", "is only for cloud gcp", "leave it out")
 	}
 }
 
