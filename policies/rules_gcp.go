@@ -990,12 +990,35 @@ func gcpAcrossZones(m *Resource) []Violation {
 // --- IAM -----------------------------------------------------------------------
 
 // gcpGrants are the IAM grants of the plan: every …IamMember, …IamBinding and
-// project IAMMember/IAMBinding.
+// project IAMMember/IAMBinding, and every binding of an …IamPolicy.
 func (e *env) gcpGrants() []*Resource {
-	var out []*Resource
+	out := e.gcpPolicyBindings()
 	for t, rs := range e.byType {
 		if strings.HasPrefix(t, "gcp:") && iamSuffix.MatchString(t) && !strings.HasSuffix(strings.ToLower(t), "policy") {
 			out = append(out, rs...)
+		}
+	}
+	return out
+}
+
+// gcpPolicyBindings are the bindings of every …IamPolicy's policyData, each as a
+// grant of that policy resource (role, members, condition).
+func (e *env) gcpPolicyBindings() []*Resource {
+	var out []*Resource
+	for t, rs := range e.byType {
+		if !strings.HasPrefix(t, "gcp:") || !strings.HasSuffix(strings.ToLower(t), "iampolicy") {
+			continue
+		}
+		for _, r := range rs {
+			doc, ok := policyDoc(r.Inputs["policyData"])
+			if !ok {
+				continue
+			}
+			for _, b := range list(doc["bindings"]) {
+				if m := mapOf(b); m != nil {
+					out = append(out, &Resource{URN: r.URN, Type: r.Type, Inputs: m})
+				}
+			}
 		}
 	}
 	return out
