@@ -158,3 +158,14 @@ func TestDAT2_GCPInstanceGroupAcrossZones(t *testing.T) {
 		}
 	}
 }
+
+func TestBAK4_GCPRestoreTestAtLeastQuarterly(t *testing.T) {
+	for sched, want := range map[string]int{
+		"0 5 * * 1": 0, "0 5 1 */3 *": 0, "0 5 1 */4 *": 1, "0 5 1 1 *": 1, "every monday": 1, "0 5 * *": 1, Unknown: 0,
+	} {
+		j := &Resource{URN: "urn:j", Inputs: map[string]any{"schedule": sched}}
+		if got := len(gcpRestoreSchedule(j)); got != want {
+			t.Errorf("%q: %d violations, want %d", sched, got, want)
+		}
+	}
+}
