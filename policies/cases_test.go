@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"os"
 	"path/filepath"
+	"slices"
 	"sort"
 	"strings"
 	"testing"
@@ -133,6 +134,8 @@ type expectation struct {
 	Approval string `yaml:"approval"`
 	// Value, when set, is the violation's value ("us-east-1", "unknown").
 	Value string `yaml:"value"`
+	// Message, when set, is the violation's message, literally.
+	Message string `yaml:"message"`
 }
 
 const urnPrefix = "urn:pulumi:test::odoo-hosting::"
@@ -335,6 +338,11 @@ func TestCases(t *testing.T) {
 					want = append(want, key(e.Control, sev, e.Name, e.Approval))
 				}
 				for _, e := range c.Expect {
+					if e.Message != "" && !slices.ContainsFunc(rep.Violations, func(v policies.Violation) bool {
+						return v.Control == e.Control && nameOf(v) == e.Name && v.Message == e.Message
+					}) {
+						t.Errorf("%s: no %s violation of %s with message %q", c.Note, e.Control, e.Name, e.Message)
+					}
 					if e.Value == "" {
 						continue
 					}

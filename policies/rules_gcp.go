@@ -656,8 +656,10 @@ func gcpKeyLifetime(k *Resource) []Violation {
 	// Unset fails closed: pulumi-gcp v7.38.0 documents a 30-day default, the Cloud
 	// KMS API reference 24 hours.
 	ds := k.Inputs["destroyScheduledDuration"]
-	if d, ok := seconds(ds); !isUnknown(ds) && (!ok || d < 30*86400) {
-		out = append(out, violation("ENC-3", k, ds, "at least 2592000s", "destroyScheduledDuration %s is shorter than 30 days or not set", describe(ds)))
+	if d, ok := seconds(ds); ds == nil {
+		out = append(out, violation("ENC-3", k, ds, "at least 2592000s", "destroyScheduledDuration is not set (the Cloud KMS API reference's default is 24 hours)"))
+	} else if !isUnknown(ds) && (!ok || d < 30*86400) {
+		out = append(out, violation("ENC-3", k, ds, "at least 2592000s", "destroyScheduledDuration %s is shorter than 30 days", describe(ds)))
 	}
 	return out
 }
@@ -688,7 +690,7 @@ func keyInDataRegion(r *Resource, what string, key any, keys []*Resource, kp, dp
 	if isUnknown(key) && len(keys) > 0 {
 		k = "key " + names(keys)
 	}
-	return []Violation{violation("ENC-3", r, kp.value, dp.value+" (the data's region)", "%s of %s in %s is encrypted with %s in %s", what, r.Name(), dp.value, k, kp.value)}
+	return []Violation{violation("ENC-3", r, kp.value, dp.value+" (the data's region)", "%s of %s is encrypted with %s in %s, not in the data's region %s", what, r.Name(), k, kp.value, dp.value)}
 }
 
 // gcpEnc4: with customer keys, every GCP key use names one of them (ENC-4).
@@ -699,7 +701,11 @@ func gcpEnc4(e *env, ck CustomerKeys) []Violation {
 		if ck.Primary != "" && k == ck.Primary || ck.Backup != "" && k == ck.Backup {
 			continue
 		}
-		out = append(out, violation("ENC-4", u.r, k, "the customer's key "+show(ck.Primary)+" or "+show(ck.Backup), "enterprise: %s of %s is encrypted with %s, not the customer's key", u.what, u.r.Name(), k))
+		with := k
+		if noKey(u.key) {
+			with = "Google's default key"
+		}
+		out = append(out, violation("ENC-4", u.r, k, "the customer's key "+show(ck.Primary)+" or "+show(ck.Backup), "enterprise: %s of %s is encrypted with %s, not the customer's key", u.what, u.r.Name(), with))
 	}
 	return out
 }

@@ -150,7 +150,7 @@ func (e *env) copies() []copyDest {
 	for _, r := range e.byType["gcp:sql/databaseInstance:DatabaseInstance"] {
 		loc := get(r.Inputs, "settings.backupConfiguration.location")
 		if loc != nil {
-			out = append(out, copyDest{r: r, what: "backup location " + show(loc), place: resolveName(jurisdiction.GCP, raw(loc), "backupConfiguration.location")})
+			out = append(out, copyDest{r: r, what: "Cloud SQL backup location", place: resolveName(jurisdiction.GCP, raw(loc), "backupConfiguration.location")})
 		}
 	}
 	return out
