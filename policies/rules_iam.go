@@ -192,7 +192,7 @@ func iam5(e *env) []Violation {
 func secretKey(k string) bool {
 	l := strings.ToLower(k)
 	return strings.HasSuffix(l, "password") || l == "secretstring" || strings.Contains(l, "presharedkey") || l == "psk" ||
-		l == "apitoken" || l == "privatekey" || l == "secretkey" || l == "token" || l == "secretdata"
+		l == "apitoken" || l == "privatekey" || l == "secretkey" || l == "token" || l == "secretdata" || l == "sharedsecret"
 }
 
 func iam6(e *env) []Violation {
