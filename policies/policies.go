@@ -1,8 +1,9 @@
 // Package policies is the core of the odoo-hosting policy pack: pure rules over a
 // cloud-neutral view of a Pulumi program's resources, one rule per control ID of
-// CONTROLS.md. It imports only the jurisdiction model, so it judges any Pulumi
-// program, not only ours; readers (package input), outputs (package output), the
-// check command (package check) and the Pulumi analyzer (package pack) are adapters.
+// CONTROLS.md. It imports only the jurisdiction and tier models and the contract
+// (internal/contract), so it judges any Pulumi program, not only ours; readers
+// (package input), outputs (package output), the check command (package check) and
+// the Pulumi analyzer (package pack) are adapters.
 package policies
 
 import (
@@ -11,6 +12,8 @@ import (
 	"strings"
 	"sync"
 	"time"
+
+	"github.com/octura/odoo-hosting/internal/contract"
 )
 
 // Unknown is Pulumi's sentinel for a value not known at preview time.
@@ -20,8 +23,8 @@ const Unknown = "04da6b54-80e4-46f7-96ec-b56ff0331ba9"
 const Secret = "[secret]"
 
 // RootType is the type token of the stack's root component, whose inputs carry the
-// stack's residency facts (docs/contracts.md).
-const RootType = "odoo-hosting:stack:Customer"
+// stack's residency facts (internal/contract, docs/contracts.md).
+const RootType = contract.RootType
 
 // Severity says whether a violation blocks a deployment.
 type Severity string

@@ -3,6 +3,8 @@ package policies
 import (
 	"fmt"
 	"strings"
+
+	"github.com/octura/odoo-hosting/internal/tier"
 )
 
 // cronHours returns the interval in hours between runs of an AWS schedule
@@ -67,16 +69,9 @@ func cronHours(expr string) (float64, bool) {
 	return 0, false
 }
 
-// tierRPO is the most hours a tier may lose (BAK-1); 0 when the stack must state it.
-func tierRPO(tier string) float64 {
-	switch tier {
-	case "odoo-sh":
-		return 24
-	case "cloud", "enterprise":
-		return 1
-	}
-	return 0
-}
+// tierRPO is the most hours a tier may lose (BAK-1), from the tier model; 0 when
+// the stack must state it (on-premise) or the tier is unknown.
+func tierRPO(t string) float64 { return float64(tier.Tier(t).RPOHours(0)) }
 
 func (e *env) root() *Resource {
 	if e.stack.Source == "" {

@@ -8,6 +8,7 @@ package policies
 import (
 	"fmt"
 	"regexp"
+	"slices"
 	"strings"
 	"time"
 
@@ -27,7 +28,6 @@ const (
 	gcpURLMapType     = "gcp:compute/uRLMap:URLMap"
 	gcpKeyRingType    = "gcp:kms/keyRing:KeyRing"
 	gcpCryptoKeyType  = "gcp:kms/cryptoKey:CryptoKey"
-	gcpBackupParent   = "odoo-hosting:backup:Backup"
 )
 
 // gcpVMTypes declare VM network interfaces, disks and metadata.
@@ -739,8 +739,8 @@ func (e *env) gcpEnc5(c copyDest) []Violation {
 
 // --- BAK -----------------------------------------------------------------------
 
-// gcpBackupBuckets are the buckets that hold backups: children of the backup
-// component, or a transfer job's source or sink.
+// gcpBackupBuckets are the buckets that hold backups: a transfer job's source or
+// sink (the backup copies of RES-3).
 func (e *env) gcpBackupBuckets() []*Resource {
 	var out []*Resource
 	seen := map[*Resource]bool{}
@@ -748,11 +748,6 @@ func (e *env) gcpBackupBuckets() []*Resource {
 		if b != nil && b.Type == gcpBucketType && !seen[b] {
 			seen[b] = true
 			out = append(out, b)
-		}
-	}
-	for _, b := range e.byType[gcpBucketType] {
-		if p := e.byURN[b.Parent]; p != nil && p.Type == gcpBackupParent {
-			add(b)
 		}
 	}
 	for _, t := range e.byType[gcpTransferType] {
@@ -885,25 +880,38 @@ func gcpImmutable(b *Resource, need float64, what string, production bool) []Vio
 }
 
 // gcpBak4: where backups are kept, a restore test runs at least quarterly: a Cloud
-// Scheduler job of the backup component (BAK-4).
+// Scheduler job whose message names a backup bucket (BAK-4).
 func gcpBak4(e *env) []Violation {
-	if len(e.gcpBackupBuckets()) == 0 {
+	buckets := e.gcpBackupBuckets()
+	if len(buckets) == 0 {
 		return nil
 	}
 	var jobs []*Resource
 	for _, j := range e.byType["gcp:cloudscheduler/job:Job"] {
-		if p := e.byURN[j.Parent]; p != nil && p.Type == gcpBackupParent {
+		if e.namesAny(j, "pubsubTarget", buckets) {
 			jobs = append(jobs, j)
 		}
 	}
 	if len(jobs) == 0 && !e.partial() {
-		return []Violation{violation("BAK-4", e.root(), "none", "a Cloud Scheduler job of the backup component at least quarterly", "backups are kept but restores are never tested")}
+		return []Violation{violation("BAK-4", e.root(), "none", "a Cloud Scheduler job naming a backup bucket, at least quarterly", "backups are kept but restores are never tested")}
 	}
 	var out []Violation
 	for _, j := range jobs {
 		out = append(out, gcpRestoreSchedule(j)...)
 	}
 	return out
+}
+
+// namesAny reports whether r's input names one of rs: by a known string (a name,
+// id or URN) or, unknown at preview, through its property dependencies.
+func (e *env) namesAny(r *Resource, input string, rs []*Resource) bool {
+	named := knownStrings(r.Inputs[input], nil)
+	for _, x := range rs {
+		if e.namedBy(x, named) || slices.Contains(r.PropertyDependencies[input], x.URN) {
+			return true
+		}
+	}
+	return false
 }
 
 // gcpRestoreSchedule: a restore test's unix-cron schedule runs at least every 92 days.

@@ -25,7 +25,8 @@ func iam1(e *env) []Violation {
 	return out
 }
 
-// policyTexts are the IAM policy documents in the plan attached to a group, by group name.
+// mfaDeny reports whether an IAM policy document has a Deny statement that applies
+// when aws:MultiFactorAuthPresent is false (IAM-2).
 func (e *env) mfaDeny(doc map[string]any) bool {
 	for _, st := range statements(doc) {
 		if text(st["Effect"]) != "Deny" {

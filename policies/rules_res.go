@@ -109,7 +109,7 @@ func res2(e *env) []Violation {
 	return out
 }
 
-// copies lists every backup copy and replication destination in the plan.
+// copyDest is one backup copy or replication destination in the plan.
 type copyDest struct {
 	r     *Resource
 	what  string
@@ -121,6 +121,7 @@ type copyDest struct {
 	vault []*Resource
 }
 
+// copies lists every backup copy and replication destination in the plan.
 func (e *env) copies() []copyDest {
 	var out []copyDest
 	for _, r := range e.byType["aws:s3/bucketReplicationConfig:BucketReplicationConfig"] {

@@ -3,16 +3,19 @@ package policies
 import (
 	"encoding/json"
 	"fmt"
+	"maps"
 	"strings"
 	"time"
 
+	"github.com/octura/odoo-hosting/internal/contract"
 	"github.com/octura/odoo-hosting/internal/jurisdiction"
+	"github.com/octura/odoo-hosting/internal/tier"
 )
 
 // Stack is what the rules know about the stack: its jurisdiction, tier and
-// approvals. It is learnt from the inputs of the root component
-// (odoo-hosting:stack:Customer) or, for programs that are not ours, given by
-// configuration. Field names are the root component's input names.
+// approvals. It is learnt from the inputs of the root component (contract.RootType,
+// read into contract.RootInputs by StackFromInputs) or, for programs that are not
+// ours, given by configuration under the same names.
 type Stack struct {
 	// Source says where the facts came from: the root component's URN,
 	// "configuration", or empty when nothing declared them.
@@ -80,57 +83,46 @@ func (s Stack) Production() bool { return s.Environment != "non-production" }
 // configuration, which uses the same names). Problems are returned as RES-1
 // violations against urn; unknown values are reported, never guessed.
 func StackFromInputs(urn string, in map[string]any) (Stack, []Violation) {
-	var s Stack
 	var probs []Violation
-	str := func(key string) string {
+	in = maps.Clone(in)
+	// Every text fact must be a known string: an unknown one is reported, never guessed.
+	for _, key := range []string{"customer", "environment", "tier", "cloud", "jurisdiction", "region", "backupRegion", "maskedSource"} {
 		v, ok := in[key]
 		if !ok || v == nil {
-			return ""
+			continue
 		}
-		x, ok := v.(string)
-		if !ok || x == Unknown {
+		if x, ok := v.(string); !ok || x == Unknown {
 			probs = append(probs, Violation{Control: "RES-1", Severity: Mandatory, URN: urn, Value: fmt.Sprint(v),
 				Allowed: "a known string", Message: fmt.Sprintf("stack input %q is %s; the policy pack needs it known at preview", key, describe(v))})
-			return ""
+			delete(in, key)
 		}
-		return x
 	}
-	s.Customer = str("customer")
-	s.Environment = str("environment")
-	s.Tier = str("tier")
-	s.Cloud = str("cloud")
-	s.Jurisdiction = jurisdiction.Jurisdiction(str("jurisdiction"))
-	s.Region = str("region")
-	s.BackupRegion = str("backupRegion")
-	s.MaskedSource = str("maskedSource")
-	if v, ok := in["zoneOwner"].(bool); ok && !v {
-		s.NotZoneOwner = true
+	// The inputs are read into the contract's struct: a value of the wrong shape leaves
+	// its field empty (encoding/json skips it and reads the rest).
+	var root contract.RootInputs
+	if b, err := json.Marshal(in); err == nil {
+		_ = json.Unmarshal(b, &root)
 	}
-	for _, a := range list(in["approvals"]) {
-		m, _ := a.(map[string]any)
-		s.Approvals = append(s.Approvals, Approval{ID: text(m["id"]), Covers: text(m["covers"]), Destination: text(m["destination"]), Expires: text(m["expires"])})
+	s := Stack{Customer: root.Customer, Environment: root.Environment, Tier: root.Tier, Cloud: root.Cloud,
+		Jurisdiction: jurisdiction.Jurisdiction(root.Jurisdiction), Region: root.Region, BackupRegion: root.BackupRegion,
+		MaskedSource: root.MaskedSource, NotZoneOwner: root.ZoneOwner != nil && !*root.ZoneOwner,
+		Backup: Objectives{RPOHours: root.Backup.RPOHours, RTOHours: root.Backup.RTOHours, RetentionDays: root.Backup.RetentionDays, GFS: root.Backup.GFS}}
+	for _, a := range root.Approvals {
+		s.Approvals = append(s.Approvals, Approval{ID: a.ID, Covers: a.Covers, Destination: a.Destination, Expires: a.Expires})
 	}
-	for _, p := range list(in["subProcessors"]) {
-		m, _ := p.(map[string]any)
-		sp := SubProcessor{ID: text(m["id"]), Name: text(m["name"]), Purpose: text(m["purpose"])}
-		for _, pl := range list(m["places"]) {
-			pm, _ := pl.(map[string]any)
-			place := Place{Label: text(pm["label"]), Global: truthy(pm["global"])}
-			for _, c := range list(pm["countries"]) {
-				place.Countries = append(place.Countries, strings.ToUpper(text(c)))
+	for _, p := range root.SubProcessors {
+		sp := SubProcessor{ID: p.ID, Name: p.Name, Purpose: p.Purpose}
+		for _, pl := range p.Places {
+			place := Place{Label: pl.Label, Global: pl.Global}
+			for _, c := range pl.Countries {
+				place.Countries = append(place.Countries, strings.ToUpper(c))
 			}
 			sp.Places = append(sp.Places, place)
 		}
 		s.SubProcessors = append(s.SubProcessors, sp)
 	}
-	if ck, ok := in["customerKeys"].(map[string]any); ok {
-		s.CustomerKeys = CustomerKeys{Primary: text(ck["primary"]), Backup: text(ck["backup"])}
-	}
-	if b, ok := in["backup"].(map[string]any); ok {
-		s.Backup.RPOHours, _ = number(b["rpoHours"])
-		s.Backup.RTOHours, _ = number(b["rtoHours"])
-		s.Backup.RetentionDays, _ = number(b["retentionDays"])
-		s.Backup.GFS = truthy(b["gfs"])
+	if root.CustomerKeys != nil {
+		s.CustomerKeys = CustomerKeys{Primary: root.CustomerKeys.Primary, Backup: root.CustomerKeys.Backup}
 	}
 	return s, probs
 }
@@ -249,10 +241,14 @@ func destinationCovers(dest string, p jurisdiction.Place) bool {
 	return true
 }
 
-// Tiers are the hosting tiers the rules know (internal/tier.All; the policies
-// depend on the jurisdiction model only, so TestTiersMatchTheTierModel keeps the
-// two lists equal).
-var Tiers = []string{"odoo-sh", "cloud", "enterprise", "on-premise"}
+// Tiers are the hosting tiers the rules know: the tier model's (internal/tier.All).
+var Tiers = func() []string {
+	var out []string
+	for _, t := range tier.All() {
+		out = append(out, string(t))
+	}
+	return out
+}()
 
 // PreviewConfiguration is the Source of a stack learnt from a preview's
 // configuration: the plan is then a partial one (an incremental preview without

@@ -2,7 +2,6 @@ package stacks
 
 import (
 	"fmt"
-	"strings"
 	"time"
 
 	"github.com/octura/odoo-hosting/components/access"
@@ -14,6 +13,8 @@ import (
 	"github.com/octura/odoo-hosting/components/ops"
 	"github.com/octura/odoo-hosting/components/runtime"
 	"github.com/octura/odoo-hosting/internal/config"
+	"github.com/octura/odoo-hosting/internal/problems"
+	"github.com/octura/odoo-hosting/internal/tier"
 )
 
 // Blueprint is a stack decided in plain Go values: the validated configuration and
@@ -34,26 +35,33 @@ type Blueprint struct {
 }
 
 // Build validates cfg (ApplyDefaults must have run) and derives every component's
-// spec, then validates those too. It returns config.Problems listing every problem at
+// spec, then validates those too. It returns problems.List listing every problem at
 // once; nothing is registered by Build.
 func Build(cfg *config.Config, now time.Time) (*Blueprint, error) {
 	if probs := cfg.Validate(now); len(probs) > 0 {
 		return nil, probs
 	}
 	bp := blueprint(cfg, now)
-	var probs config.Problems
-	check := func(component string, err error) {
-		if err == nil {
-			return
-		}
-		for _, line := range strings.Split(err.Error(), "\n") {
-			if line = strings.TrimSpace(line); line != "" {
-				probs = append(probs, config.Problem{Field: "component " + component, Reason: "refuses its spec: " + line})
-			}
-		}
+	probs := bp.validateSpecs(now)
+	probs = append(probs, checkNames(bp)...)
+	if len(probs) > 0 {
+		return nil, probs
+	}
+	return bp, nil
+}
+
+// validateSpecs validates every spec of bp, each spec's problems under the spec's
+// place in the blueprint ("backup.retentionDays"): the problem type carries the
+// field, never a line of text to split.
+func (bp *Blueprint) validateSpecs(now time.Time) problems.List {
+	var probs problems.List
+	check := func(path string, err error) {
+		var spec problems.List
+		spec.AddError(err)
+		probs = append(probs, spec.Prefix(path)...)
 	}
 	check("keys", bp.Keys.Validate())
-	check("backup keys", bp.BackupKeys.Validate())
+	check("backupKeys", bp.BackupKeys.Validate())
 	if bp.Network != nil {
 		check("network", bp.Network.Validate())
 	}
@@ -67,11 +75,7 @@ func Build(cfg *config.Config, now time.Time) (*Blueprint, error) {
 	}
 	check("edge", bp.Edge.Validate())
 	check("ops", bp.Ops.Validate())
-	probs = append(probs, checkNames(bp)...)
-	if len(probs) > 0 {
-		return nil, probs
-	}
-	return bp, nil
+	return probs
 }
 
 // blueprint maps the configuration to component specs: the tier decides what is built.
@@ -127,7 +131,7 @@ func blueprint(cfg *config.Config, now time.Time) *Blueprint {
 		PrimaryRegion: cfg.Region, BackupRegion: cfg.BackupRegion,
 		RetentionDays: cfg.Backup.RetentionDays, GFS: cfg.Backup.GFS, Production: prod,
 	}
-	if cfg.Tier == config.OnPremise {
+	if cfg.Tier == tier.OnPremise {
 		bp.Backup.RPOHours, bp.Backup.RTOHours = cfg.Backup.RPOHours, cfg.Backup.RTOHours
 	}
 
@@ -163,9 +167,9 @@ func blueprint(cfg *config.Config, now time.Time) *Blueprint {
 		},
 	}
 	switch cfg.Tier {
-	case config.OdooSH:
+	case tier.OdooSH:
 		bp.Edge.Origin = edge.Origin{Kind: edge.OriginOdooSh, Hostname: cfg.Odoo.Origin, CertificateReady: cfg.Odoo.CertificateReady}
-	case config.OnPremise:
+	case tier.OnPremise:
 		if cfg.Odoo.Tunnel {
 			bp.Edge.Origin = edge.Origin{Kind: edge.OriginTunnel, Service: cfg.Odoo.Origin,
 				CAPool: cfg.Odoo.TunnelCAPool, ServerName: cfg.Odoo.TunnelServerName}

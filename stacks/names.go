@@ -10,6 +10,7 @@ import (
 	"github.com/octura/odoo-hosting/internal/config"
 	"github.com/octura/odoo-hosting/internal/jurisdiction"
 	"github.com/octura/odoo-hosting/internal/names"
+	"github.com/octura/odoo-hosting/internal/problems"
 )
 
 // The parts of a stack whose component name carries into a physical name.
@@ -88,8 +89,8 @@ func gcpPhysicalNames(bp *Blueprint) []physicalName {
 
 // checkNames reports every physical name of bp that its cloud would refuse, under the
 // customer field that the name derives from, before anything is registered.
-func checkNames(bp *Blueprint) config.Problems {
-	var probs config.Problems
+func checkNames(bp *Blueprint) problems.List {
+	var probs problems.List
 	cfg := bp.Config
 	for _, pn := range physicalNames(bp) {
 		l, ok := names.Lookup(pn.typ, pn.field)
@@ -113,7 +114,7 @@ func checkNames(bp *Blueprint) config.Problems {
 			}
 			allowed = fmt.Sprintf("a customer slug of at most %d characters in region %s", max(len(cfg.Customer)-over, 0), cfg.Region)
 		}
-		probs = append(probs, config.Problem{
+		probs = append(probs, problems.Problem{
 			Field: "customer", Value: cfg.Customer,
 			Reason:  fmt.Sprintf("makes the %s %q, which %s (%s)", l.What, name, why, l.Source),
 			Allowed: allowed,

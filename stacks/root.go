@@ -5,73 +5,102 @@
 package stacks
 
 import (
+	"encoding/json"
 	"slices"
 	"sort"
-	"time"
 
 	"github.com/pulumi/pulumi/sdk/v3/go/pulumi"
 
 	"github.com/octura/odoo-hosting/internal/config"
+	"github.com/octura/odoo-hosting/internal/contract"
 	"github.com/octura/odoo-hosting/internal/jurisdiction"
+	"github.com/octura/odoo-hosting/internal/tier"
 )
 
-// RootType is the type token of every stack's root component; the policy pack reads
-// the stack's jurisdiction, tier and approvals from its inputs (docs/contracts.md).
-const RootType = "odoo-hosting:stack:Customer"
-
-// Customer is the root component: every resource of the stack descends from it.
+// Customer is the root component (contract.RootType): every resource of the stack
+// descends from it; the policy pack reads the stack's facts from its inputs.
 type Customer struct {
 	pulumi.ResourceState
 }
 
-// rootInputs are the residency facts the policy pack reads (docs/contracts.md).
-func rootInputs(cfg *config.Config) pulumi.Map {
-	approvals := pulumi.Array{}
-	for _, a := range cfg.Approvals {
-		approvals = append(approvals, pulumi.Map{
-			"id": pulumi.String(a.ID), "covers": pulumi.String(a.Covers),
-			"destination": pulumi.String(a.Destination), "expires": pulumi.String(a.Expires),
-		})
-	}
-	subs := pulumi.Array{}
-	for _, s := range jurisdiction.SubProcessors(string(cfg.Tier), cfg.Jurisdiction, cfg.RegionalEdge()) {
-		places := pulumi.Array{}
-		for _, p := range s.Places {
-			places = append(places, pulumi.Map{
-				"label": pulumi.String(p.Label), "countries": pulumi.ToStringArray(p.Countries), "global": pulumi.Bool(p.Global),
-			})
-		}
-		subs = append(subs, pulumi.Map{
-			"id": pulumi.String(s.ID), "name": pulumi.String(s.Name), "purpose": pulumi.String(s.Purpose), "places": places,
-		})
-	}
-	in := pulumi.Map{
-		"customer":      pulumi.String(cfg.Customer),
-		"environment":   pulumi.String(string(cfg.Environment)),
-		"tier":          pulumi.String(string(cfg.Tier)),
-		"cloud":         pulumi.String(string(cfg.Cloud)),
-		"jurisdiction":  pulumi.String(string(cfg.Jurisdiction)),
-		"region":        pulumi.String(cfg.Region),
-		"backupRegion":  pulumi.String(cfg.BackupRegion),
-		"approvals":     approvals,
-		"subProcessors": subs,
-		"backup": pulumi.Map{
-			"rpoHours":      pulumi.Int(cfg.RPOHours()),
-			"rtoHours":      pulumi.Int(cfg.RTOHours()),
-			"retentionDays": pulumi.Int(cfg.Backup.RetentionDays),
-			"gfs":           pulumi.Bool(cfg.Backup.GFS),
+// rootInputs are the residency facts the policy pack reads (internal/contract,
+// docs/contracts.md).
+func rootInputs(cfg *config.Config) contract.RootInputs {
+	in := contract.RootInputs{
+		Customer:      cfg.Customer,
+		Environment:   string(cfg.Environment),
+		Tier:          string(cfg.Tier),
+		Cloud:         string(cfg.Cloud),
+		Jurisdiction:  string(cfg.Jurisdiction),
+		Region:        cfg.Region,
+		BackupRegion:  cfg.BackupRegion,
+		Approvals:     []contract.Approval{},
+		SubProcessors: []contract.SubProcessor{},
+		Backup: contract.Backup{
+			RPOHours:      float64(cfg.RPOHours()),
+			RTOHours:      float64(cfg.RTOHours()),
+			RetentionDays: float64(cfg.Backup.RetentionDays),
+			GFS:           cfg.Backup.GFS,
 		},
+		MaskedSource: cfg.MaskedSource,
+	}
+	for _, a := range cfg.Approvals {
+		in.Approvals = append(in.Approvals, contract.Approval{ID: a.ID, Covers: a.Covers, Destination: a.Destination, Expires: a.Expires})
+	}
+	for _, s := range jurisdiction.SubProcessors(string(cfg.Tier), cfg.Jurisdiction, cfg.RegionalEdge()) {
+		sp := contract.SubProcessor{ID: s.ID, Name: s.Name, Purpose: s.Purpose, Places: []contract.Place{}}
+		for _, p := range s.Places {
+			sp.Places = append(sp.Places, contract.Place{Label: p.Label, Countries: append([]string{}, p.Countries...), Global: p.Global})
+		}
+		in.SubProcessors = append(in.SubProcessors, sp)
 	}
 	if cfg.CustomerKeys != nil {
-		in["customerKeys"] = pulumi.Map{"primary": pulumi.String(cfg.CustomerKeys.Primary), "backup": pulumi.String(cfg.CustomerKeys.Backup)}
-	}
-	if cfg.MaskedSource != "" {
-		in["maskedSource"] = pulumi.String(cfg.MaskedSource)
+		in.CustomerKeys = &contract.CustomerKeys{Primary: cfg.CustomerKeys.Primary, Backup: cfg.CustomerKeys.Backup}
 	}
 	if !cfg.Cloudflare.Owner() {
-		in["zoneOwner"] = pulumi.Bool(false) // the zone's WAF is the owner stack's (NET-4)
+		owner := false // the zone's WAF is the owner stack's (NET-4)
+		in.ZoneOwner = &owner
 	}
 	return in
+}
+
+// rootProperties turns the root inputs into the component's input properties, by
+// their JSON names: the names and shapes are the contract's, written nowhere else.
+func rootProperties(in contract.RootInputs) (pulumi.Map, error) {
+	b, err := json.Marshal(in)
+	if err != nil {
+		return nil, err
+	}
+	var m map[string]any
+	if err := json.Unmarshal(b, &m); err != nil {
+		return nil, err
+	}
+	return toInput(m).(pulumi.Map), nil
+}
+
+// toInput turns a decoded JSON value into a Pulumi input of the same shape.
+func toInput(v any) pulumi.Input {
+	switch x := v.(type) {
+	case string:
+		return pulumi.String(x)
+	case bool:
+		return pulumi.Bool(x)
+	case float64:
+		return pulumi.Float64(x)
+	case []any:
+		arr := pulumi.Array{}
+		for _, e := range x {
+			arr = append(arr, toInput(e))
+		}
+		return arr
+	case map[string]any:
+		m := pulumi.Map{}
+		for k, e := range x {
+			m[k] = toInput(e)
+		}
+		return m
+	}
+	return pulumi.Array{} // null: only a nil list marshals to it, and the writer leaves none
 }
 
 // Controls lists the control IDs the stack of cfg implements, sorted: what the
@@ -91,13 +120,13 @@ func Controls(cfg *config.Config) []string {
 	if cfg.Tier.RunsApplication() {
 		ids = append(ids, "IAM-6", "DAT-2", "OPS-2")
 	}
-	if cfg.Tier == config.Enterprise {
+	if cfg.Tier == tier.Enterprise {
 		ids = append(ids, "ENC-4", "RES-6", "NET-6")
 	}
 	if cfg.Environment == config.NonProduction {
 		ids = append(ids, "DAT-1")
 	}
-	if cfg.Tier == config.OdooSH && !cfg.Odoo.CertificateReady {
+	if cfg.Tier == tier.OdooSH && !cfg.Odoo.CertificateReady {
 		// Step one of the Odoo.sh rollout: the record is DNS-only, nothing passes the
 		// edge, so neither the WAF nor the origin lock is claimed.
 		ids = slices.DeleteFunc(ids, func(id string) bool { return id == "NET-4" || id == "NET-8" })
@@ -110,7 +139,7 @@ func Controls(cfg *config.Config) []string {
 // less than the whole stack: the stack's controlScope output, read beside controls.
 func ControlScope(cfg *config.Config) map[string]string {
 	out := map[string]string{}
-	if cfg.Tier == config.OdooSH && cfg.Odoo.CertificateReady {
+	if cfg.Tier == tier.OdooSH && cfg.Odoo.CertificateReady {
 		out["NET-4"] = "only requests to " + cfg.Domain + " pass the WAF; " + cfg.Odoo.Origin + " stays reachable directly, outside it (Odoo.sh)"
 		out["NET-8"] = "not enforced at the origin: Odoo.sh answers anyone at " + cfg.Odoo.Origin + "; only " + cfg.Domain + " is behind the edge"
 	}
@@ -129,6 +158,3 @@ func dedupe(xs []string) []string {
 	}
 	return out
 }
-
-// Clock is the time validation judges approvals and grants against.
-type Clock = func() time.Time

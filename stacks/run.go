@@ -3,7 +3,6 @@ package stacks
 import (
 	"encoding/json"
 	"fmt"
-	"path/filepath"
 	"time"
 
 	"github.com/pulumi/pulumi-cloudflare/sdk/v5/go/cloudflare"
@@ -11,8 +10,8 @@ import (
 
 	"github.com/octura/odoo-hosting/components/edge/cloudflareedge"
 	"github.com/octura/odoo-hosting/internal/config"
+	"github.com/octura/odoo-hosting/internal/contract"
 	"github.com/octura/odoo-hosting/internal/jurisdiction"
-	"github.com/octura/odoo-hosting/internal/plan"
 )
 
 // Project is the Pulumi project name (Pulumi.yaml).
@@ -91,8 +90,12 @@ func Run(ctx *pulumi.Context, bp *Blueprint, secrets Secrets) (*Outputs, error) 
 		return nil, fmt.Errorf("cloud %q has no composition in this program; allowed: aws, gcp (docs/decisions/0079)", cfg.Cloud)
 	}
 
+	props, err := rootProperties(rootInputs(cfg))
+	if err != nil {
+		return nil, err
+	}
 	root := &Customer{}
-	if err := ctx.RegisterComponentResourceV2(RootType, name, rootInputs(cfg), root); err != nil {
+	if err := ctx.RegisterComponentResourceV2(contract.RootType, name, props, root); err != nil {
 		return nil, err
 	}
 	// The Cloudflare API token comes from CLOUDFLARE_API_TOKEN, never from the stack's
@@ -184,7 +187,7 @@ func pskOf(all pulumi.StringInput, secret, what, tunnel string) pulumi.StringInp
 }
 
 // Prepare loads, defaults and validates the stack configuration file at path and
-// builds its blueprint; every problem comes back at once as config.Problems.
+// builds its blueprint; every problem comes back at once as problems.List.
 func Prepare(path string, now time.Time) (*Blueprint, error) {
 	cfg, err := config.Load(path)
 	if err != nil {
@@ -192,44 +195,4 @@ func Prepare(path string, now time.Time) (*Blueprint, error) {
 	}
 	cfg.ApplyDefaults()
 	return Build(cfg, now)
-}
-
-// OfflineSecrets stand in for the secret configuration in offline plans: the plan
-// prints every secret as "[secret]" and never needs its value.
-func OfflineSecrets(bp *Blueprint) Secrets {
-	psks := map[string]string{}
-	if mt := bp.Edge.MagicTransit; mt != nil {
-		for _, t := range mt.Tunnels {
-			psks[t.Name] = "offline"
-		}
-	}
-	b, _ := json.Marshal(psks)
-	vpn := map[string]string{}
-	for _, p := range bp.Config.Network.VPNPeers {
-		vpn[p.Name] = "offline"
-	}
-	v, _ := json.Marshal(vpn)
-	secret := func(v string) pulumi.StringInput { return pulumi.ToSecret(pulumi.String(v)).(pulumi.StringOutput) }
-	return Secrets{OriginKey: secret("offline"), TunnelSecret: secret("offline"), IPsecPSKs: secret(string(b)), OriginPullKey: secret("offline"),
-		SMTPPassword: secret("offline"), VPNPSKs: secret(string(v))}
-}
-
-// Plan plans bp offline under the deterministic mocks of internal/plan.
-func Plan(bp *Blueprint) (*plan.Plan, error) { return PlanWith(bp, plan.Options{}) }
-
-// PlanWith is Plan with planner options (FirstPreview: as a new stack's preview).
-func PlanWith(bp *Blueprint, opts plan.Options) (*plan.Plan, error) {
-	return plan.RunWith(Project, bp.Config.Stack, func(ctx *pulumi.Context) error {
-		out, err := Run(ctx, bp, OfflineSecrets(bp))
-		if err != nil {
-			return err
-		}
-		out.Export(ctx)
-		return nil
-	}, opts)
-}
-
-// ExampleConfigs lists the example stacks' configuration files under dir.
-func ExampleConfigs(dir string) ([]string, error) {
-	return filepath.Glob(filepath.Join(dir, "*", "Pulumi.*.yaml"))
 }

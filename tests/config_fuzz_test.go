@@ -42,12 +42,12 @@ func FuzzDecodeAndValidate(f *testing.F) {
 			return
 		}
 		c.ApplyDefaults()
-		first := c.Validate(fixedNow).Strings()
-		if again := c.Validate(fixedNow).Strings(); !slices.Equal(first, again) {
+		first := messages(c.Validate(fixedNow))
+		if again := messages(c.Validate(fixedNow)); !slices.Equal(first, again) {
 			t.Fatalf("Validate twice on one config differs:\n%q\n%q", first, again)
 		}
 		c.ApplyDefaults() // idempotent
-		if again := c.Validate(fixedNow).Strings(); !slices.Equal(first, again) {
+		if again := messages(c.Validate(fixedNow)); !slices.Equal(first, again) {
 			t.Fatalf("ApplyDefaults is not idempotent:\n%q\n%q", first, again)
 		}
 		fresh, err := config.Decode("fuzz", data)
@@ -55,7 +55,7 @@ func FuzzDecodeAndValidate(f *testing.F) {
 			t.Fatalf("second Decode failed: %v", err)
 		}
 		fresh.ApplyDefaults()
-		if again := fresh.Validate(fixedNow).Strings(); !slices.Equal(first, again) {
+		if again := messages(fresh.Validate(fixedNow)); !slices.Equal(first, again) {
 			t.Fatalf("Validate on a fresh decode differs:\n%q\n%q", first, again)
 		}
 	})

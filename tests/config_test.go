@@ -27,14 +27,15 @@ import (
 	"gopkg.in/yaml.v3"
 
 	"github.com/octura/odoo-hosting/internal/config"
+	"github.com/octura/odoo-hosting/internal/defaults"
+	"github.com/octura/odoo-hosting/internal/problems"
+	"github.com/octura/odoo-hosting/internal/tier"
 )
 
 var update = flag.Bool("update", false, "rewrite testdata/invalid/*.messages with the validator's current output")
 
 // fixedNow is the clock of every configuration test.
 var fixedNow = time.Date(2026, 11, 23, 12, 0, 0, 0, time.UTC)
-
-func fixedClock() time.Time { return fixedNow }
 
 const (
 	invalidDir  = "testdata/invalid"
@@ -48,14 +49,14 @@ const (
 func problemsOf(stack string, data []byte, now time.Time) []string {
 	c, err := config.Decode(stack, data)
 	if err != nil {
-		var ps config.Problems
+		var ps problems.List
 		if errors.As(err, &ps) {
-			return ps.Strings()
+			return messages(ps)
 		}
 		return []string{err.Error()}
 	}
 	c.ApplyDefaults()
-	return c.Validate(now).Strings()
+	return messages(c.Validate(now))
 }
 
 type corpusCase struct {
@@ -296,7 +297,7 @@ func allValid(tb testing.TB) map[string][]byte {
 
 func TestConfigValid(t *testing.T) {
 	require.GreaterOrEqual(t, len(validConfigs), 3)
-	tiers := map[config.Tier]bool{}
+	tiers := map[tier.Tier]bool{}
 	for name, data := range allValid(t) {
 		t.Run(name, func(t *testing.T) {
 			assert.Empty(t, problemsOf(name, data, fixedNow))
@@ -307,19 +308,22 @@ func TestConfigValid(t *testing.T) {
 			assert.NotEmpty(t, c.BackupRegion, "the default backup region is filled in")
 			assert.NotEqual(t, c.Region, c.BackupRegion)
 			if c.Backup.GFS {
-				assert.Equal(t, config.GFSRetentionDays, c.Backup.RetentionDays, "gfs sets the retention")
+				assert.Equal(t, defaults.GFSMonthlyDays, c.Backup.RetentionDays, "gfs sets the retention")
 			}
 		})
 	}
-	for _, tier := range config.Tiers() {
-		assert.True(t, tiers[tier], "a valid configuration of tier %s", tier)
+	for _, tr := range tier.All() {
+		assert.True(t, tiers[tr], "a valid configuration of tier %s", tr)
 	}
 }
 
-// TestConfigParseExample runs config.Parse, the one-call path, over the example file.
+// TestConfigParseExample runs the program's path (load, defaults, validation) over
+// the example file.
 func TestConfigParseExample(t *testing.T) {
-	c, err := config.Parse(examplePath, fixedClock)
+	c, err := config.Load(examplePath)
 	require.NoError(t, err)
+	c.ApplyDefaults()
+	require.Empty(t, messages(c.Validate(fixedNow)))
 	assert.Equal(t, "acme-eu", c.Stack)
 	assert.Equal(t, "eu-central-1", c.BackupRegion)
 	assert.Equal(t, []string{"eu-west-1a", "eu-west-1b"}, c.Network.Zones)
@@ -428,12 +432,12 @@ func TestConfigFromValuesMatchesDecodeOnCorpus(t *testing.T) {
 			fromEngine, err := config.FromValues(tc.name, values, secret)
 			var got []string
 			if err != nil {
-				var ps config.Problems
+				var ps problems.List
 				require.ErrorAs(t, err, &ps)
-				got = ps.Strings()
+				got = messages(ps)
 			} else {
 				fromEngine.ApplyDefaults()
-				got = fromEngine.Validate(fixedNow).Strings()
+				got = messages(fromEngine.Validate(fixedNow))
 			}
 			want := problemsOf(tc.name, tc.data, fixedNow)
 			require.NotEmpty(t, want)
@@ -458,7 +462,7 @@ func TestConfigFromValuesErrors(t *testing.T) {
 		c, err := config.FromValues("acme-eu", values, secret)
 		require.NoError(t, err)
 		c.ApplyDefaults()
-		return c.Validate(fixedNow).Strings()
+		return messages(c.Validate(fixedNow))
 	}
 	values, secret = pulumiValues(t, exampleBytes(t))
 	delete(secret, "odoo-hosting:originKey")
@@ -495,4 +499,13 @@ func TestConfigSortedKeysInMessages(t *testing.T) {
 			assert.True(t, sort.StringsAreSorted(keys), "%s: %s", tc.name, m)
 		}
 	}
+}
+
+// messages renders each problem, one line each.
+func messages(ps problems.List) []string {
+	out := make([]string, len(ps))
+	for i, p := range ps {
+		out[i] = p.String()
+	}
+	return out
 }

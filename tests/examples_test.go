@@ -17,9 +17,12 @@ import (
 
 	"github.com/octura/odoo-hosting/internal/config"
 	"github.com/octura/odoo-hosting/internal/plan"
+	"github.com/octura/odoo-hosting/internal/problems"
+	"github.com/octura/odoo-hosting/internal/tier"
 	"github.com/octura/odoo-hosting/policies"
 	"github.com/octura/odoo-hosting/policies/input"
 	"github.com/octura/odoo-hosting/stacks"
+	"github.com/octura/odoo-hosting/stacks/offline"
 )
 
 // planNow is the fixed date every golden plan is made at: approvals and break-glass
@@ -31,7 +34,7 @@ type example struct {
 }
 
 func examples(t testing.TB) []example {
-	paths, err := stacks.ExampleConfigs("../examples")
+	paths, err := offline.ExampleConfigs("../examples")
 	require.NoError(t, err)
 	require.GreaterOrEqual(t, len(paths), 7, "examples: one stack per tier and a cloud stack per jurisdiction")
 	var out []example
@@ -45,7 +48,7 @@ func planExample(t testing.TB, path string) (*stacks.Blueprint, []byte) {
 	t.Helper()
 	bp, err := stacks.Prepare(path, planNow)
 	require.NoError(t, err)
-	p, err := stacks.Plan(bp)
+	p, err := offline.Plan(bp)
 	require.NoError(t, err)
 	b, err := p.JSON()
 	require.NoError(t, err)
@@ -124,7 +127,7 @@ func TestExamplesPassThePolicyPack(t *testing.T) {
 func judgeExample(t *testing.T, path string, firstPreview bool) {
 	bp, err := stacks.Prepare(path, planNow)
 	require.NoError(t, err)
-	p, err := stacks.PlanWith(bp, plan.Options{FirstPreview: firstPreview})
+	p, err := offline.PlanWith(bp, plan.Options{FirstPreview: firstPreview})
 	require.NoError(t, err)
 	b, err := p.JSON()
 	require.NoError(t, err)
@@ -158,18 +161,18 @@ func judgeExample(t *testing.T, path string, firstPreview bool) {
 // TestExamplesCoverTiersAndJurisdictions: at least one example per tier and a cloud
 // stack in each jurisdiction, as the README promises.
 func TestExamplesCoverTiersAndJurisdictions(t *testing.T) {
-	tiers := map[config.Tier]bool{}
+	tiers := map[tier.Tier]bool{}
 	cloudIn := map[string]bool{}
 	for _, ex := range examples(t) {
 		cfg, err := config.Load(ex.path)
 		require.NoError(t, err)
 		tiers[cfg.Tier] = true
-		if cfg.Tier == config.Cloud {
+		if cfg.Tier == tier.Cloud {
 			cloudIn[string(cfg.Jurisdiction)] = true
 		}
 	}
-	for _, tier := range config.Tiers() {
-		require.True(t, tiers[tier], "no example on tier %s", tier)
+	for _, tr := range tier.All() {
+		require.True(t, tiers[tr], "no example on tier %s", tr)
 	}
 	require.Equal(t, map[string]bool{"us": true, "ca": true, "eu": true}, cloudIn)
 }
@@ -194,10 +197,10 @@ func TestInvalidConfigurationRegistersNothing(t *testing.T) {
 			if err != nil {
 				return err
 			}
-			_, err = stacks.Run(ctx, bp, stacks.OfflineSecrets(bp))
+			_, err = stacks.Run(ctx, bp, offline.Secrets(bp))
 			return err
 		})
-		var probs config.Problems
+		var probs problems.List
 		require.True(t, errors.As(err, &probs), "%s: want the validation problems, got %v", path, err)
 		require.Len(t, p.Resources(), 0, "%s registered resources", path)
 	}
@@ -213,7 +216,7 @@ func BenchmarkPlanExamples(b *testing.B) {
 		for _, ex := range exs {
 			bp, err := stacks.Prepare(ex.path, planNow)
 			require.NoError(b, err)
-			p, err := stacks.Plan(bp)
+			p, err := offline.Plan(bp)
 			require.NoError(b, err)
 			resources += len(p.Steps)
 		}
@@ -238,7 +241,7 @@ func BenchmarkPlanCloudTierAWS(b *testing.B) {
 	for i := 0; i < b.N; i++ {
 		bp, err := stacks.Prepare("../examples/acme-eu/Pulumi.acme-eu.yaml", planNow)
 		require.NoError(b, err)
-		if _, err := stacks.Plan(bp); err != nil {
+		if _, err := offline.Plan(bp); err != nil {
 			b.Fatal(err)
 		}
 	}
@@ -253,7 +256,7 @@ func BenchmarkPlanCloudTierGCP(b *testing.B) {
 	for i := 0; i < b.N; i++ {
 		bp, err := stacks.Prepare("../examples/tulip-eu-gcp/Pulumi.tulip-eu-gcp.yaml", planNow)
 		require.NoError(b, err)
-		p, err := stacks.Plan(bp)
+		p, err := offline.Plan(bp)
 		if err != nil {
 			b.Fatal(err)
 		}

@@ -11,8 +11,10 @@ import (
 
 	"github.com/octura/odoo-hosting/internal/config"
 	"github.com/octura/odoo-hosting/internal/jurisdiction"
+	"github.com/octura/odoo-hosting/internal/tier"
 	"github.com/octura/odoo-hosting/policies"
 	"github.com/octura/odoo-hosting/stacks"
+	"github.com/octura/odoo-hosting/stacks/offline"
 )
 
 // pendingOnGCP are the mandatory findings the policy pack gives on the GCP
@@ -21,13 +23,6 @@ import (
 // here fails the examples' policy pass; an entry nothing matches any more is
 // logged by TestGCPPendingFindingsStillOccur so that the list only shrinks.
 var pendingOnGCP = []struct{ control, typ, message, owner string }{
-	// The restore-test topic of gcpbackup has no CMEK.
-	{"ENC-2", "gcp:pubsub/topic:Topic", "provider's default key", "gcpbackup"},
-	{"ENC-4", "gcp:pubsub/topic:Topic", "not the customer's key", "gcpbackup"},
-	// Not protected in production: the restore-test topic (gcpbackup) and the flow
-	// logs' sink (gcpnetwork).
-	{"BAK-6", "gcp:pubsub/topic:Topic", "is not protected", "gcpbackup"},
-	{"BAK-6", "gcp:logging/projectSink:ProjectSink", "is not protected", "gcpnetwork"},
 	// Access and audit (gcpaccess) and operations (gcpops) are not wired yet: the
 	// pack judges their GCP resources since decision 0081.
 	{"IAM-4", "odoo-hosting:stack:Customer", "Data Access audit logs are off", "gcpaccess"},
@@ -95,7 +90,7 @@ func TestGCPPendingFindingsStillOccur(t *testing.T) {
 // the first paired GCP region of the jurisdiction, approvals for every
 // sub-processor, Cloud KMS customer keys on enterprise.
 func gcpConfigs(t *testing.T) []nameVariant {
-	byTier := map[config.Tier]*config.Config{}
+	byTier := map[tier.Tier]*config.Config{}
 	for _, ex := range examples(t) {
 		c, err := config.Load(ex.path)
 		require.NoError(t, err)
@@ -105,7 +100,7 @@ func gcpConfigs(t *testing.T) []nameVariant {
 		byTier[c.Tier] = c
 	}
 	var out []nameVariant
-	for _, tr := range config.Tiers() {
+	for _, tr := range tier.All() {
 		for _, j := range jurisdiction.All() {
 			src, ok := byTier[tr]
 			require.True(t, ok, "no example of tier %s", tr)
@@ -152,12 +147,12 @@ func gcpConfigs(t *testing.T) []nameVariant {
 // data-bearing resource inside the jurisdiction.
 func TestGCPPlansForEveryTierInEveryJurisdiction(t *testing.T) {
 	vs := gcpConfigs(t)
-	require.Len(t, vs, len(config.Tiers())*len(jurisdiction.All()))
+	require.Len(t, vs, len(tier.All())*len(jurisdiction.All()))
 	for _, v := range vs {
 		t.Run(v.name, func(t *testing.T) {
 			bp, err := stacks.Build(v.cfg, planNow)
 			require.NoError(t, err)
-			p, err := stacks.Plan(bp)
+			p, err := offline.Plan(bp)
 			require.NoError(t, err)
 			regions := map[string]string{}
 			for _, prov := range p.ByType("pulumi:providers:gcp") {
@@ -218,7 +213,7 @@ func TestGCPNamesWithTheLongestSlugInTheLongestRegion(t *testing.T) {
 			vs = append(vs, v)
 		}
 	}
-	require.Len(t, vs, len(config.Tiers()))
+	require.Len(t, vs, len(tier.All()))
 	allowedRE := regexp.MustCompile(`allowed: a customer slug of at most (\d+) characters in region northamerica-northeast1$`)
 	for _, v := range vs {
 		for _, env := range []config.Environment{config.Production, config.NonProduction} {
@@ -240,7 +235,7 @@ func TestGCPNamesWithTheLongestSlugInTheLongestRegion(t *testing.T) {
 				c.Customer = slug[:n-1] + "z"
 				bp, err := stacks.Build(&c, planNow)
 				require.NoError(t, err)
-				p, err := stacks.Plan(bp)
+				p, err := offline.Plan(bp)
 				require.NoError(t, err)
 				require.Empty(t, nameProblems(p))
 			})

@@ -11,7 +11,9 @@ import (
 	"github.com/octura/odoo-hosting/internal/jurisdiction"
 	"github.com/octura/odoo-hosting/internal/names"
 	"github.com/octura/odoo-hosting/internal/plan"
+	"github.com/octura/odoo-hosting/internal/tier"
 	"github.com/octura/odoo-hosting/stacks"
+	"github.com/octura/odoo-hosting/stacks/offline"
 )
 
 // nameProblems returns every physical name (or name prefix) in p that AWS would
@@ -93,7 +95,7 @@ type nameVariant struct {
 func nameVariants(t *testing.T) []nameVariant {
 	region, j := longestRegion(t)
 	slug := longestSlug(t)
-	byTier := map[config.Tier]string{}
+	byTier := map[tier.Tier]string{}
 	for _, ex := range examples(t) {
 		c, err := config.Load(ex.path)
 		require.NoError(t, err)
@@ -105,7 +107,7 @@ func nameVariants(t *testing.T) []nameVariant {
 		}
 	}
 	var out []nameVariant
-	for _, tr := range config.Tiers() {
+	for _, tr := range tier.All() {
 		path, ok := byTier[tr]
 		require.True(t, ok, "no example of tier %s", tr)
 		for _, env := range []config.Environment{config.Production, config.NonProduction} {
@@ -166,7 +168,7 @@ func TestNamesFitInEveryExamplePlan(t *testing.T) {
 		t.Run(ex.name, func(t *testing.T) {
 			bp, err := stacks.Prepare(ex.path, planNow)
 			require.NoError(t, err)
-			p, err := stacks.Plan(bp)
+			p, err := offline.Plan(bp)
 			require.NoError(t, err)
 			require.Empty(t, nameProblems(p))
 		})
@@ -180,12 +182,12 @@ func TestNamesFitWithTheLongestSlugInTheLongestRegion(t *testing.T) {
 	region, _ := longestRegion(t)
 	require.Equal(t, 13, len(region), "the longest paired region today is us-gov-east-1/us-gov-west-1")
 	vs := nameVariants(t)
-	require.Len(t, vs, 2*len(config.Tiers()))
+	require.Len(t, vs, 2*len(tier.All()))
 	for _, v := range vs {
 		t.Run(v.name, func(t *testing.T) {
 			bp, err := stacks.Build(v.cfg, planNow)
 			require.NoError(t, err)
-			p, err := stacks.Plan(bp)
+			p, err := offline.Plan(bp)
 			require.NoError(t, err)
 			require.Empty(t, nameProblems(p))
 		})

@@ -17,6 +17,7 @@ import (
 	"github.com/octura/odoo-hosting/internal/jurisdiction"
 	"github.com/octura/odoo-hosting/internal/plan"
 	"github.com/octura/odoo-hosting/stacks"
+	"github.com/octura/odoo-hosting/stacks/offline"
 )
 
 // Checks over every example's plan that keep Odoo working and safe on AWS (issue
@@ -52,7 +53,7 @@ func makeAppPlans(t *testing.T) []appPlan {
 		cfg.ApplyDefaults()
 		bp, err := stacks.Build(cfg, planNow)
 		require.NoError(t, err, name)
-		p, err := stacks.Plan(bp)
+		p, err := offline.Plan(bp)
 		require.NoError(t, err, name)
 		out = append(out, appPlan{name: name, bp: bp, p: p})
 	}
@@ -394,7 +395,7 @@ func TestOPS2_StackOutputsShowTheRunningImage(t *testing.T) {
 		var image string
 		_, err = plan.Run(stacks.Project, bp.Config.Stack, func(ctx *pulumi.Context) error {
 			var err error
-			if out, err = stacks.Run(ctx, bp, stacks.OfflineSecrets(bp)); err != nil || out.Odoo == nil {
+			if out, err = stacks.Run(ctx, bp, offline.Secrets(bp)); err != nil || out.Odoo == nil {
 				return err
 			}
 			out.Odoo.Image.ApplyT(func(s string) string { image = s; return s })

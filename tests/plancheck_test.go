@@ -6,8 +6,6 @@ package tests
 // added later is judged too. Each returns every finding at once.
 
 import (
-	"crypto/sha256"
-	"encoding/hex"
 	"encoding/json"
 	"fmt"
 	"net/netip"
@@ -23,6 +21,7 @@ import (
 	"github.com/octura/odoo-hosting/internal/jurisdiction"
 	"github.com/octura/odoo-hosting/internal/plan"
 	"github.com/octura/odoo-hosting/stacks"
+	"github.com/octura/odoo-hosting/stacks/offline"
 )
 
 // planView is a parsed plan with the lookups both checks need.
@@ -63,10 +62,7 @@ func (v *planView) region(s plan.State) string { return v.regions[plan.ProviderU
 
 // mockID is the ID the offline planner gives a custom resource (internal/plan);
 // a real preview would show the value as unknown and only the dependency remains.
-func mockID(s plan.State) string {
-	sum := sha256.Sum256([]byte(s.URN))
-	return s.Name() + "-" + hex.EncodeToString(sum[:4])
-}
+func mockID(s plan.State) string { return plan.MockID(s.Name(), s.URN) }
 
 // refs resolves the resources of type typ an input of s refers to: the
 // property's dependencies of that type, narrowed by value when the input names
@@ -951,7 +947,7 @@ func variantPlans(t *testing.T) []judgedPlan {
 		cfg.ApplyDefaults()
 		bp, err := stacks.Build(cfg, planNow)
 		require.NoError(t, err, "variant %s/%s", ex.name, cfg.Environment)
-		p, err := stacks.Plan(bp)
+		p, err := offline.Plan(bp)
 		require.NoError(t, err)
 		b, err := p.JSON()
 		require.NoError(t, err)

@@ -9,6 +9,7 @@ import (
 
 	"github.com/octura/odoo-hosting/internal/plan"
 	"github.com/octura/odoo-hosting/stacks"
+	"github.com/octura/odoo-hosting/stacks/offline"
 )
 
 // TestEveryResourceUsesAnExplicitProvider: no AWS or Cloudflare resource of any
@@ -20,7 +21,7 @@ func TestEveryResourceUsesAnExplicitProvider(t *testing.T) {
 		t.Run(ex.name, func(t *testing.T) {
 			bp, err := stacks.Prepare(ex.path, planNow)
 			require.NoError(t, err)
-			p, err := stacks.Plan(bp)
+			p, err := offline.Plan(bp)
 			require.NoError(t, err)
 			name := bp.Config.Name()
 			cloud := string(bp.Config.Cloud)
@@ -57,7 +58,7 @@ func TestStackOutputsReportRegionsControlsAndCrossings(t *testing.T) {
 	var out *stacks.Outputs
 	_, err = plan.Run(stacks.Project, bp.Config.Stack, func(ctx *pulumi.Context) error {
 		var err error
-		out, err = stacks.Run(ctx, bp, stacks.OfflineSecrets(bp))
+		out, err = stacks.Run(ctx, bp, offline.Secrets(bp))
 		return err
 	})
 	require.NoError(t, err)

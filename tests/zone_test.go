@@ -13,6 +13,7 @@ import (
 	"github.com/octura/odoo-hosting/components/edge"
 	"github.com/octura/odoo-hosting/internal/plan"
 	"github.com/octura/odoo-hosting/stacks"
+	"github.com/octura/odoo-hosting/stacks/offline"
 )
 
 // zoneSingletons are the Cloudflare resources a zone has once: its settings, URL
@@ -62,7 +63,7 @@ func TestZoneSingletonsHaveOneOwnerAcrossExamples(t *testing.T) {
 	for _, ex := range examples(t) {
 		bp, err := stacks.Prepare(ex.path, planNow)
 		require.NoError(t, err)
-		p, err := stacks.Plan(bp)
+		p, err := offline.Plan(bp)
 		require.NoError(t, err, ex.name)
 		for _, k := range singletonKeys(p) {
 			require.NotContains(t, owner, k, "%s and %s both manage %s", owner[k], ex.name, k)
@@ -104,7 +105,7 @@ func TestProductionAndStagingOnOneZonePlanIndependently(t *testing.T) {
 	for _, name := range []string{"acme-eu", "acme-eu-staging"} {
 		bp, err := stacks.Prepare("../examples/"+name+"/Pulumi."+name+".yaml", planNow)
 		require.NoError(t, err)
-		p, err := stacks.Plan(bp)
+		p, err := offline.Plan(bp)
 		require.NoError(t, err, name)
 		plans[name] = p
 	}
@@ -164,7 +165,7 @@ func TestOdooShTwoStepRolloutAndHonestControls(t *testing.T) {
 	require.False(t, step1.Edge.Proxied())
 	require.NotContains(t, stacks.Controls(step1.Config), "NET-4")
 	require.NotContains(t, stacks.Controls(step1.Config), "NET-8")
-	p, err := stacks.Plan(step1)
+	p, err := offline.Plan(step1)
 	require.NoError(t, err)
 	rec := p.ByType("cloudflare:index/record:Record")
 	require.Len(t, rec, 1)

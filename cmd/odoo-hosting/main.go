@@ -20,10 +20,11 @@ import (
 	"os"
 	"time"
 
-	"github.com/octura/odoo-hosting/internal/config"
 	"github.com/octura/odoo-hosting/internal/plan"
+	"github.com/octura/odoo-hosting/internal/problems"
 	"github.com/octura/odoo-hosting/policies/check"
 	"github.com/octura/odoo-hosting/stacks"
+	"github.com/octura/odoo-hosting/stacks/offline"
 )
 
 const usage = `usage:
@@ -76,7 +77,7 @@ func planCmd(args []string, stdout, stderr io.Writer) int {
 		now = t
 	}
 	bp, err := stacks.Prepare(*path, now)
-	var probs config.Problems
+	var probs problems.List
 	switch {
 	case errors.As(err, &probs):
 		fmt.Fprintf(stderr, "%s: %d problem(s):\n", *path, len(probs))
@@ -88,7 +89,7 @@ func planCmd(args []string, stdout, stderr io.Writer) int {
 		fmt.Fprintf(stderr, "odoo-hosting plan: %v\n", err)
 		return 2
 	}
-	out, err := stacks.PlanWith(bp, plan.Options{FirstPreview: *first})
+	out, err := offline.PlanWith(bp, plan.Options{FirstPreview: *first})
 	if err != nil {
 		fmt.Fprintf(stderr, "odoo-hosting plan: %v\n", err)
 		return 1

@@ -5,14 +5,19 @@
 package access
 
 import (
-	"errors"
 	"fmt"
 	"regexp"
 	"strings"
 	"time"
 
 	"github.com/octura/odoo-hosting/internal/jurisdiction"
+	"github.com/octura/odoo-hosting/internal/names"
+	"github.com/octura/odoo-hosting/internal/problems"
 )
+
+// Type is the type token of the access component, the same on every cloud: the
+// implementations register it, the tests and the policies find the component by it.
+const Type = "odoo-hosting:access:Access"
 
 // AuditBucketName is the name of the bucket of the audit trail of s (IAM-4):
 // "<customer>-<region>-audit-<account>", global like every bucket name.
@@ -135,11 +140,11 @@ func (s Spec) Validate() error { return s.ValidateAt(time.Now()) }
 // once, each naming the field, the value and what is allowed; nil when valid.
 func (s Spec) ValidateAt(now time.Time) error {
 	s = s.WithDefaults()
-	var errs []error
-	add := func(format string, a ...any) { errs = append(errs, fmt.Errorf(format, a...)) }
+	var probs problems.List
+	add := probs.Linef
 
-	if !slug.MatchString(s.Customer) {
-		add("customer %q is not a slug; allowed: 2-32 lowercase letters, digits and hyphens, starting with a letter", s.Customer)
+	if !names.ValidSlug(s.Customer) {
+		add("customer %q is not a slug; allowed: %s", s.Customer, names.SlugRule)
 	}
 	if s.Cloud == jurisdiction.AWS && !accountID.MatchString(s.AccountID) {
 		add("accountId %q is not an AWS account ID; allowed: 12 digits", s.AccountID)
@@ -156,15 +161,18 @@ func (s Spec) ValidateAt(now time.Time) error {
 		add("trailRetentionDays %d is out of range; allowed: %d to %d (default %d)", s.TrailRetentionDays, MinTrailRetentionDays, MaxTrailRetentionDays, DefaultTrailRetentionDays)
 	}
 	if g := s.BreakGlass; g != nil {
-		principalOK := iamARN.MatchString(g.Principal)
-		if s.Cloud == jurisdiction.GCP {
-			principalOK = gcpAccount.MatchString(g.Principal)
-		}
-		if !principalOK {
+		switch {
+		case s.Cloud == jurisdiction.GCP && !gcpAccount.MatchString(g.Principal):
+			add("breakGlass.principal %q is not an IAM principal; allowed: user:<email>, group:<email> or serviceAccount:<email>", g.Principal)
+		case s.Cloud != jurisdiction.GCP && !iamARN.MatchString(g.Principal):
 			add("breakGlass.principal %q is not an IAM role or user ARN; allowed: arn:aws:iam::<account>:role/<name>", g.Principal)
 		}
 		if g.Hours < MinBreakGlassHours || g.Hours > MaxBreakGlassHours {
-			add("breakGlass.hours %d is out of range; allowed: %d to %d (IAM-3: the role can be assumed until one hour before the grant ends, so the last one-hour session ends with it)", g.Hours, MinBreakGlassHours, MaxBreakGlassHours)
+			why := "the role can be assumed until one hour before the grant ends, so the last one-hour session ends with it"
+			if s.Cloud == jurisdiction.GCP {
+				why = "the bindings' IAM condition ends with the grant; the same bounds as on aws"
+			}
+			add("breakGlass.hours %d is out of range; allowed: %d to %d (IAM-3: %s)", g.Hours, MinBreakGlassHours, MaxBreakGlassHours, why)
 		}
 		if s.Cloud == jurisdiction.AWS && strings.Contains(g.Principal, federatedPath) {
 			add("breakGlass.principal %q is an IAM Identity Center role, whose sessions carry no aws:MultiFactorAuthPresent, so the MFA condition would never admit it; allowed: the engineer's own role, assumed with MFA (sts:AssumeRole with --serial-number and --token-code)", g.Principal)
@@ -176,5 +184,5 @@ func (s Spec) ValidateAt(now time.Time) error {
 			add("breakGlass.grantedAt %s is in the future; allowed: a time at or before now (%s)", g.GrantedAt.UTC().Format(time.RFC3339), now.UTC().Format(time.RFC3339))
 		}
 	}
-	return errors.Join(errs...)
+	return probs.Err()
 }

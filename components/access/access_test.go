@@ -61,6 +61,17 @@ breakGlass.grantedAt 2025-03-14T10:30:00Z is in the future; allowed: a time at o
 breakGlass.grantedAt is not set; allowed: the time the grant starts, RFC 3339`)
 }
 
+// TestIAM3_GCPPrincipalAndHoursSayWhatGCPAllows: on gcp the break-glass principal
+// is an IAM member and the grant is a conditional binding, not an assumed role.
+func TestIAM3_GCPPrincipalAndHoursSayWhatGCPAllows(t *testing.T) {
+	s := access.Spec{Customer: "acme", Cloud: jurisdiction.GCP, AccountID: "acme-prod", Region: "europe-west1",
+		BreakGlass: &access.Grant{Principal: "arn:aws:iam::123456789012:role/alice", GrantedAt: now, Hours: 25}}
+	require.EqualError(t, s.ValidateAt(now), `breakGlass.principal "arn:aws:iam::123456789012:role/alice" is not an IAM principal; allowed: user:<email>, group:<email> or serviceAccount:<email>
+breakGlass.hours 25 is out of range; allowed: 2 to 24 (IAM-3: the bindings' IAM condition ends with the grant; the same bounds as on aws)`)
+	s.BreakGlass = &access.Grant{Principal: "group:acme-break-glass@example.com", GrantedAt: now, Hours: 24}
+	require.NoError(t, s.ValidateAt(now))
+}
+
 // TestIAM3_FederatedPrincipalRefused: IAM Identity Center sessions carry no
 // aws:MultiFactorAuthPresent, so a break-glass grant to such a role would never
 // be usable; a one-hour grant leaves no time to assume the role.

@@ -84,16 +84,6 @@ func DatabaseSnapshots(s Spec) (primary, backupRegion int) {
 	return primary, backupRegion
 }
 
-// Objectives returns the recovery point and recovery time objectives of a spec's
-// tier, in hours (BAK-1): odoo-sh 24/8, cloud and enterprise 1/4, on-premise as
-// configured.
-func Objectives(s Spec) (rpoHours, rtoHours int) {
-	if rpo, rto, fixed := s.Tier.Objectives(); fixed {
-		return rpo, rto
-	}
-	return s.RPOHours, s.RTOHours
-}
-
 // Rules returns the backup rules of a spec: odoo-sh daily; cloud and enterprise
 // hourly incremental plus daily full; on-premise every RPOHours hours (daily at most
 // 24 h apart) (BAK-1). With GFS the daily, weekly and monthly rules keep 7, 28 and

@@ -14,15 +14,22 @@ import (
 	"strconv"
 	"strings"
 
+	"github.com/octura/odoo-hosting/internal/defaults"
 	"github.com/octura/odoo-hosting/internal/jurisdiction"
+	"github.com/octura/odoo-hosting/internal/names"
+	"github.com/octura/odoo-hosting/internal/problems"
 	"github.com/octura/odoo-hosting/internal/tier"
 )
+
+// Type is the type token of the backup component, the same on every cloud: the
+// implementations register it, the tests and the policies find the component by it.
+const Type = "odoo-hosting:backup:Backup"
 
 // Defaults and limits; the only place they are written down.
 const (
 	// DefaultRetentionDays is how long backups are kept when nothing else is
 	// configured (BAK-2).
-	DefaultRetentionDays = 35
+	DefaultRetentionDays = defaults.RetentionDays
 	// MaxKeepDays is the longest any copy may be kept: backups expire within 12
 	// months (BAK-5), and nothing is locked for longer.
 	MaxKeepDays = 365
@@ -37,9 +44,9 @@ const (
 
 // GFS keeps, when Spec.GFS is set, 7 daily, 4 weekly and 3 monthly copies (BAK-2).
 const (
-	GFSDailyDays   = 7
-	GFSWeeklyDays  = 4 * 7
-	GFSMonthlyDays = 3 * 31
+	GFSDailyDays   = defaults.GFSDailyDays
+	GFSWeeklyDays  = defaults.GFSWeeklyDays
+	GFSMonthlyDays = defaults.GFSMonthlyDays
 )
 
 // Spec is what a customer's backups must be.
@@ -99,20 +106,19 @@ func (s Spec) WithDefaults() Spec {
 }
 
 var (
-	customerRE = regexp.MustCompile(`^[a-z][a-z0-9-]{1,31}$`)
-	awsAcctRE  = regexp.MustCompile(`^[0-9]{12}$`)
-	cronRE     = regexp.MustCompile(`^cron\(([^ ()]+) ([^ ()]+) ([^ ()]+) ([^ ()]+) ([^ ()]+) ([^ ()]+)\)$`)
+	awsAcctRE = regexp.MustCompile(`^[0-9]{12}$`)
+	cronRE    = regexp.MustCompile(`^cron\(([^ ()]+) ([^ ()]+) ([^ ()]+) ([^ ()]+) ([^ ()]+) ([^ ()]+)\)$`)
 )
 
 // Validate checks s after defaults and returns every problem at once, each naming
 // the field, the value and what is allowed.
 func (s Spec) Validate() error {
 	s = s.WithDefaults()
-	var errs []error
-	add := func(format string, a ...any) { errs = append(errs, fmt.Errorf(format, a...)) }
+	var probs problems.List
+	add := probs.Linef
 
-	if !customerRE.MatchString(s.Customer) {
-		add("customer %q is not a slug; allowed: a lowercase letter, then 1 to 31 of a-z, 0-9 and -", s.Customer)
+	if !names.ValidSlug(s.Customer) {
+		add("customer %q is not a slug; allowed: %s", s.Customer, names.SlugRule)
 	}
 	cloudOK := slices.Contains(jurisdiction.Clouds(), s.Cloud)
 	if !cloudOK {
@@ -125,7 +131,7 @@ func (s Spec) Validate() error {
 		add("accountID %q is empty; allowed: the GCP project ID", s.AccountID)
 	}
 	if _, err := tier.Parse(string(s.Tier)); err != nil {
-		errs = append(errs, err)
+		probs.AddError(err)
 	}
 	if cloudOK {
 		if _, ok := jurisdiction.Lookup(s.Cloud, s.PrimaryRegion); !ok {
@@ -160,7 +166,7 @@ func (s Spec) Validate() error {
 	} else if gap > MaxRestoreTestGapMonths {
 		add("restoreTestCron %q leaves %d months between restore tests; allowed: at most %d, such as %s", s.RestoreTestCron, gap, MaxRestoreTestGapMonths, DefaultRestoreTestCron)
 	}
-	return errors.Join(errs...)
+	return probs.Err()
 }
 
 // restoreTestGapMonths returns the longest gap, in months, between the months a

@@ -52,7 +52,7 @@ func TestBAK1_OnPremiseWithoutObjectivesRefused(t *testing.T) {
 func TestValidateReturnsEveryProblem(t *testing.T) {
 	s := backup.Spec{Customer: "Acme", Cloud: jurisdiction.AWS, AccountID: "12", Tier: "gold", PrimaryRegion: "eu-west-1", BackupRegion: "eu-west-1",
 		RetentionDays: 400, OffboardingExpiryDays: 500, RestoreTestCron: "cron(0 5 1 1,7 ? *)"}
-	require.EqualError(t, s.Validate(), `customer "Acme" is not a slug; allowed: a lowercase letter, then 1 to 31 of a-z, 0-9 and -
+	require.EqualError(t, s.Validate(), `customer "Acme" is not a slug; allowed: a customer slug (2 to 24 lowercase letters, digits and dashes, starting with a letter, no double dash), with "-np" on non-production
 accountID "12" is not an AWS account ID; allowed: 12 digits
 tier "gold" is unknown; allowed: odoo-sh, cloud, enterprise, on-premise
 backupRegion "eu-west-1" is the primary region; backups need a second region; allowed: eu-central-1, eu-north-1, eu-south-1, eu-south-2, eu-west-3
@@ -103,7 +103,7 @@ func TestBAK1_SchedulesMeetTierRPO(t *testing.T) {
 			s.RTOHours = 8
 		}
 		require.NoError(t, s.Validate())
-		rpo, _ := backup.Objectives(s)
+		rpo := s.Tier.RPOHours(s.RPOHours)
 		require.Equal(t, c.wantRPO, rpo, c.tier)
 		var crons []string
 		best := 1 << 30
@@ -209,7 +209,7 @@ func TestBAK5_PropertyNothingKeptPast365(t *testing.T) {
 			require.LessOrEqual(t, st.KeepDays(), limit, "%+v", s)
 			require.GreaterOrEqual(t, st.ExpireAfterDays, l.MinRetentionDays)
 		}
-		rpo, _ := backup.Objectives(s)
+		rpo := s.Tier.RPOHours(s.RPOHours)
 		require.LessOrEqual(t, rules[0].IntervalHours, max(rpo, 1), "BAK-1 %+v", s)
 	}
 }

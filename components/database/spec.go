@@ -2,18 +2,22 @@
 // dedicated PostgreSQL instance with a dedicated user (IAM-6), encrypted with a
 // managed key (ENC-2), reachable over TLS only (ENC-1), kept across zones on cloud
 // and enterprise (DAT-2) and never lost by infrastructure code (BAK-6). It holds
-// plain Go values and pure functions; awsdatabase (and later gcpdatabase) build it,
+// plain Go values and pure functions; awsdatabase and gcpdatabase build it,
 // and databasetest is the conformance suite both run.
 package database
 
 import (
-	"errors"
-	"fmt"
 	"regexp"
 	"strings"
 
+	"github.com/octura/odoo-hosting/internal/names"
+	"github.com/octura/odoo-hosting/internal/problems"
 	"github.com/octura/odoo-hosting/internal/tier"
 )
+
+// Type is the type token of the database component, the same on every cloud: the
+// implementations register it, the tests and the policies find the component by it.
+const Type = "odoo-hosting:database:Database"
 
 // Defaults; the only place they are written down.
 const (
@@ -126,20 +130,19 @@ func DefaultMasterUsername(customer string) string {
 }
 
 var (
-	customerRE = regexp.MustCompile(`^[a-z][a-z0-9-]{1,31}$`)
-	identRE    = regexp.MustCompile(`^[a-z][a-z0-9_]{0,62}$`)
-	classRE    = regexp.MustCompile(`^db\.[a-z0-9]+\.[a-z0-9]+$`)
-	reserved   = map[string]bool{"postgres": true, "rdsadmin": true, "rdsrepladmin": true, "admin": true, "root": true, "odoo": true, "template0": true, "template1": true}
+	identRE  = regexp.MustCompile(`^[a-z][a-z0-9_]{0,62}$`)
+	classRE  = regexp.MustCompile(`^db\.[a-z0-9]+\.[a-z0-9]+$`)
+	reserved = map[string]bool{"postgres": true, "rdsadmin": true, "rdsrepladmin": true, "admin": true, "root": true, "odoo": true, "template0": true, "template1": true}
 )
 
 // Validate checks s after defaults and returns every problem at once, each naming
 // the field, the value and what is allowed.
 func (s Spec) Validate() error {
 	s = s.WithDefaults()
-	var errs []error
-	add := func(format string, a ...any) { errs = append(errs, fmt.Errorf(format, a...)) }
-	if !customerRE.MatchString(s.Customer) {
-		add("customer %q is not a slug; allowed: a lowercase letter, then 1 to 31 of a-z, 0-9 and -", s.Customer)
+	var probs problems.List
+	add := probs.Linef
+	if !names.ValidSlug(s.Customer) {
+		add("customer %q is not a slug; allowed: %s", s.Customer, names.SlugRule)
 	}
 	if !s.Tier.RunsApplication() {
 		add("tier %q has no database in this project; allowed: cloud, enterprise", s.Tier)
@@ -167,7 +170,7 @@ func (s Spec) Validate() error {
 	} else if s.MasterUsername == s.Username {
 		add("masterUsername %q is the application role too (IAM-6: Odoo never runs as the master user); allowed: another name", s.MasterUsername)
 	}
-	return errors.Join(errs...)
+	return probs.Err()
 }
 
 // FinalSnapshotName is the snapshot taken when the instance of component name is

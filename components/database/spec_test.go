@@ -39,7 +39,7 @@ func TestIAM6_DedicatedUserNames(t *testing.T) {
 
 func TestValidateReturnsEveryProblem(t *testing.T) {
 	err := database.Spec{Customer: "A", Tier: "odoo-sh", EngineVersion: "9.6", InstanceClass: "m5.large", AllocatedStorageGB: 5, BackupRetentionDays: 90, DatabaseName: "postgres"}.Validate()
-	require.EqualError(t, err, `customer "A" is not a slug; allowed: a lowercase letter, then 1 to 31 of a-z, 0-9 and -
+	require.EqualError(t, err, `customer "A" is not a slug; allowed: a customer slug (2 to 24 lowercase letters, digits and dashes, starting with a letter, no double dash), with "-np" on non-production
 tier "odoo-sh" has no database in this project; allowed: cloud, enterprise
 engineVersion "9.6" is not supported; allowed: 14, 15, 16, 17
 instanceClass "m5.large" is not an instance class; allowed: db.<family>.<size>, such as db.t4g.medium

@@ -217,7 +217,7 @@ func TestValidateReportsEveryProblemAtOnce(t *testing.T) {
 		OriginCertificateValidity: 100,
 	}
 	require.Equal(t, strings.Join([]string{
-		`customer "Acme" is not a slug; allowed: lowercase letters, digits and '-'`,
+		`customer "Acme" is not a slug; allowed: a customer slug (2 to 24 lowercase letters, digits and dashes, starting with a letter, no double dash), with "-np" on non-production`,
 		`jurisdiction: unknown jurisdiction "uk"; allowed: us, ca, eu`,
 		`zoneId "nope" is not a Cloudflare zone identifier; allowed: 32 lowercase hex digits`,
 		`hostnames[1] "erp.other.com" is not under zone "acme.com"`,

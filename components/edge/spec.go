@@ -21,6 +21,12 @@ import (
 	"github.com/octura/odoo-hosting/internal/tier"
 )
 
+// The type tokens of the edge components, the same for every implementation.
+const (
+	Type                  = "odoo-hosting:edge:Edge"
+	OriginCertificateType = "odoo-hosting:edge:OriginCertificate"
+)
+
 // Cloudflare zone plans, in increasing order.
 const (
 	PlanFree       = "free"

@@ -17,7 +17,9 @@ import (
 	"strings"
 
 	"github.com/octura/odoo-hosting/internal/jurisdiction"
+	"github.com/octura/odoo-hosting/internal/names"
 	"github.com/octura/odoo-hosting/internal/netaddr"
+	"github.com/octura/odoo-hosting/internal/problems"
 	"github.com/octura/odoo-hosting/internal/tier"
 )
 
@@ -31,7 +33,6 @@ var (
 	maxRatePeriod  = map[string]int{PlanFree: 10, PlanPro: 60, PlanBusiness: 600, PlanEnterprise: 65535}
 	maxRateTimeout = map[string]int{PlanFree: 10, PlanPro: 3600, PlanBusiness: 86400, PlanEnterprise: 86400}
 
-	slugRE       = regexp.MustCompile(`^[a-z0-9]([a-z0-9-]*[a-z0-9])?$`)
 	labelRE      = regexp.MustCompile(`^[a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?$`)
 	cfIDRE       = regexp.MustCompile(`^[0-9a-f]{32}$`)
 	tunnelNameRE = regexp.MustCompile(`^[A-Za-z0-9_]{1,15}$`)
@@ -42,14 +43,14 @@ var (
 // zone's plan or entitlements cannot carry are refused here rather than at deploy.
 func (s Spec) Validate() error {
 	s = s.WithDefaults()
-	var errs []error
-	add := func(format string, args ...any) { errs = append(errs, fmt.Errorf(format, args...)) }
+	var probs problems.List
+	add := probs.Linef
 
-	if !slugRE.MatchString(s.Customer) {
-		add("customer %q is not a slug; allowed: lowercase letters, digits and '-'", s.Customer)
+	if !names.ValidSlug(s.Customer) {
+		add("customer %q is not a slug; allowed: %s", s.Customer, names.SlugRule)
 	}
 	if _, err := tier.Parse(string(s.Tier)); err != nil {
-		errs = append(errs, err)
+		probs.AddError(err)
 	}
 	if _, err := jurisdiction.Parse(string(s.Jurisdiction)); err != nil {
 		add("jurisdiction: %v", err)
@@ -98,7 +99,7 @@ func (s Spec) Validate() error {
 		seen[h] = true
 	}
 
-	errs = append(errs, s.validateOrigin()...)
+	probs = append(probs, s.validateOrigin()...)
 
 	for i, c := range s.AllowList {
 		if err := checkPrefix(c); err != nil {
@@ -156,7 +157,7 @@ func (s Spec) Validate() error {
 		if s.AccountID == "" {
 			add("accountId is empty; Magic Transit is configured on the account")
 		}
-		errs = append(errs, s.MagicTransit.validate()...)
+		probs = append(probs, s.MagicTransit.validate()...)
 	}
 	if s.AccountID != "" && !cfIDRE.MatchString(s.AccountID) {
 		add("accountId %q is not a Cloudflare account identifier; allowed: 32 lowercase hex digits", s.AccountID)
@@ -169,8 +170,8 @@ func (s Spec) Validate() error {
 
 	// NET-4 rate limits; the free plan is refused above, its limits would only add noise.
 	if knownPlan && s.Plan != PlanFree {
-		errs = append(errs, s.validateRate("loginRateLimit", s.LoginRateLimit)...)
-		errs = append(errs, s.validateRate("hostRateLimit", s.HostRateLimit)...)
+		probs = append(probs, s.validateRate("loginRateLimit", s.LoginRateLimit)...)
+		probs = append(probs, s.validateRate("hostRateLimit", s.HostRateLimit)...)
 	}
 
 	if s.OriginCSR != "" {
@@ -184,7 +185,7 @@ func (s Spec) Validate() error {
 	if !slices.Contains(validities, s.OriginCertificateValidity) {
 		add("originCertificateValidity %d is not offered by Cloudflare Origin CA; allowed: %s", s.OriginCertificateValidity, joinInts(validities))
 	}
-	if len(errs) == 0 && s.OwnsZone {
+	if len(probs) == 0 && s.OwnsZone {
 		rules := CustomRules(s)
 		for _, r := range RateLimitRules(s) {
 			rules = append(rules, r.Rule)
@@ -195,12 +196,12 @@ func (s Spec) Validate() error {
 			}
 		}
 	}
-	return errors.Join(errs...)
+	return probs.Err()
 }
 
-func (s Spec) validateOrigin() []error {
-	var errs []error
-	add := func(format string, args ...any) { errs = append(errs, fmt.Errorf(format, args...)) }
+func (s Spec) validateOrigin() problems.List {
+	var probs problems.List
+	add := probs.Linef
 	o := s.Origin
 	allowed, knownTier := originKinds[s.Tier]
 	switch {
@@ -255,7 +256,7 @@ func (s Spec) validateOrigin() []error {
 	if o.Kind != OriginOdooSh && o.CertificateReady {
 		add("origin.certificateReady is set for origin kind %q; allowed: only for an %s origin", o.Kind, OriginOdooSh)
 	}
-	return errs
+	return probs
 }
 
 func localHost(h string) bool { return h == "localhost" || h == "127.0.0.1" || h == "::1" }
@@ -280,9 +281,9 @@ func checkService(service string) error {
 	return errors.New("is not a service URL; allowed: https://<host>[:port], or http://localhost[:port]")
 }
 
-func (s Spec) validateRate(field string, r RateLimit) []error {
-	var errs []error
-	add := func(format string, args ...any) { errs = append(errs, fmt.Errorf(format, args...)) }
+func (s Spec) validateRate(field string, r RateLimit) problems.List {
+	var probs problems.List
+	add := probs.Linef
 	if r.Requests < 1 {
 		add("%s.requests %d is below 1", field, r.Requests)
 	}
@@ -309,12 +310,12 @@ func (s Spec) validateRate(field string, r RateLimit) []error {
 	default:
 		add("%s.by %q is unknown; allowed: %s", field, r.By, strings.Join(countKeys, ", "))
 	}
-	return errs
+	return probs
 }
 
-func (m MagicTransit) validate() []error {
-	var errs []error
-	add := func(format string, args ...any) { errs = append(errs, fmt.Errorf(format, args...)) }
+func (m MagicTransit) validate() problems.List {
+	var probs problems.List
+	add := probs.Linef
 	if len(m.Prefixes) == 0 {
 		add("magicTransit.prefixes is empty; give the customer's prefixes")
 	}
@@ -363,7 +364,7 @@ func (m MagicTransit) validate() []error {
 			add("magicTransit.allowedTcpPorts[%d] %d is not a TCP port; allowed: 1-65535", i, p)
 		}
 	}
-	return errs
+	return probs
 }
 
 // checkPrefix accepts a canonical CIDR.

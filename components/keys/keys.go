@@ -10,14 +10,19 @@
 package keys
 
 import (
-	"errors"
 	"fmt"
 	"regexp"
 	"slices"
 	"strings"
 
 	"github.com/octura/odoo-hosting/internal/jurisdiction"
+	"github.com/octura/odoo-hosting/internal/names"
+	"github.com/octura/odoo-hosting/internal/problems"
 )
+
+// Type is the type token of the keys component, the same on every cloud: the
+// implementations register it, the tests and the policies find the component by it.
+const Type = "odoo-hosting:keys:Keys"
 
 // Purpose is what a key protects.
 type Purpose string
@@ -150,11 +155,11 @@ var (
 // naming the field, the value and what is allowed; nil when the spec is valid.
 func (s Spec) Validate() error {
 	s = s.WithDefaults()
-	var errs []error
-	add := func(format string, a ...any) { errs = append(errs, fmt.Errorf(format, a...)) }
+	var probs problems.List
+	add := probs.Linef
 
-	if !slug.MatchString(s.Customer) {
-		add("customer %q is not a slug; allowed: 2-32 lowercase letters, digits and hyphens, starting with a letter", s.Customer)
+	if !names.ValidSlug(s.Customer) {
+		add("customer %q is not a slug; allowed: %s", s.Customer, names.SlugRule)
 	}
 	region, regionOK := jurisdiction.Lookup(s.Cloud, s.Region)
 	switch {
@@ -194,10 +199,10 @@ func (s Spec) Validate() error {
 	}
 	if s.CustomerManaged() {
 		if err := s.checkCustomerKey(); err != nil {
-			errs = append(errs, err)
+			probs.AddError(err)
 		}
 	}
-	return errors.Join(errs...)
+	return probs.Err()
 }
 
 // checkCustomerKey checks the customer's key reference (ENC-4): a key of the

@@ -49,7 +49,7 @@ func TestValidateReturnsEveryProblem(t *testing.T) {
 		Customer: "ACME", Region: "eu-west-2", Jurisdiction: jurisdiction.EU, AccountID: "1234",
 		Purposes: []keys.Purpose{keys.Data, "audit", keys.Data}, DeletionWindowDays: 7, RotationPeriodDays: 400,
 	}
-	require.EqualError(t, s.Validate(), `customer "ACME" is not a slug; allowed: 2-32 lowercase letters, digits and hyphens, starting with a letter
+	require.EqualError(t, s.Validate(), `customer "ACME" is not a slug; allowed: a customer slug (2 to 24 lowercase letters, digits and dashes, starting with a letter, no double dash), with "-np" on non-production
 region "eu-west-2" (London, GB) is outside jurisdiction eu; allowed: eu-central-1, eu-north-1, eu-south-1, eu-south-2, eu-west-1, eu-west-3, eusc-de-east-1 (RES-2)
 accountId "1234" is not an AWS account ID; allowed: 12 digits
 purposes[1] "audit" is unknown; allowed: data, backup, logs

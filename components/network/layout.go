@@ -4,32 +4,34 @@ import (
 	"fmt"
 	"net/netip"
 	"sort"
-	"strings"
+
+	"github.com/octura/odoo-hosting/internal/netaddr"
+	"github.com/octura/odoo-hosting/internal/problems"
 )
 
-// Tier is a layer of the network with its own subnets, route tables and traffic
+// Role is a layer of the network with its own subnets, route tables and traffic
 // rules (NET-1).
-type Tier string
+type Role string
 
-// The tiers every network has, one subnet per tier and zone.
+// The roles every network has, one subnet per role and zone.
 const (
 	// Public holds only the load balancer and the NAT gateways.
-	Public Tier = "public"
+	Public Role = "public"
 	// App holds the application; it reaches out only through NAT (NET-2).
-	App Tier = "app"
+	App Role = "app"
 	// Database holds the database; no route to or from the internet (NET-2).
-	Database Tier = "database"
+	Database Role = "database"
 	// Management holds bastions, VPN-reachable hosts and the interface endpoints;
 	// no route to the internet (NET-2).
-	Management Tier = "management"
+	Management Role = "management"
 )
 
-// Tiers lists every tier in address-plan order: the tier's position is the block
+// Roles lists every role in address-plan order: the role's position is the block
 // of the VPC range it is carved from, so it never changes.
-func Tiers() []Tier { return []Tier{Public, App, Database, Management} }
+func Roles() []Role { return []Role{Public, App, Database, Management} }
 
-// Address plan constants: the VPC range is split into one block per tier (a quarter
-// each), and each tier block into MaxZoneSlots equal subnets, one per zone slot.
+// Address plan constants: the VPC range is split into one block per role (a quarter
+// each), and each role block into MaxZoneSlots equal subnets, one per zone slot.
 const (
 	// MinPrefix and MaxPrefix bound the VPC range: /16 (65,536 addresses) to /20
 	// (4,096 addresses, 128 per subnet).
@@ -38,23 +40,23 @@ const (
 	// MaxZoneSlots is how many zones a network can ever have; a zone's slot comes from
 	// the letter its name ends in ("eu-west-1c" -> slot 2).
 	MaxZoneSlots = 8
-	// tierBits and slotBits are the prefix bits added for the tier and the slot.
-	tierBits = 2
+	// roleBits and slotBits are the prefix bits added for the role and the slot.
+	roleBits = 2
 	slotBits = 3
 )
 
 // Key names one subnet: never a list position, so adding a zone never shifts another.
 type Key struct {
-	Tier Tier
+	Role Role
 	Zone string
 }
 
-// String is "<tier>/<zone>".
-func (k Key) String() string { return string(k.Tier) + "/" + k.Zone }
+// String is "<role>/<zone>".
+func (k Key) String() string { return string(k.Role) + "/" + k.Zone }
 
 // Subnet is one planned subnet.
 type Subnet struct {
-	Tier Tier
+	Role Role
 	Zone string
 	// Slot is the zone's slot, derived from the zone name's last letter.
 	Slot int
@@ -68,21 +70,21 @@ type Plan struct {
 	VPC string
 	// Zones are the zones, sorted by name.
 	Zones []string
-	// Subnets holds one subnet per tier and zone.
+	// Subnets holds one subnet per role and zone.
 	Subnets map[Key]Subnet
 }
 
-// Subnet returns the subnet of tier t in zone z.
-func (p Plan) Subnet(t Tier, zone string) (Subnet, bool) {
-	s, ok := p.Subnets[Key{Tier: t, Zone: zone}]
+// Subnet returns the subnet of role t in zone z.
+func (p Plan) Subnet(t Role, zone string) (Subnet, bool) {
+	s, ok := p.Subnets[Key{Role: t, Zone: zone}]
 	return s, ok
 }
 
-// ByTier returns the subnets of tier t, ordered by zone name.
-func (p Plan) ByTier(t Tier) []Subnet {
+// ByRole returns the subnets of role t, ordered by zone name.
+func (p Plan) ByRole(t Role) []Subnet {
 	out := make([]Subnet, 0, len(p.Zones))
 	for _, z := range p.Zones {
-		if s, ok := p.Subnets[Key{Tier: t, Zone: z}]; ok {
+		if s, ok := p.Subnets[Key{Role: t, Zone: z}]; ok {
 			out = append(out, s)
 		}
 	}
@@ -107,13 +109,6 @@ func ZoneSlot(zone string) (int, error) {
 	return 0, fmt.Errorf("zone %q does not end in a letter a-h or a digit 1-8; allowed: a zone name such as \"eu-west-1a\" or a zone ID such as \"euw1-az1\"", zone)
 }
 
-// privateRanges are the RFC 1918 ranges a VPC range must lie in.
-var privateRanges = []netip.Prefix{
-	netip.MustParsePrefix("10.0.0.0/8"),
-	netip.MustParsePrefix("172.16.0.0/12"),
-	netip.MustParsePrefix("192.168.0.0/16"),
-}
-
 // ParseVPC parses a VPC range: IPv4, canonical (no host bits), /16 to /20, inside an
 // RFC 1918 private range.
 func ParseVPC(cidr string) (netip.Prefix, error) {
@@ -127,18 +122,16 @@ func ParseVPC(cidr string) (netip.Prefix, error) {
 	if p.Bits() < MinPrefix || p.Bits() > MaxPrefix {
 		return netip.Prefix{}, fmt.Errorf("cidr %q is a /%d; allowed: /%d to /%d", cidr, p.Bits(), MinPrefix, MaxPrefix)
 	}
-	for _, r := range privateRanges {
-		if r.Contains(p.Addr()) {
-			return p, nil
-		}
+	if netaddr.InRFC1918(p) {
+		return p, nil
 	}
 	return netip.Prefix{}, fmt.Errorf("cidr %q is not a private range; allowed: inside 10.0.0.0/8, 172.16.0.0/12 or 192.168.0.0/16", cidr)
 }
 
-// Layout plans the subnets of a network: one per tier and zone, keyed by (tier,
-// zone). The VPC range is split into four tier blocks (public, app, database,
+// Layout plans the subnets of a network: one per role and zone, keyed by (role,
+// zone). The VPC range is split into four role blocks (public, app, database,
 // management, in that order) and each block into MaxZoneSlots subnets; a zone takes
-// the subnet of its slot (ZoneSlot) in every tier. Subnets never overlap, all lie in
+// the subnet of its slot (ZoneSlot) in every role. Subnets never overlap, all lie in
 // the VPC range, and a zone's subnets depend only on the range and the zone's name.
 func Layout(cidr string, zones []string) (Plan, error) {
 	vpc, err := ParseVPC(cidr)
@@ -151,38 +144,38 @@ func Layout(cidr string, zones []string) (Plan, error) {
 	sorted := append([]string(nil), zones...)
 	sort.Strings(sorted)
 	bySlot := map[int]string{}
-	var problems []string
+	var probs problems.List
 	for _, z := range sorted {
 		slot, err := ZoneSlot(z)
 		if err != nil {
-			problems = append(problems, err.Error())
+			probs.AddError(err)
 			continue
 		}
 		if prev, ok := bySlot[slot]; ok {
 			if prev == z {
-				problems = append(problems, fmt.Sprintf("zone %q is listed twice; allowed: each zone once", z))
+				probs.Linef("zone %q is listed twice; allowed: each zone once", z)
 			} else {
-				problems = append(problems, fmt.Sprintf("zones %q and %q share slot %d (same last letter); allowed: zones of one region, each once", prev, z, slot))
+				probs.Linef("zones %q and %q share slot %d (same last letter); allowed: zones of one region, each once", prev, z, slot)
 			}
 			continue
 		}
 		bySlot[slot] = z
 	}
-	if len(problems) > 0 {
-		return Plan{}, fmt.Errorf("%s", strings.Join(problems, "\n"))
+	if len(probs) > 0 {
+		return Plan{}, probs
 	}
 
-	subnetBits := vpc.Bits() + tierBits + slotBits
+	subnetBits := vpc.Bits() + roleBits + slotBits
 	size := uint32(1) << (32 - subnetBits)
 	base := be32(vpc.Addr())
 	plan := Plan{VPC: vpc.String(), Zones: sorted, Subnets: map[Key]Subnet{}}
-	for ti, t := range Tiers() {
+	for ri, t := range Roles() {
 		for _, z := range sorted {
 			slot, _ := ZoneSlot(z)
-			index := uint32(ti*MaxZoneSlots + slot)
+			index := uint32(ri*MaxZoneSlots + slot)
 			addr := from32(base + index*size)
-			plan.Subnets[Key{Tier: t, Zone: z}] = Subnet{
-				Tier: t, Zone: z, Slot: slot,
+			plan.Subnets[Key{Role: t, Zone: z}] = Subnet{
+				Role: t, Zone: z, Slot: slot,
 				CIDR: netip.PrefixFrom(addr, subnetBits).String(),
 			}
 		}
@@ -199,27 +192,27 @@ func from32(v uint32) netip.Addr {
 	return netip.AddrFrom4([4]byte{byte(v >> 24), byte(v >> 16), byte(v >> 8), byte(v)})
 }
 
-// TierBlock returns the block of the VPC range cidr that tier t is carved from: a
-// quarter of the range, at the tier's position in Tiers(). Clouds whose subnets
-// span a whole region (gcp) give each tier its block instead of one subnet per
-// zone; the block holds exactly the subnets Layout gives the tier in every zone.
-func TierBlock(cidr string, t Tier) (string, error) {
+// RoleBlock returns the block of the VPC range cidr that role t is carved from: a
+// quarter of the range, at the role's position in Roles(). Clouds whose subnets
+// span a whole region (gcp) give each role its block instead of one subnet per
+// zone; the block holds exactly the subnets Layout gives the role in every zone.
+func RoleBlock(cidr string, t Role) (string, error) {
 	vpc, err := ParseVPC(cidr)
 	if err != nil {
 		return "", err
 	}
-	ti := -1
-	for i, x := range Tiers() {
+	ri := -1
+	for i, x := range Roles() {
 		if x == t {
-			ti = i
+			ri = i
 		}
 	}
-	if ti < 0 {
-		return "", fmt.Errorf("tier %q is unknown; allowed: public, app, database, management", t)
+	if ri < 0 {
+		return "", fmt.Errorf("role %q is unknown; allowed: public, app, database, management", t)
 	}
-	bits := vpc.Bits() + tierBits
+	bits := vpc.Bits() + roleBits
 	size := uint32(1) << (32 - bits)
-	return netip.PrefixFrom(from32(be32(vpc.Addr())+uint32(ti)*size), bits).String(), nil
+	return netip.PrefixFrom(from32(be32(vpc.Addr())+uint32(ri)*size), bits).String(), nil
 }
 
 // Halves splits a range into its lower and upper half: "10.20.128.0/18" ->
@@ -234,3 +227,9 @@ func Halves(cidr string) (lower, upper string, err error) {
 	base := be32(p.Masked().Addr())
 	return netip.PrefixFrom(from32(base), bits).String(), netip.PrefixFrom(from32(base+size), bits).String(), nil
 }
+
+// Tier is the former name of Role, kept while the GCP branches written against it
+// merge (issue 13).
+//
+// Deprecated: use Role; it names the network layer, not the hosting tier.
+type Tier = Role

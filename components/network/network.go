@@ -5,21 +5,28 @@
 package network
 
 import (
-	"errors"
 	"fmt"
 	"net/netip"
 	"regexp"
 	"slices"
 	"strconv"
 	"strings"
+
+	"github.com/octura/odoo-hosting/internal/defaults"
+	"github.com/octura/odoo-hosting/internal/names"
+	"github.com/octura/odoo-hosting/internal/problems"
 )
+
+// Type is the type token of the network component, the same on every cloud: the
+// implementations register it, the tests and the policies find the component by it.
+const Type = "odoo-hosting:network:Network"
 
 // Defaults, in one place.
 const (
 	// DefaultFlowLogRetentionDays is how long flow logs are kept (NET-7).
 	DefaultFlowLogRetentionDays = 365
 	// DefaultBGPASN is the customer-side ASN of a VPN peer that names none.
-	DefaultBGPASN = 65000
+	DefaultBGPASN = defaults.BGPASN
 	// MinZones is the fewest zones a network may span (NET-1; three on enterprise,
 	// which the stack passes).
 	MinZones = 2
@@ -110,11 +117,11 @@ var slug = regexp.MustCompile(`^[a-z][a-z0-9-]{0,30}[a-z0-9]$`)
 // naming the field, the value and what is allowed; nil when the spec is valid.
 func (s Spec) Validate() error {
 	s = s.WithDefaults()
-	var errs []error
-	add := func(format string, a ...any) { errs = append(errs, fmt.Errorf(format, a...)) }
+	var probs problems.List
+	add := probs.Linef
 
-	if !slug.MatchString(s.Customer) {
-		add("customer %q is not a slug; allowed: 2-32 lowercase letters, digits and hyphens, starting with a letter", s.Customer)
+	if !names.ValidSlug(s.Customer) {
+		add("customer %q is not a slug; allowed: %s", s.Customer, names.SlugRule)
 	}
 	switch {
 	case len(s.Zones) < MinZones || len(s.Zones) > MaxZones:
@@ -122,16 +129,16 @@ func (s Spec) Validate() error {
 	}
 	vpc, vpcErr := ParseVPC(s.CIDR)
 	if vpcErr != nil {
-		errs = append(errs, vpcErr)
+		probs.AddError(vpcErr)
 	}
 	if len(s.Zones) > 0 {
 		if _, err := Layout(firstValid(s.CIDR, vpcErr), s.Zones); err != nil {
-			errs = append(errs, err)
+			probs.AddError(err)
 		}
 	}
 	for i, c := range s.AllowList {
 		if err := checkSourceRange(fmt.Sprintf("allowList[%d]", i), c); err != nil {
-			errs = append(errs, err)
+			probs.AddError(err)
 		}
 	}
 	if len(s.AllowList) > maxAllowList {
@@ -145,7 +152,7 @@ func (s Spec) Validate() error {
 	}
 	for i, c := range s.EdgeRanges {
 		if err := checkSourceRange(fmt.Sprintf("edgeRanges[%d]", i), c); err != nil {
-			errs = append(errs, err)
+			probs.AddError(err)
 		}
 	}
 	if dup := duplicates(s.EdgeRanges); len(dup) > 0 {
@@ -194,7 +201,7 @@ func (s Spec) Validate() error {
 			add("%s.bgpAsn %d is out of range; allowed: 1 to %d (default %d)", f, p.BGPASN, maxASN, DefaultBGPASN)
 		}
 	}
-	return errors.Join(errs...)
+	return probs.Err()
 }
 
 // firstValid returns cidr when it parsed, or a placeholder so that the zone checks

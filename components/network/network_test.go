@@ -9,6 +9,7 @@ import (
 	"github.com/stretchr/testify/require"
 
 	"github.com/octura/odoo-hosting/components/network"
+	"github.com/octura/odoo-hosting/internal/problems"
 )
 
 func TestNET1_LayoutTable(t *testing.T) {
@@ -18,26 +19,26 @@ func TestNET1_LayoutTable(t *testing.T) {
 		want  map[network.Key]string
 	}{
 		{"10.20.0.0/16", []string{"eu-west-1a", "eu-west-1b"}, map[network.Key]string{
-			{Tier: network.Public, Zone: "eu-west-1a"}:     "10.20.0.0/21",
-			{Tier: network.Public, Zone: "eu-west-1b"}:     "10.20.8.0/21",
-			{Tier: network.App, Zone: "eu-west-1a"}:        "10.20.64.0/21",
-			{Tier: network.App, Zone: "eu-west-1b"}:        "10.20.72.0/21",
-			{Tier: network.Database, Zone: "eu-west-1a"}:   "10.20.128.0/21",
-			{Tier: network.Database, Zone: "eu-west-1b"}:   "10.20.136.0/21",
-			{Tier: network.Management, Zone: "eu-west-1a"}: "10.20.192.0/21",
-			{Tier: network.Management, Zone: "eu-west-1b"}: "10.20.200.0/21",
+			{Role: network.Public, Zone: "eu-west-1a"}:     "10.20.0.0/21",
+			{Role: network.Public, Zone: "eu-west-1b"}:     "10.20.8.0/21",
+			{Role: network.App, Zone: "eu-west-1a"}:        "10.20.64.0/21",
+			{Role: network.App, Zone: "eu-west-1b"}:        "10.20.72.0/21",
+			{Role: network.Database, Zone: "eu-west-1a"}:   "10.20.128.0/21",
+			{Role: network.Database, Zone: "eu-west-1b"}:   "10.20.136.0/21",
+			{Role: network.Management, Zone: "eu-west-1a"}: "10.20.192.0/21",
+			{Role: network.Management, Zone: "eu-west-1b"}: "10.20.200.0/21",
 		}},
 		{"192.168.16.0/20", []string{"us-east-1c"}, map[network.Key]string{
-			{Tier: network.Public, Zone: "us-east-1c"}:     "192.168.17.0/25",
-			{Tier: network.App, Zone: "us-east-1c"}:        "192.168.21.0/25",
-			{Tier: network.Database, Zone: "us-east-1c"}:   "192.168.25.0/25",
-			{Tier: network.Management, Zone: "us-east-1c"}: "192.168.29.0/25",
+			{Role: network.Public, Zone: "us-east-1c"}:     "192.168.17.0/25",
+			{Role: network.App, Zone: "us-east-1c"}:        "192.168.21.0/25",
+			{Role: network.Database, Zone: "us-east-1c"}:   "192.168.25.0/25",
+			{Role: network.Management, Zone: "us-east-1c"}: "192.168.29.0/25",
 		}},
 		{"172.16.0.0/18", []string{"euw1-az2"}, map[network.Key]string{
-			{Tier: network.Public, Zone: "euw1-az2"}:     "172.16.2.0/23",
-			{Tier: network.App, Zone: "euw1-az2"}:        "172.16.18.0/23",
-			{Tier: network.Database, Zone: "euw1-az2"}:   "172.16.34.0/23",
-			{Tier: network.Management, Zone: "euw1-az2"}: "172.16.50.0/23",
+			{Role: network.Public, Zone: "euw1-az2"}:     "172.16.2.0/23",
+			{Role: network.App, Zone: "euw1-az2"}:        "172.16.18.0/23",
+			{Role: network.Database, Zone: "euw1-az2"}:   "172.16.34.0/23",
+			{Role: network.Management, Zone: "euw1-az2"}: "172.16.50.0/23",
 		}},
 	}
 	for _, c := range cases {
@@ -60,7 +61,7 @@ func TestNET1_LayoutOrderOfZonesDoesNotMatter(t *testing.T) {
 	require.NoError(t, err)
 	require.Equal(t, a, b)
 	require.Equal(t, []string{"eu-west-1a", "eu-west-1b", "eu-west-1c"}, a.Zones)
-	require.Equal(t, "10.20.80.0/21", a.ByTier(network.App)[2].CIDR)
+	require.Equal(t, "10.20.80.0/21", a.ByRole(network.App)[2].CIDR)
 }
 
 func TestNET1_LayoutRejects(t *testing.T) {
@@ -128,7 +129,7 @@ func TestNET1_LayoutProperties(t *testing.T) {
 
 		require.Len(t, p.Subnets, 4*n)
 		var all []netip.Prefix
-		for _, tier := range network.Tiers() {
+		for _, tier := range network.Roles() {
 			for _, z := range zones[:n] {
 				s, ok := p.Subnet(tier, z)
 				require.True(t, ok, "%s %s", tier, z)
@@ -192,7 +193,7 @@ func TestNET3_ValidateReturnsEveryProblem(t *testing.T) {
 			{Name: "hq", PublicIP: "198.51.100.7"},
 		},
 	}
-	require.EqualError(t, s.Validate(), `customer "Acme" is not a slug; allowed: 2-32 lowercase letters, digits and hyphens, starting with a letter
+	require.EqualError(t, s.Validate(), `customer "Acme" is not a slug; allowed: a customer slug (2 to 24 lowercase letters, digits and dashes, starting with a letter, no double dash), with "-np" on non-production
 zones ["eu-west-1a"] has 1 zones; allowed: 2 to 6 (NET-1: three on enterprise)
 cidr "10.20.0.0/12" has host bits set; allowed: "10.16.0.0/12"
 allowList[0] "0.0.0.0/0" is the whole internet; allowed: a narrower range (NET-3: nothing accepts 0.0.0.0/0)
@@ -239,25 +240,38 @@ func BenchmarkLayout(b *testing.B) {
 }
 
 func TestNET1_TierBlocksHoldTheirZoneSubnets(t *testing.T) {
-	want := map[network.Tier]string{network.Public: "10.20.0.0/18", network.App: "10.20.64.0/18", network.Database: "10.20.128.0/18", network.Management: "10.20.192.0/18"}
+	want := map[network.Role]string{network.Public: "10.20.0.0/18", network.App: "10.20.64.0/18", network.Database: "10.20.128.0/18", network.Management: "10.20.192.0/18"}
 	zones := []string{"europe-west1-b", "europe-west1-c", "europe-west1-d"}
 	layout, err := network.Layout("10.20.0.0/16", zones)
 	require.NoError(t, err)
 	for tier, cidr := range want {
-		got, err := network.TierBlock("10.20.0.0/16", tier)
+		got, err := network.RoleBlock("10.20.0.0/16", tier)
 		require.NoError(t, err)
 		require.Equal(t, cidr, got, tier)
 		block := netip.MustParsePrefix(got)
-		for _, sn := range layout.ByTier(tier) {
+		for _, sn := range layout.ByRole(tier) {
 			require.True(t, block.Overlaps(netip.MustParsePrefix(sn.CIDR)) && block.Bits() < netip.MustParsePrefix(sn.CIDR).Bits(), "%s in %s", sn.CIDR, got)
 		}
 	}
-	got, err := network.TierBlock("192.168.16.0/20", network.Management)
+	got, err := network.RoleBlock("192.168.16.0/20", network.Management)
 	require.NoError(t, err)
 	require.Equal(t, "192.168.28.0/22", got)
-	_, err = network.TierBlock("10.20.0.0/16", "dmz")
-	require.EqualError(t, err, `tier "dmz" is unknown; allowed: public, app, database, management`)
+	_, err = network.RoleBlock("10.20.0.0/16", "dmz")
+	require.EqualError(t, err, `role "dmz" is unknown; allowed: public, app, database, management`)
 	lo, hi, err := network.Halves("10.20.128.0/18")
 	require.NoError(t, err)
 	require.Equal(t, []string{"10.20.128.0/19", "10.20.160.0/19"}, []string{lo, hi})
+}
+
+// TestNET1_LayoutReturnsProblems: the address plan reports every zone problem as a
+// problem with its field, not as lines of text, in zone-name order.
+func TestNET1_LayoutReturnsProblems(t *testing.T) {
+	_, err := network.Layout("10.20.0.0/16", []string{"eu-west-1a", "eu-west-1a", "eu-west-2a", "eu-west-1z"})
+	var l problems.List
+	require.ErrorAs(t, err, &l)
+	require.Equal(t, problems.List{
+		{Field: "zone", Reason: `"eu-west-1a" is listed twice`, Allowed: "each zone once"},
+		{Field: "zone", Reason: `"eu-west-1z" does not end in a letter a-h or a digit 1-8`, Allowed: `a zone name such as "eu-west-1a" or a zone ID such as "euw1-az1"`},
+		{Field: "zones", Reason: `"eu-west-1a" and "eu-west-2a" share slot 0 (same last letter)`, Allowed: "zones of one region, each once"},
+	}, l)
 }

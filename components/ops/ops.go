@@ -5,8 +5,6 @@
 package ops
 
 import (
-	"errors"
-	"fmt"
 	"net/mail"
 	"regexp"
 	"slices"
@@ -14,6 +12,8 @@ import (
 	"time"
 
 	"github.com/octura/odoo-hosting/internal/jurisdiction"
+	"github.com/octura/odoo-hosting/internal/names"
+	"github.com/octura/odoo-hosting/internal/problems"
 )
 
 // Type is the component's type token.
@@ -147,10 +147,10 @@ var slug = regexp.MustCompile(`^[a-z][a-z0-9-]{0,30}[a-z0-9]$`)
 // naming the field, the value and what is allowed; nil when the spec is valid.
 func (s Spec) Validate() error {
 	s = s.WithDefaults()
-	var errs []error
-	add := func(format string, a ...any) { errs = append(errs, fmt.Errorf(format, a...)) }
-	if !slug.MatchString(s.Customer) {
-		add("customer %q is not a slug; allowed: 2-32 lowercase letters, digits and hyphens, starting with a letter", s.Customer)
+	var probs problems.List
+	add := probs.Linef
+	if !names.ValidSlug(s.Customer) {
+		add("customer %q is not a slug; allowed: %s", s.Customer, names.SlugRule)
 	}
 	region, ok := jurisdiction.Lookup(s.Cloud, s.Region)
 	switch {
@@ -182,5 +182,5 @@ func (s Spec) Validate() error {
 	if len(s.Approvals) > 0 && s.Now.IsZero() {
 		add("now is unset; allowed: the time warnings are scheduled from")
 	}
-	return errors.Join(errs...)
+	return probs.Err()
 }

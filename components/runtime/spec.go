@@ -7,15 +7,19 @@
 package runtime
 
 import (
-	"errors"
 	"fmt"
 	"regexp"
 	"slices"
 	"strings"
 
 	"github.com/octura/odoo-hosting/internal/names"
+	"github.com/octura/odoo-hosting/internal/problems"
 	"github.com/octura/odoo-hosting/internal/tier"
 )
+
+// Type is the type token of the runtime component, the same on every cloud: the
+// implementations register it, the tests and the policies find the component by it.
+const Type = "odoo-hosting:runtime:Runtime"
 
 // LoadBalancerName is the logical name of the load balancer and the target group of
 // the runtime component called component. Pulumi auto-names both from it (the name,
@@ -240,20 +244,19 @@ func SizingOf(s Spec) Sizing {
 }
 
 var (
-	customerRE = regexp.MustCompile(`^[a-z][a-z0-9-]{1,31}$`)
-	versionRE  = regexp.MustCompile(`^[0-9]{2}\.[0-9]$`)
-	identRE    = regexp.MustCompile(`^[a-z][a-z0-9_]{0,62}$`)
-	hostRE     = regexp.MustCompile(`^([a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?\.)+[a-z]{2,63}$`)
+	versionRE = regexp.MustCompile(`^[0-9]{2}\.[0-9]$`)
+	identRE   = regexp.MustCompile(`^[a-z][a-z0-9_]{0,62}$`)
+	hostRE    = regexp.MustCompile(`^([a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?\.)+[a-z]{2,63}$`)
 )
 
 // Validate checks s after defaults and returns every problem at once, each naming
 // the field, the value and what is allowed.
 func (s Spec) Validate() error {
 	s = s.WithDefaults()
-	var errs []error
-	add := func(format string, a ...any) { errs = append(errs, fmt.Errorf(format, a...)) }
-	if !customerRE.MatchString(s.Customer) {
-		add("customer %q is not a slug; allowed: a lowercase letter, then 1 to 31 of a-z, 0-9 and -", s.Customer)
+	var probs problems.List
+	add := probs.Linef
+	if !names.ValidSlug(s.Customer) {
+		add("customer %q is not a slug; allowed: %s", s.Customer, names.SlugRule)
 	}
 	if !s.Tier.RunsApplication() {
 		add("tier %q does not run Odoo in this project; allowed: cloud, enterprise", s.Tier)
@@ -313,5 +316,5 @@ func (s Spec) Validate() error {
 	if !slices.Contains(LogRetentionChoices, s.LogRetentionDays) {
 		add("logRetentionDays %d is not a retention period; allowed: %s", s.LogRetentionDays, strings.Trim(fmt.Sprint(LogRetentionChoices), "[]"))
 	}
-	return errors.Join(errs...)
+	return probs.Err()
 }

@@ -10,7 +10,10 @@ import (
 	"slices"
 	"time"
 
+	"github.com/octura/odoo-hosting/internal/defaults"
 	"github.com/octura/odoo-hosting/internal/jurisdiction"
+	"github.com/octura/odoo-hosting/internal/names"
+	"github.com/octura/odoo-hosting/internal/problems"
 	"github.com/octura/odoo-hosting/internal/tier"
 )
 
@@ -26,20 +29,6 @@ const (
 	NonProduction Environment = "non-production"
 )
 
-// Tier is a hosting tier; the tiers and what each one is live in internal/tier.
-type Tier = tier.Tier
-
-// The hosting tiers.
-const (
-	OdooSH     = tier.OdooSH
-	Cloud      = tier.Cloud
-	Enterprise = tier.Enterprise
-	OnPremise  = tier.OnPremise
-)
-
-// Tiers lists every tier in a stable order.
-func Tiers() []Tier { return tier.All() }
-
 // Config is one stack's validated configuration. Field comments give the key.
 type Config struct {
 	// Stack is the Pulumi stack name (from the file name Pulumi.<stack>.yaml).
@@ -47,7 +36,7 @@ type Config struct {
 
 	Customer     string                    `yaml:"customer"`     // customer slug: lowercase letters, digits, dashes
 	Environment  Environment               `yaml:"environment"`  // production | non-production
-	Tier         Tier                      `yaml:"tier"`         // odoo-sh | cloud | enterprise | on-premise
+	Tier         tier.Tier                 `yaml:"tier"`         // odoo-sh | cloud | enterprise | on-premise
 	Cloud        jurisdiction.Cloud        `yaml:"cloud"`        // aws | gcp
 	Jurisdiction jurisdiction.Jurisdiction `yaml:"jurisdiction"` // us | ca | eu
 	Region       string                    `yaml:"region"`       // primary region, inside the jurisdiction
@@ -72,7 +61,7 @@ type Config struct {
 
 	// decodeProblems are the unknown keys and wrong shapes found while decoding;
 	// Validate reports them first.
-	decodeProblems Problems
+	decodeProblems problems.List
 	// explicit holds the path of every value written in the file ("backup.retentionDays",
 	// "network.vpnPeers[0].bgpAsn"): ApplyDefaults fills only what was left out, so a
 	// written 0 is validated, not replaced by the default.
@@ -267,14 +256,11 @@ const (
 
 // Defaults.
 const (
-	DefaultCIDR          = "10.64.0.0/16"
-	DefaultRetentionDays = 35
-	GFSRetentionDays     = 93 // 3 monthly copies
-	DefaultPlan          = "pro"
-	DefaultVersion       = "18.0"
-	DefaultBGPASN        = 65000
-	DefaultWarningDays   = 30
-	MaxAlertContacts     = 10
+	DefaultCIDR        = "10.64.0.0/16"
+	DefaultPlan        = "pro"
+	DefaultVersion     = "18.0"
+	DefaultWarningDays = 30
+	MaxAlertContacts   = 10
 )
 
 // ApplyDefaults fills every optional field left empty. It runs before Validate and
@@ -285,9 +271,9 @@ func (c *Config) ApplyDefaults() {
 		c.Network.CIDR = DefaultCIDR
 	}
 	if c.Backup.RetentionDays == 0 && !c.written("backup.retentionDays") {
-		c.Backup.RetentionDays = DefaultRetentionDays
+		c.Backup.RetentionDays = defaults.RetentionDays
 		if c.Backup.GFS {
-			c.Backup.RetentionDays = GFSRetentionDays
+			c.Backup.RetentionDays = defaults.GFSMonthlyDays
 		}
 	}
 	if c.Cloudflare.Plan == "" {
@@ -304,7 +290,7 @@ func (c *Config) ApplyDefaults() {
 	}
 	for i := range c.Network.VPNPeers {
 		if c.Network.VPNPeers[i].BGPASN == 0 && !c.written(fmt.Sprintf("network.vpnPeers[%d].bgpAsn", i)) {
-			c.Network.VPNPeers[i].BGPASN = DefaultBGPASN
+			c.Network.VPNPeers[i].BGPASN = defaults.BGPASN
 		}
 	}
 	r, ok := jurisdiction.Lookup(c.Cloud, c.Region)
@@ -351,20 +337,10 @@ func (c *Config) Account() string {
 }
 
 // RPOHours is the recovery point objective of the stack (BAK-1).
-func (c *Config) RPOHours() int {
-	if rpo, _, fixed := c.Tier.Objectives(); fixed {
-		return rpo
-	}
-	return c.Backup.RPOHours
-}
+func (c *Config) RPOHours() int { return c.Tier.RPOHours(c.Backup.RPOHours) }
 
 // RTOHours is the recovery time objective of the stack (BAK-1): the upper bound.
-func (c *Config) RTOHours() int {
-	if _, rto, fixed := c.Tier.Objectives(); fixed {
-		return rto
-	}
-	return c.Backup.RTOHours
-}
+func (c *Config) RTOHours() int { return c.Tier.RTOHours(c.Backup.RTOHours) }
 
 // Production reports whether the stack is a production stack.
 func (c *Config) Production() bool { return c.Environment == Production }
@@ -379,9 +355,4 @@ func (c *Config) NameIn(region string) string { return c.Slug() + "-" + region }
 // Slug names the stack's customer environment in physical names (aliases, buckets,
 // database users): the customer, with "-np" on non-production, so that a staging
 // stack never takes, or is confused with, a production name (DAT-1).
-func (c *Config) Slug() string {
-	if c.Environment == NonProduction {
-		return c.Customer + "-np"
-	}
-	return c.Customer
-}
+func (c *Config) Slug() string { return names.Slug(c.Customer, c.Environment == NonProduction) }

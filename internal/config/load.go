@@ -8,8 +8,8 @@ import (
 	"reflect"
 	"sort"
 	"strings"
-	"time"
 
+	"github.com/octura/odoo-hosting/internal/problems"
 	"gopkg.in/yaml.v3"
 )
 
@@ -55,7 +55,7 @@ func Decode(stack string, data []byte) (*Config, error) {
 		return nil, fmt.Errorf("stack %s: %s", stack, cleanYAMLError(err))
 	}
 	if doc.Config == nil {
-		return nil, Problems{{Field: "config", Reason: "is missing: the file has no config section with odoo-hosting keys"}}
+		return nil, problems.List{{Field: "config", Reason: "is missing: the file has no config section with odoo-hosting keys"}}
 	}
 	nodes := map[string]*yaml.Node{}
 	for k := range doc.Config {
@@ -76,7 +76,7 @@ func FromValues(stack string, values map[string]string, secret map[string]bool) 
 		if strings.HasPrefix(trimmed, "{") || strings.HasPrefix(trimmed, "[") {
 			var doc yaml.Node
 			if err := yaml.Unmarshal([]byte(v), &doc); err != nil || len(doc.Content) == 0 {
-				return nil, Problems{{Field: strings.TrimPrefix(k, Namespace+":"), Reason: "is not valid JSON"}}
+				return nil, problems.List{{Field: strings.TrimPrefix(k, Namespace+":"), Reason: "is not valid JSON"}}
 			}
 			n = *doc.Content[0]
 		} else {
@@ -95,7 +95,7 @@ func FromValues(stack string, values map[string]string, secret map[string]bool) 
 // decodeNodes decodes every odoo-hosting key, collecting every problem.
 func decodeNodes(stack string, nodes map[string]*yaml.Node) (*Config, error) {
 	c := &Config{Stack: stack, Secrets: map[string]bool{}, explicit: map[string]bool{}}
-	var probs Problems
+	var probs problems.List
 	fields := fieldsByKey(reflect.TypeOf(*c))
 
 	keys := make([]string, 0, len(nodes))
@@ -114,19 +114,19 @@ func decodeNodes(stack string, nodes map[string]*yaml.Node) (*Config, error) {
 			if secretKeys[key] {
 				c.Secrets[key] = true
 			} else if _, known := fields[key]; known {
-				probs.add(key, "", "must not be a secret: it is a plain setting", "")
+				probs.Add(key, "", "must not be a secret: it is a plain setting", "")
 			} else {
-				probs.add(key, "", "is not a known key", strings.Join(allowedKeys(fields), ", "))
+				probs.Add(key, "", "is not a known key", strings.Join(allowedKeys(fields), ", "))
 			}
 			continue
 		}
 		if secretKeys[key] {
-			probs.add(key, "", "must be set as a secret: pulumi config set --secret "+key, "")
+			probs.Add(key, "", "must be set as a secret: pulumi config set --secret "+key, "")
 			continue
 		}
 		idx, known := fields[key]
 		if !known {
-			probs.add(key, "", "is not a known key", strings.Join(allowedKeys(fields), ", "))
+			probs.Add(key, "", "is not a known key", strings.Join(allowedKeys(fields), ", "))
 			continue
 		}
 		target := reflect.ValueOf(c).Elem().Field(idx)
@@ -140,7 +140,7 @@ func decodeNodes(stack string, nodes map[string]*yaml.Node) (*Config, error) {
 			c.explicit[path] = true
 		}
 		if err := node.Decode(target.Addr().Interface()); err != nil {
-			probs.add(key, "", "cannot be read: "+cleanYAMLError(err), "")
+			probs.Add(key, "", "cannot be read: "+cleanYAMLError(err), "")
 		}
 	}
 	c.decodeProblems = probs
@@ -189,7 +189,7 @@ func allowedKeys(fields map[string]int) []string {
 // A number decoded into a whole-number field must be written as one: YAML would
 // otherwise truncate 1.5 to 1 without a word. Every scalar it sees is recorded in set
 // by its path, so that ApplyDefaults can tell a written 0 from a missing value.
-func checkShape(path string, n *yaml.Node, t reflect.Type, probs *Problems, set map[string]bool, top bool) {
+func checkShape(path string, n *yaml.Node, t reflect.Type, probs *problems.List, set map[string]bool, top bool) {
 	if n.Kind == yaml.AliasNode {
 		n = n.Alias
 	}
@@ -202,7 +202,7 @@ func checkShape(path string, n *yaml.Node, t reflect.Type, probs *Problems, set 
 	switch t.Kind() {
 	case reflect.Struct:
 		if n.Kind != yaml.MappingNode {
-			probs.add(path, "", "must be an object with keys", strings.Join(sortedKeys(fieldsByKey(t)), ", "))
+			probs.Add(path, "", "must be an object with keys", strings.Join(sortedKeys(fieldsByKey(t)), ", "))
 			return
 		}
 		fields := fieldsByKey(t)
@@ -210,14 +210,14 @@ func checkShape(path string, n *yaml.Node, t reflect.Type, probs *Problems, set 
 			k := n.Content[i].Value
 			idx, ok := fields[k]
 			if !ok {
-				probs.add(path+"."+k, "", "is not a known key", strings.Join(sortedKeys(fields), ", "))
+				probs.Add(path+"."+k, "", "is not a known key", strings.Join(sortedKeys(fields), ", "))
 				continue
 			}
 			checkShape(path+"."+k, n.Content[i+1], t.Field(idx).Type, probs, set, false)
 		}
 	case reflect.Slice:
 		if n.Kind != yaml.SequenceNode {
-			probs.add(path, "", "must be a list", "")
+			probs.Add(path, "", "must be a list", "")
 			return
 		}
 		for i, e := range n.Content {
@@ -225,21 +225,21 @@ func checkShape(path string, n *yaml.Node, t reflect.Type, probs *Problems, set 
 		}
 	default:
 		if n.Kind != yaml.ScalarNode {
-			probs.add(path, "", "must be a single value, not a list or object", "")
+			probs.Add(path, "", "must be a single value, not a list or object", "")
 			return
 		}
 		set[path] = true
 		if isWhole(t) && n.Tag == "!!float" {
-			probs.add(path, n.Value, "is not a whole number", "a whole number, written without a decimal point or exponent")
+			probs.Add(path, n.Value, "is not a whole number", "a whole number, written without a decimal point or exponent")
 			return
 		}
 		if t.Kind() == reflect.String && !top && n.Tag != "!!str" {
-			probs.add(path, n.Value, "must be text, not "+tagName(n.Tag), "the value in quotes in the stack file")
+			probs.Add(path, n.Value, "must be text, not "+tagName(n.Tag), "the value in quotes in the stack file")
 			return
 		}
 		var probe = reflect.New(t)
 		if err := n.Decode(probe.Interface()); err != nil {
-			probs.add(path, n.Value, "must be "+kindName(t), "")
+			probs.Add(path, n.Value, "must be "+kindName(t), "")
 		}
 	}
 }
@@ -289,19 +289,3 @@ func cleanYAMLError(err error) string {
 	}
 	return strings.TrimPrefix(err.Error(), "yaml: ")
 }
-
-// Parse loads, defaults and validates a stack configuration file in one call.
-func Parse(path string, now Clock) (*Config, error) {
-	c, err := Load(path)
-	if err != nil {
-		return c, err
-	}
-	c.ApplyDefaults()
-	if probs := c.Validate(now()); len(probs) > 0 {
-		return c, probs
-	}
-	return c, nil
-}
-
-// Clock returns the current time; tests pass a fixed one.
-type Clock func() time.Time

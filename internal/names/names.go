@@ -218,3 +218,37 @@ func Autonamed(typ, stem string) string {
 	}
 	return Fit(stem, l.Max-AutonameSuffix)
 }
+
+// CustomerSlugRule says in words what a customer slug is: the allowed part of every
+// message that refuses one.
+const CustomerSlugRule = "2 to 24 lowercase letters, digits and dashes, starting with a letter, no double dash"
+
+// customerSlug is a customer slug except for the double dash: at most 24 characters,
+// so that every physical name derived from it (<customer>-<region>-...) fits.
+var customerSlug = regexp.MustCompile(`^[a-z][a-z0-9-]{0,22}[a-z0-9]$`)
+
+// CustomerSlug reports whether s is a customer slug (CustomerSlugRule): the one rule,
+// read by the configuration; the component specs read it through ValidSlug.
+func CustomerSlug(s string) bool { return customerSlug.MatchString(s) && !strings.Contains(s, "--") }
+
+// NonProductionSuffix ends the slug of a non-production stack.
+const NonProductionSuffix = "-np"
+
+// Slug names a customer's environment in physical names (aliases, buckets, database
+// users): the customer, with NonProductionSuffix on non-production, so that a staging
+// stack never takes, or is confused with, a production name (DAT-1).
+func Slug(customer string, nonProduction bool) string {
+	if nonProduction {
+		return customer + NonProductionSuffix
+	}
+	return customer
+}
+
+// SlugRule says in words what ValidSlug accepts.
+const SlugRule = "a customer slug (" + CustomerSlugRule + "), with \"" + NonProductionSuffix + "\" on non-production"
+
+// ValidSlug reports whether s is the Slug of a valid customer: what every component
+// spec accepts as its customer.
+func ValidSlug(s string) bool {
+	return CustomerSlug(s) || (strings.HasSuffix(s, NonProductionSuffix) && CustomerSlug(strings.TrimSuffix(s, NonProductionSuffix)))
+}

@@ -57,3 +57,33 @@ func TestCheck(t *testing.T) {
 		t.Error("a load balancer name starting internal- is refused")
 	}
 }
+
+// TestCustomerSlug: the one customer-slug rule, read by the configuration and every
+// component spec.
+func TestCustomerSlug(t *testing.T) {
+	for s, want := range map[string]bool{
+		"acme": true, "ab": true, "acme-2": true, "public-sector": true, "abcdefghijklmnopqrstuvwx": true,
+		"a": false, "abcdefghijklmnopqrstuvwxy": false, "Acme": false, "2acme": false, "acme-": false,
+		"ac--me": false, "-acme": false, "acme_eu": false, "": false,
+	} {
+		if got := CustomerSlug(s); got != want {
+			t.Errorf("CustomerSlug(%q) = %v; want %v", s, got, want)
+		}
+	}
+}
+
+// TestDAT1_Slug: a non-production stack's names carry "-np"; the component specs
+// accept a customer slug with or without it, nothing else.
+func TestDAT1_Slug(t *testing.T) {
+	if got := Slug("acme", true) + " " + Slug("acme", false); got != "acme-np acme" {
+		t.Errorf("Slug = %q", got)
+	}
+	for s, want := range map[string]bool{
+		"acme": true, "acme-np": true, "abcdefghijklmnopqrstuvwx-np": true, "abcdefghijklmnopqrstuvwxy": false,
+		"abcdefghijklmnopqrstuvwxy-np": false, "-np": false, "ac--me-np": false, "Acme-np": false,
+	} {
+		if got := ValidSlug(s); got != want {
+			t.Errorf("ValidSlug(%q) = %v; want %v", s, got, want)
+		}
+	}
+}

@@ -33,3 +33,24 @@ func PubliclyRoutable(p netip.Prefix) bool {
 	}
 	return true
 }
+
+// rfc1918 are the private IPv4 ranges of RFC 1918.
+var rfc1918 = []netip.Prefix{
+	netip.MustParsePrefix("10.0.0.0/8"),
+	netip.MustParsePrefix("172.16.0.0/12"),
+	netip.MustParsePrefix("192.168.0.0/16"),
+}
+
+// RFC1918 returns the private IPv4 ranges of RFC 1918: 10.0.0.0/8, 172.16.0.0/12 and
+// 192.168.0.0/16, the ranges a network's range must lie in.
+func RFC1918() []netip.Prefix { return append([]netip.Prefix(nil), rfc1918...) }
+
+// InRFC1918 reports whether p lies wholly inside one RFC 1918 range.
+func InRFC1918(p netip.Prefix) bool {
+	for _, r := range rfc1918 {
+		if r.Contains(p.Addr()) && p.Bits() >= r.Bits() {
+			return true
+		}
+	}
+	return false
+}

@@ -2,6 +2,7 @@ package netaddr
 
 import (
 	"net/netip"
+	"strings"
 	"testing"
 )
 
@@ -17,5 +18,26 @@ func TestPubliclyRoutable(t *testing.T) {
 		if got := PubliclyRoutable(netip.MustParsePrefix(c)); got != want {
 			t.Errorf("PubliclyRoutable(%s) = %v; want %v", c, got, want)
 		}
+	}
+}
+
+// TestInRFC1918: the one RFC 1918 list, read by the configuration's network.cidr
+// check and the address plan (NET-1): a range counts only when wholly inside one.
+func TestInRFC1918(t *testing.T) {
+	for cidr, want := range map[string]bool{
+		"10.64.0.0/16": true, "10.0.0.0/8": true, "172.16.0.0/12": true, "172.31.255.0/24": true,
+		"192.168.16.0/20": true, "9.0.0.0/8": false, "172.32.0.0/16": false, "172.0.0.0/8": false,
+		"192.169.0.0/16": false, "100.64.0.0/16": false,
+	} {
+		if got := InRFC1918(netip.MustParsePrefix(cidr)); got != want {
+			t.Errorf("InRFC1918(%s) = %v, want %v", cidr, got, want)
+		}
+	}
+	got := []string{}
+	for _, p := range RFC1918() {
+		got = append(got, p.String())
+	}
+	if want := "10.0.0.0/8 172.16.0.0/12 192.168.0.0/16"; strings.Join(got, " ") != want {
+		t.Errorf("RFC1918() = %v, want %s", got, want)
 	}
 }

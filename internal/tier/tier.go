@@ -70,3 +70,22 @@ func (t Tier) Objectives() (rpoHours, rtoHours int, fixed bool) {
 	}
 	return 0, 0, false
 }
+
+// RPOHours is the recovery point objective, in hours, of a stack of tier t (BAK-1):
+// the tier's fixed objective, or configured on a tier whose stacks state their own
+// (on-premise). The configuration, the backup rules and the policy pack all ask here.
+func (t Tier) RPOHours(configured int) int {
+	if rpo, _, fixed := t.Objectives(); fixed {
+		return rpo
+	}
+	return configured
+}
+
+// RTOHours is the recovery time objective, in hours, of a stack of tier t (BAK-1),
+// read as RPOHours is.
+func (t Tier) RTOHours(configured int) int {
+	if _, rto, fixed := t.Objectives(); fixed {
+		return rto
+	}
+	return configured
+}

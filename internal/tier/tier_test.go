@@ -39,3 +39,22 @@ func TestWhatEachTierIs(t *testing.T) {
 		require.Equal(t, w, row{tr.RunsApplication(), tr.NeedsNetwork(), tr.ZoneCount(), rpo, rto, fixed}, tr)
 	}
 }
+
+// TestBAK1_ObjectivesOfAStack: the one place a stack's RPO and RTO are computed. A
+// fixed tier ignores what is configured; on-premise (and an unknown tier) takes it.
+func TestBAK1_ObjectivesOfAStack(t *testing.T) {
+	for _, c := range []struct {
+		tr               tier.Tier
+		configured       int
+		wantRPO, wantRTO int
+	}{
+		{tier.OdooSH, 6, 24, 8},
+		{tier.Cloud, 6, 1, 4},
+		{tier.Enterprise, 0, 1, 4},
+		{tier.OnPremise, 6, 6, 6},
+		{tier.OnPremise, 0, 0, 0},
+		{tier.Tier("dmz"), 3, 3, 3},
+	} {
+		require.Equal(t, []int{c.wantRPO, c.wantRTO}, []int{c.tr.RPOHours(c.configured), c.tr.RTOHours(c.configured)}, "%s %d", c.tr, c.configured)
+	}
+}

@@ -79,6 +79,13 @@ type Config struct {
 	AccountID    string
 	// Principal is a well-formed engineer identity of the cloud.
 	Principal string
+	// MFAOutsideStack, when set, says where MFA is enforced on a cloud whose
+	// project cannot deny actions without MFA (gcp: Cloud Identity's 2-Step
+	// Verification enforcement, an organization setting). The suite then logs it
+	// instead of asserting Group.MFARequired and BreakGlass.MFARequired (IAM-2);
+	// the implementation's own tests cover what the stack does enforce. Default
+	// empty: asserted.
+	MFAOutsideStack string
 }
 
 // Now is the suite's clock.
@@ -86,6 +93,15 @@ var Now = time.Date(2025, 3, 14, 9, 30, 0, 0, time.UTC)
 
 // Run runs every conformance test against h.
 func Run(t *testing.T, c Config, h Harness) {
+	// mfa reports whether v claims MFA, or logs where MFA lives when the stack
+	// cannot enforce it (IAM-2).
+	mfa := func(t *testing.T, v bool) bool {
+		if c.MFAOutsideStack != "" {
+			t.Logf("IAM-2: MFA is enforced outside the stack: %s", c.MFAOutsideStack)
+			return true
+		}
+		return v
+	}
 	base := func() access.Spec {
 		return access.Spec{Customer: "acme", Cloud: c.Cloud, AccountID: c.AccountID, Region: c.Region, Jurisdiction: c.Jurisdiction}
 	}
@@ -99,7 +115,7 @@ func Run(t *testing.T, c Config, h Harness) {
 		for _, r := range []access.Role{"administrator", "operator", "auditor"} {
 			g, ok := v.Groups[r]
 			require.True(t, ok, "IAM-1: group %s", r)
-			require.True(t, g.MFARequired, "IAM-2: %s without MFA must be denied", r)
+			require.True(t, mfa(t, g.MFARequired), "IAM-2: %s without MFA must be denied", r)
 		}
 		require.Nil(t, v.BreakGlass, "IAM-3: no break-glass access without a grant")
 	})
@@ -107,7 +123,9 @@ func Run(t *testing.T, c Config, h Harness) {
 	t.Run("IAM5_OperatorsUseSessionServiceNeverSSH", func(t *testing.T) {
 		v, err := h.Plan(t, base(), Now)
 		require.NoError(t, err)
-		require.Equal(t, Group{MFARequired: true, SessionService: true}, v.Groups[access.Operator])
+		op := v.Groups[access.Operator]
+		op.MFARequired = mfa(t, op.MFARequired)
+		require.Equal(t, Group{MFARequired: true, SessionService: true}, op)
 		require.False(t, v.Groups[access.Auditor].SSH)
 	})
 
@@ -120,7 +138,7 @@ func Run(t *testing.T, c Config, h Harness) {
 		require.NotNil(t, v.BreakGlass)
 		require.Equal(t, c.Principal, v.BreakGlass.Principal)
 		require.Equal(t, granted.Add(24*time.Hour), v.BreakGlass.Expiry, "IAM-3: grant and last session end within 24 hours")
-		require.True(t, v.BreakGlass.MFARequired, "IAM-2")
+		require.True(t, mfa(t, v.BreakGlass.MFARequired), "IAM-2")
 		require.LessOrEqual(t, v.BreakGlass.MaxSessionSeconds, 3600)
 	})
 

@@ -23,7 +23,7 @@ import (
 )
 
 // Type is the component's type token.
-const Type = "odoo-hosting:access:Access"
+const Type = access.Type
 
 // Args are the arguments of New.
 type Args struct {

@@ -34,7 +34,7 @@ import (
 )
 
 // Type is the component's type token.
-const Type = "odoo-hosting:backup:Backup"
+const Type = concept.Type
 
 // Managed policies of the AWS Backup service role.
 const (

@@ -25,6 +25,8 @@ import (
 	"strings"
 
 	"github.com/pulumi/pulumi-gcp/sdk/v7/go/gcp/cloudscheduler"
+	"github.com/pulumi/pulumi-gcp/sdk/v7/go/gcp/kms"
+	"github.com/pulumi/pulumi-gcp/sdk/v7/go/gcp/projects"
 	"github.com/pulumi/pulumi-gcp/sdk/v7/go/gcp/pubsub"
 	"github.com/pulumi/pulumi-gcp/sdk/v7/go/gcp/storage"
 	"github.com/pulumi/pulumi/sdk/v3/go/pulumi"
@@ -34,12 +36,18 @@ import (
 )
 
 // Type is the component's type token, the same concept as awsbackup.
-const Type = "odoo-hosting:backup:Backup"
+const Type = concept.Type
 
 // ScheduleEpoch is the fixed first day of every transfer job's schedule: a Sunday
 // and the first of a month, so that weekly jobs run on Sundays and monthly ones on
 // the 1st. Fixed so that plans are reproducible.
 var ScheduleEpoch = struct{ Year, Month, Day int }{2026, 2, 1}
+
+// PubSubService is the service whose agent encrypts the restore-test topic's messages.
+const PubSubService = "pubsub.googleapis.com"
+
+// EncrypterDecrypter is the one Cloud KMS role a service agent gets on a key.
+const EncrypterDecrypter = "roles/cloudkms.cryptoKeyEncrypterDecrypter"
 
 // Args are the inputs of New.
 type Args struct {
@@ -322,15 +330,31 @@ func New(ctx *pulumi.Context, name string, args Args, opts ...pulumi.ResourceOpt
 	}
 
 	// BAK-4: the restore test is published on schedule to the runner's topic, whose
-	// messages stay in the primary region (they carry no customer data).
+	// messages stay in the primary region and are encrypted with the primary backup
+	// key (ENC-2): Pub/Sub's service agent, created explicitly, may use that key only.
+	agent, err := projects.NewServiceIdentity(ctx, name+"-pubsub-agent", &projects.ServiceIdentityArgs{
+		Project: pulumi.String(spec.AccountID), Service: pulumi.String(PubSubService),
+	}, inPrimary...)
+	if err != nil {
+		return nil, err
+	}
+	topicGrant, err := kms.NewCryptoKeyIAMMember(ctx, name+"-pubsub-key", &kms.CryptoKeyIAMMemberArgs{
+		CryptoKeyId: pulumi.String(args.PrimaryKey),
+		Role:        pulumi.String(EncrypterDecrypter),
+		Member:      agent.Member,
+	}, inPrimary...)
+	if err != nil {
+		return nil, err
+	}
 	topic, err := pubsub.NewTopic(ctx, name+"-restore-test", &pubsub.TopicArgs{
-		Name:    pulumi.String(name + "-restore-test"),
-		Project: pulumi.String(spec.AccountID),
+		Name:       pulumi.String(name + "-restore-test"),
+		Project:    pulumi.String(spec.AccountID),
+		KmsKeyName: pulumi.String(args.PrimaryKey),
 		MessageStoragePolicy: &pubsub.TopicMessageStoragePolicyArgs{
 			AllowedPersistenceRegions: pulumi.StringArray{pulumi.String(spec.PrimaryRegion)},
 		},
 		Labels: labels,
-	}, inPrimary...)
+	}, append(append(inPrimary, keep...), pulumi.DependsOn([]pulumi.Resource{topicGrant}))...)
 	if err != nil {
 		return nil, err
 	}

@@ -181,6 +181,7 @@ func TestRES3_ENC5_BucketsInPrimaryAndPairedRegionWithTheirOwnKeys(t *testing.T)
 	require.Equal(t, map[string]int{
 		plan.StackType: 1, "pulumi:providers:gcp": 2, gcpbackup.Type: 1,
 		bucketType: 2, memberType: 3, jobType: 2, topicType: 1, cronType: 1,
+		"gcp:projects/serviceIdentity:ServiceIdentity": 1, "gcp:kms/cryptoKeyIAMMember:CryptoKeyIAMMember": 1,
 	}, p.Count())
 	require.Equal(t, []string{"europe-west1", "europe-west3"}, []string{c.PrimaryRegion, c.BackupRegion})
 	comp, _ := p.Get(gcpbackup.Type, name)
@@ -259,6 +260,22 @@ func TestBAK4_RestoreTestPublishedQuarterlyInRegion(t *testing.T) {
 	require.Equal(t, "Etc/UTC", j.Inputs["timeZone"])
 	topic, _ := p.Get(topicType, name+"-restore-test")
 	require.Equal(t, map[string]any{"allowedPersistenceRegions": []any{"europe-west1"}}, topic.Inputs["messageStoragePolicy"])
+}
+
+// ENC-2, BAK-6: the restore-test topic is encrypted with the primary backup key,
+// which Pub/Sub's agent (and only it) is granted, and is protected in production.
+func TestENC2_RestoreTestTopicWithThePrimaryBackupKey(t *testing.T) {
+	p, _, err := run(t, gcpbackup.Args{Spec: spec(tier.Cloud)})
+	require.NoError(t, err)
+	topic, _ := p.Get(topicType, name+"-restore-test")
+	require.Equal(t, key("europe-west1"), topic.Inputs["kmsKeyName"])
+	require.True(t, topic.Protect)
+	agent, _ := p.Get("gcp:projects/serviceIdentity:ServiceIdentity", name+"-pubsub-agent")
+	require.Equal(t, "pubsub.googleapis.com", agent.Inputs["service"])
+	grant, _ := p.Get("gcp:kms/cryptoKeyIAMMember:CryptoKeyIAMMember", name+"-pubsub-key")
+	require.Equal(t, key("europe-west1"), grant.Inputs["cryptoKeyId"])
+	require.Equal(t, "roles/cloudkms.cryptoKeyEncrypterDecrypter", grant.Inputs["role"])
+	require.Contains(t, topic.Dependencies, grant.URN)
 }
 
 func TestRES3_DualRegionInsideJurisdictionAccepted(t *testing.T) {

@@ -20,7 +20,7 @@ import (
 )
 
 // Type is the component's type token.
-const Type = "odoo-hosting:database:Database"
+const Type = concept.Type
 
 // Port is the PostgreSQL port.
 const Port = 5432

@@ -25,8 +25,8 @@ import (
 
 // Type tokens.
 const (
-	EdgeType              = "odoo-hosting:edge:Edge"
-	OriginCertificateType = "odoo-hosting:edge:OriginCertificate"
+	EdgeType              = edge.Type
+	OriginCertificateType = edge.OriginCertificateType
 )
 
 // Cloudflare ruleset phases the edge deploys to.

@@ -17,7 +17,7 @@ import (
 )
 
 // Type is the component's type token.
-const Type = "odoo-hosting:keys:Keys"
+const Type = keys.Type
 
 // Args are the arguments of New.
 type Args struct {

@@ -22,7 +22,7 @@ import (
 )
 
 // Type is the component's type token, the same concept as awskeys.
-const Type = "odoo-hosting:keys:Keys"
+const Type = keys.Type
 
 // Values every created key carries.
 const (

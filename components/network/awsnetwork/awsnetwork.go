@@ -24,7 +24,7 @@ import (
 )
 
 // Type is the component's type token.
-const Type = "odoo-hosting:network:Network"
+const Type = network.Type
 
 // InterfaceEndpoints are the AWS services reached through interface endpoints in
 // the management subnets, so that hosts without an internet route can use them.
@@ -187,7 +187,7 @@ func (b *builder) tags(n string) pulumi.StringMap {
 const RoleTag = "odoo-hosting:role"
 
 // roleTags are the tags of a resource that plays role in the network.
-func (b *builder) roleTags(n string, role network.Tier) pulumi.StringMap {
+func (b *builder) roleTags(n string, role network.Role) pulumi.StringMap {
 	t := b.tags(n)
 	t[RoleTag] = pulumi.String(string(role))
 	return t
@@ -212,10 +212,10 @@ func (b *builder) build(n *Network) error {
 	return nil
 }
 
-func (b *builder) subnetIDs(t network.Tier) pulumi.StringArrayOutput {
+func (b *builder) subnetIDs(t network.Role) pulumi.StringArrayOutput {
 	var ids pulumi.StringArray
-	for _, s := range b.layout.ByTier(t) {
-		ids = append(ids, b.subnets[network.Key{Tier: t, Zone: s.Zone}].ID())
+	for _, s := range b.layout.ByRole(t) {
+		ids = append(ids, b.subnets[network.Key{Role: t, Zone: s.Zone}].ID())
 	}
 	return ids.ToStringArrayOutput()
 }
@@ -243,8 +243,8 @@ func (b *builder) vpcAndSubnets() error {
 		return err
 	}
 	b.subnets = map[network.Key]*ec2.Subnet{}
-	for _, t := range network.Tiers() {
-		for _, s := range b.layout.ByTier(t) {
+	for _, t := range network.Roles() {
+		for _, s := range b.layout.ByRole(t) {
 			n := b.name + "-" + string(t) + "-" + s.Zone
 			sn, err := ec2.NewSubnet(b.ctx, n, &ec2.SubnetArgs{
 				VpcId:               b.vpc.ID(),
@@ -256,7 +256,7 @@ func (b *builder) vpcAndSubnets() error {
 			if err != nil {
 				return err
 			}
-			b.subnets[network.Key{Tier: t, Zone: s.Zone}] = sn
+			b.subnets[network.Key{Role: t, Zone: s.Zone}] = sn
 		}
 	}
 	return nil
@@ -272,16 +272,16 @@ func (b *builder) routing() error {
 		return err
 	}
 	b.tables = map[string]*ec2.RouteTable{}
-	table := func(key string, role network.Tier) (*ec2.RouteTable, error) {
+	table := func(key string, role network.Role) (*ec2.RouteTable, error) {
 		n := name + "-" + key
 		rt, err := ec2.NewRouteTable(ctx, n, &ec2.RouteTableArgs{VpcId: b.vpc.ID(), Tags: b.roleTags(n, role)}, b.child()...)
 		b.tables[key] = rt
 		return rt, err
 	}
-	associate := func(t network.Tier, zone string, rt *ec2.RouteTable) error {
+	associate := func(t network.Role, zone string, rt *ec2.RouteTable) error {
 		n := name + "-" + string(t) + "-" + zone
 		_, err := ec2.NewRouteTableAssociation(ctx, n, &ec2.RouteTableAssociationArgs{
-			SubnetId: b.subnets[network.Key{Tier: t, Zone: zone}].ID(), RouteTableId: rt.ID(),
+			SubnetId: b.subnets[network.Key{Role: t, Zone: zone}].ID(), RouteTableId: rt.ID(),
 		}, b.child()...)
 		return err
 	}
@@ -309,7 +309,7 @@ func (b *builder) routing() error {
 			return err
 		}
 		nats[z], err = ec2.NewNatGateway(ctx, n, &ec2.NatGatewayArgs{
-			AllocationId: eip.ID(), SubnetId: b.subnets[network.Key{Tier: network.Public, Zone: z}].ID(), Tags: b.tags(n),
+			AllocationId: eip.ID(), SubnetId: b.subnets[network.Key{Role: network.Public, Zone: z}].ID(), Tags: b.tags(n),
 		}, b.child()...)
 		if err != nil {
 			return err
@@ -329,7 +329,7 @@ func (b *builder) routing() error {
 			return err
 		}
 	}
-	for _, t := range []network.Tier{network.Database, network.Management} {
+	for _, t := range []network.Role{network.Database, network.Management} {
 		rt, err := table(string(t), t)
 		if err != nil {
 			return err
@@ -364,7 +364,7 @@ func (b *builder) securityGroups() error {
 	}
 	// The load balancer sits in the public subnets, the interface endpoints in
 	// the management subnets.
-	roles := map[string]network.Tier{"alb": network.Public, "app": network.App, "database": network.Database, "management": network.Management, "endpoints": network.Management}
+	roles := map[string]network.Role{"alb": network.Public, "app": network.App, "database": network.Database, "management": network.Management, "endpoints": network.Management}
 	for _, g := range []string{"alb", "app", "database", "management", "endpoints"} {
 		n := b.name + "-" + g
 		sg, err := ec2.NewSecurityGroup(b.ctx, n, &ec2.SecurityGroupArgs{
@@ -449,8 +449,8 @@ func (b *builder) endpoints() error {
 		return err
 	}
 	var mgmt pulumi.StringArray
-	for _, s := range b.layout.ByTier(network.Management) {
-		mgmt = append(mgmt, b.subnets[network.Key{Tier: network.Management, Zone: s.Zone}].ID())
+	for _, s := range b.layout.ByRole(network.Management) {
+		mgmt = append(mgmt, b.subnets[network.Key{Role: network.Management, Zone: s.Zone}].ID())
 	}
 	for _, svc := range InterfaceEndpoints {
 		n := b.name + "-" + svc

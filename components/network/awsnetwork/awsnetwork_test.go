@@ -97,7 +97,7 @@ func (harness) Plan(t *testing.T, spec network.Spec) (networktest.View, error) {
 			route = networktest.NoRoute
 		}
 		v.Subnets = append(v.Subnets, networktest.Subnet{
-			Tier: network.Tier(tier), Zone: zone, CIDR: str(s.Inputs["cidrBlock"]),
+			Role: network.Role(tier), Zone: zone, CIDR: str(s.Inputs["cidrBlock"]),
 			PublicIPOnLaunch: s.Inputs["mapPublicIpOnLaunch"] != false, Default: route,
 		})
 	}

@@ -10,7 +10,7 @@
 // that keeps the flow logs; and HA VPN to the customer's peers when set.
 //
 // GCP subnetworks are regional, so each tier takes its whole block of the address
-// plan (network.TierBlock) instead of one subnet per zone; the public block stays
+// plan (network.RoleBlock) instead of one subnet per zone; the public block stays
 // unused (Google's load balancers live outside the VPC), and the database block is
 // split between the database subnetwork (lower half) and the range allocated to
 // private services access (upper half). Decision 0065 records the choices and the
@@ -33,7 +33,7 @@ import (
 )
 
 // Type is the component's type token, the same concept as awsnetwork.
-const Type = "odoo-hosting:network:Network"
+const Type = network.Type
 
 // Google's published source ranges (decision 0065).
 var (
@@ -53,8 +53,8 @@ const (
 	DenyAllPriority = 65534
 )
 
-// Tiers are the tiers with a subnetwork on gcp, and their network tags.
-var Tiers = []network.Tier{network.App, network.Database, network.Management}
+// Roles are the network roles with a subnetwork on gcp, and their network tags.
+var Roles = []network.Role{network.App, network.Database, network.Management}
 
 // CloudRouterASN is the private ASN of the VPN's Cloud Router.
 const CloudRouterASN = 64514
@@ -87,12 +87,12 @@ type Network struct {
 	NetworkID       pulumi.StringOutput
 	NetworkSelfLink pulumi.StringOutput
 	// Subnetworks are the subnetworks' self links per tier.
-	Subnetworks map[network.Tier]pulumi.StringOutput
+	Subnetworks map[network.Role]pulumi.StringOutput
 	// PrivateServicesConnection is the private services access connection's ID;
 	// Cloud SQL instances depend on it.
 	PrivateServicesConnection pulumi.StringOutput
 	// Tags are the network tags per tier that instances carry.
-	Tags map[network.Tier]string
+	Tags map[network.Role]string
 	// Region is the network's region.
 	Region string
 }
@@ -151,15 +151,15 @@ func (a Args) Validate(name string) error {
 // Ranges are the address ranges of a spec on gcp: each subnetwork's range and the
 // range allocated to private services access. Pure.
 type Ranges struct {
-	Subnetworks     map[network.Tier]string
+	Subnetworks     map[network.Role]string
 	PrivateServices string
 }
 
 // Plan returns the ranges of spec's network on gcp.
 func Plan(spec network.Spec) (Ranges, error) {
-	r := Ranges{Subnetworks: map[network.Tier]string{}}
-	for _, t := range Tiers {
-		block, err := network.TierBlock(spec.CIDR, t)
+	r := Ranges{Subnetworks: map[network.Role]string{}}
+	for _, t := range Roles {
+		block, err := network.RoleBlock(spec.CIDR, t)
 		if err != nil {
 			return Ranges{}, err
 		}
@@ -186,7 +186,7 @@ func New(ctx *pulumi.Context, name string, args Args, opts ...pulumi.ResourceOpt
 	if err != nil {
 		return nil, fmt.Errorf("network %q: %w", name, err)
 	}
-	n := &Network{Region: args.Region, Subnetworks: map[network.Tier]pulumi.StringOutput{}, Tags: map[network.Tier]string{}}
+	n := &Network{Region: args.Region, Subnetworks: map[network.Role]pulumi.StringOutput{}, Tags: map[network.Role]string{}}
 	if err := ctx.RegisterComponentResource(Type, name, n, opts...); err != nil {
 		return nil, err
 	}
@@ -206,7 +206,7 @@ func New(ctx *pulumi.Context, name string, args Args, opts ...pulumi.ResourceOpt
 		return nil, err
 	}
 
-	for _, t := range Tiers {
+	for _, t := range Roles {
 		sn, err := compute.NewSubnetwork(ctx, name+"-"+string(t), &compute.SubnetworkArgs{
 			Name:        pulumi.String(name + "-" + string(t)),
 			Project:     project,
@@ -315,7 +315,7 @@ func firewall(ctx *pulumi.Context, name string, spec network.Spec, project pulum
 		}
 		return compute.FirewallAllowArray{compute.FirewallAllowArgs{Protocol: pulumi.String("tcp"), Ports: ps}}
 	}
-	allow := func(child string, target network.Tier, ports []int, ranges []string, sourceTag network.Tier) error {
+	allow := func(child string, target network.Role, ports []int, ranges []string, sourceTag network.Role) error {
 		a := &compute.FirewallArgs{
 			Name: pulumi.String(name + "-" + child), Project: project, Network: vpc.ID(),
 			Direction: pulumi.String("INGRESS"), Priority: pulumi.Int(AllowPriority),
@@ -371,12 +371,12 @@ func flowLogs(ctx *pulumi.Context, name string, spec network.Spec, args Args, in
 		RetentionDays: pulumi.Int(spec.FlowLogRetentionDays),
 		CmekSettings:  &logging.ProjectBucketConfigCmekSettingsArgs{KmsKeyName: args.LogsKey},
 		Description:   pulumi.String("VPC flow logs of " + name),
-	}, append(in, pulumi.RetainOnDelete(true))...)
+	}, append(in, pulumi.RetainOnDelete(true), pulumi.Protect(spec.Production))...)
 	if err != nil {
 		return err
 	}
 	var subnets []string
-	for _, t := range Tiers {
+	for _, t := range Roles {
 		subnets = append(subnets, fmt.Sprintf("%q", name+"-"+string(t)))
 	}
 	filter := fmt.Sprintf(`log_id("compute.googleapis.com/vpc_flows") AND resource.type="gce_subnetwork" AND resource.labels.subnetwork_name=(%s)`,
@@ -387,7 +387,7 @@ func flowLogs(ctx *pulumi.Context, name string, spec network.Spec, args Args, in
 		Destination:          pulumi.Sprintf("logging.googleapis.com/%s", bucket.ID()),
 		Filter:               pulumi.String(filter),
 		UniqueWriterIdentity: pulumi.Bool(true),
-	}, in...); err != nil {
+	}, append(in, pulumi.Protect(spec.Production))...); err != nil { // BAK-6
 		return err
 	}
 	// RES-2, NET-7: the project's _Default sink would also keep the flow logs, in

@@ -88,7 +88,7 @@ func (harness) Profile() networktest.Profile {
 	return networktest.Profile{
 		Region:   region,
 		Regional: true,
-		Tiers:    []network.Tier{network.App, network.Database, network.Management},
+		Roles:    []network.Role{network.App, network.Database, network.Management},
 		Ingress:  ingress,
 	}
 }
@@ -137,7 +137,7 @@ func (harness) Plan(t *testing.T, spec network.Spec) (networktest.View, error) {
 		lc, _ := s.Inputs["logConfig"].(map[string]any)
 		allTraffic = allTraffic && lc["flowSampling"] == 1.0 && lc["metadata"] == "INCLUDE_ALL_METADATA"
 		v.Subnets = append(v.Subnets, networktest.Subnet{
-			Tier: network.Tier(strings.TrimPrefix(s.Name(), name+"-")), CIDR: str(s.Inputs["ipCidrRange"]),
+			Role: network.Role(strings.TrimPrefix(s.Name(), name+"-")), CIDR: str(s.Inputs["ipCidrRange"]),
 			Default: route,
 		})
 	}
@@ -361,11 +361,26 @@ func TestNET7_FlowLogBucketInRegionWithLogsKey(t *testing.T) {
 	require.Equal(t, "acme-prod", excl.Inputs["project"])
 }
 
+// BAK-6: in production the flow-log bucket and its sink refuse `pulumi destroy`
+// and replacement; elsewhere they are not protected.
+func TestBAK6_FlowLogBucketAndSinkProtectedInProduction(t *testing.T) {
+	for _, production := range []bool{true, false} {
+		s := spec()
+		s.Production = production
+		p, err := run(t, args(s))
+		require.NoError(t, err)
+		b, _ := p.Get(bucketType, name+"-flows")
+		sink, _ := p.Get(sinkType, name+"-flows")
+		require.Equal(t, production, b.Protect)
+		require.Equal(t, production, sink.Protect)
+	}
+}
+
 func TestNET1_NoDefaultNetworkAndNoPublicRanges(t *testing.T) {
 	ranges, err := gcpnetwork.Plan(spec())
 	require.NoError(t, err)
 	require.Equal(t, gcpnetwork.Ranges{
-		Subnetworks:     map[network.Tier]string{network.App: "10.20.64.0/18", network.Database: "10.20.128.0/19", network.Management: "10.20.192.0/18"},
+		Subnetworks:     map[network.Role]string{network.App: "10.20.64.0/18", network.Database: "10.20.128.0/19", network.Management: "10.20.192.0/18"},
 		PrivateServices: "10.20.160.0/19",
 	}, ranges)
 	p, err := run(t, args(spec()))

@@ -31,7 +31,7 @@ func ViaNAT(zone string) Route { return Route("nat:" + zone) }
 
 // Subnet is one planned subnet, as the implementation built it.
 type Subnet struct {
-	Tier network.Tier
+	Role network.Role
 	Zone string
 	CIDR string
 	// PublicIPOnLaunch is true when instances in it get a public IP.
@@ -92,12 +92,12 @@ type Profile struct {
 	// Region is the region whose zones the suite's specs use. Default Region.
 	Region string
 	// Regional is true when subnets span every zone of the region (gcp): one subnet
-	// per tier in Tiers with the tier's block (network.TierBlock), Zone "". Its NAT
+	// per role in Roles with the role's block (network.RoleBlock), Zone "". Its NAT
 	// is regional too: app subnets route ViaNAT("") and NATZones is [""] on every
 	// tier of production.
 	Regional bool
-	// Tiers are the tiers with subnets. Default network.Tiers().
-	Tiers []network.Tier
+	// Roles are the network roles with subnets. Default network.Roles().
+	Roles []network.Role
 	// Ingress returns the exact ingress rules of a spec. Default ExpectedIngress.
 	Ingress func(network.Spec) []Rule
 }
@@ -115,8 +115,8 @@ func profileOf(h Harness) Profile {
 	if p.Region == "" {
 		p.Region = Region
 	}
-	if len(p.Tiers) == 0 {
-		p.Tiers = network.Tiers()
+	if len(p.Roles) == 0 {
+		p.Roles = network.Roles()
 	}
 	if p.Ingress == nil {
 		p.Ingress = ExpectedIngress
@@ -158,7 +158,7 @@ const Region = "eu-west-1"
 // Run runs every conformance test against h.
 func Run(t *testing.T, h Harness) {
 	p := profileOf(h)
-	t.Run("NET1_SubnetsPerTierAndZone", func(t *testing.T) { testSubnets(t, h, p) })
+	t.Run("NET1_SubnetsPerRoleAndZone", func(t *testing.T) { testSubnets(t, h, p) })
 	t.Run("NET2_NoPublicIPsAndPrivateRoutes", func(t *testing.T) { testRoutes(t, h, p) })
 	t.Run("NET2_OneNATOnNonProduction", func(t *testing.T) { testNAT(t, h, p) })
 	t.Run("NET3_LeastPrivilegeIngress", func(t *testing.T) { testIngress(t, h, p, p.Spec(2), nil) })
@@ -192,31 +192,31 @@ func testSubnets(t *testing.T, h Harness, p Profile) {
 		if p.Regional {
 			// One subnet per tier, inside the tier's block (a cloud may keep part
 			// of the block for a service range).
-			got := map[network.Tier]int{}
+			got := map[network.Role]int{}
 			for _, sn := range v.Subnets {
-				got[sn.Tier]++
-				block, err := network.TierBlock(s.CIDR, sn.Tier)
+				got[sn.Role]++
+				block, err := network.RoleBlock(s.CIDR, sn.Role)
 				require.NoError(t, err)
 				bp, sp := netip.MustParsePrefix(block), netip.MustParsePrefix(sn.CIDR)
-				require.True(t, bp.Bits() <= sp.Bits() && bp.Contains(sp.Addr()), "NET-1: %s subnet %s lies in its block %s", sn.Tier, sn.CIDR, block)
+				require.True(t, bp.Bits() <= sp.Bits() && bp.Contains(sp.Addr()), "NET-1: %s subnet %s lies in its block %s", sn.Role, sn.CIDR, block)
 				require.Empty(t, sn.Zone, "regional subnets name no zone")
 			}
-			for _, tier := range p.Tiers {
+			for _, tier := range p.Roles {
 				require.Equal(t, 1, got[tier], "NET-1: one %s subnet", tier)
 			}
-			require.Len(t, got, len(p.Tiers))
+			require.Len(t, got, len(p.Roles))
 			continue
 		}
 		want := map[string]string{}
 		for k, cidr := range subnets {
-			tier := network.Tier(k[:strings.Index(k, "/")])
-			if slices.Contains(p.Tiers, tier) && (zones == 3 || !strings.HasSuffix(k, "c")) {
+			tier := network.Role(k[:strings.Index(k, "/")])
+			if slices.Contains(p.Roles, tier) && (zones == 3 || !strings.HasSuffix(k, "c")) {
 				want[k] = cidr
 			}
 		}
 		got := map[string]string{}
 		for _, sn := range v.Subnets {
-			got[fmt.Sprintf("%s/%s", sn.Tier, sn.Zone)] = sn.CIDR
+			got[fmt.Sprintf("%s/%s", sn.Role, sn.Zone)] = sn.CIDR
 		}
 		require.Equal(t, want, got, "NET-1: one subnet per tier and zone")
 	}
@@ -229,21 +229,21 @@ func testRoutes(t *testing.T, h Harness, p Profile) {
 	require.NotEmpty(t, v.Subnets)
 	if p.Regional {
 		for _, sn := range v.Subnets {
-			require.False(t, sn.PublicIPOnLaunch, "NET-2: subnet %s gives instances public IPs", sn.Tier)
+			require.False(t, sn.PublicIPOnLaunch, "NET-2: subnet %s gives instances public IPs", sn.Role)
 			want := NoRoute
-			if sn.Tier == network.App {
+			if sn.Role == network.App {
 				want = ViaNAT("")
 			}
-			require.Equal(t, want, sn.Default, "NET-2: %s reaches the internet only through the regional NAT, or not at all", sn.Tier)
+			require.Equal(t, want, sn.Default, "NET-2: %s reaches the internet only through the regional NAT, or not at all", sn.Role)
 		}
 		require.Equal(t, []string{""}, v.NATZones, "one regional NAT, highly available across zones")
 		return
 	}
 	for _, sn := range v.Subnets {
-		require.False(t, sn.PublicIPOnLaunch, "NET-2: subnet %s/%s gives instances public IPs", sn.Tier, sn.Zone)
-		switch sn.Tier {
+		require.False(t, sn.PublicIPOnLaunch, "NET-2: subnet %s/%s gives instances public IPs", sn.Role, sn.Zone)
+		switch sn.Role {
 		case network.Database, network.Management:
-			require.Equal(t, NoRoute, sn.Default, "NET-2: %s/%s must have no route to the internet", sn.Tier, sn.Zone)
+			require.Equal(t, NoRoute, sn.Default, "NET-2: %s/%s must have no route to the internet", sn.Role, sn.Zone)
 		case network.App:
 			require.Equal(t, ViaNAT(sn.Zone), sn.Default, "NET-2: app/%s must reach out only through its zone's NAT", sn.Zone)
 		case network.Public:
@@ -262,7 +262,7 @@ func testNAT(t *testing.T, h Harness, p Profile) {
 	}
 	require.Equal(t, []string{s.Zones[0]}, v.NATZones, "non-production shares one NAT")
 	for _, sn := range v.Subnets {
-		if sn.Tier == network.App {
+		if sn.Role == network.App {
 			require.Equal(t, ViaNAT(s.Zones[0]), sn.Default, "NET-2: app/%s", sn.Zone)
 		}
 	}

@@ -29,7 +29,7 @@ import (
 )
 
 // Type is the component's type token.
-const Type = "odoo-hosting:runtime:Runtime"
+const Type = concept.Type
 
 // SSLPolicy accepts TLS 1.3 and 1.2 only (ENC-1).
 const SSLPolicy = "ELBSecurityPolicy-TLS13-1-2-2021-06"

@@ -8,6 +8,8 @@ package synth
 import (
 	"encoding/json"
 	"fmt"
+
+	"github.com/octura/odoo-hosting/internal/contract"
 )
 
 const stack = "urn:pulumi:bench::odoo-hosting::"
@@ -31,8 +33,8 @@ func Preview(n int) []byte {
 		Provider string `json:"provider,omitempty"`
 		NewState state  `json:"newState"`
 	}
-	root := stack + "odoo-hosting:stack:Customer::bench-eu-west-1"
-	steps := []step{{Op: "create", URN: root, NewState: state{Type: "odoo-hosting:stack:Customer", URN: root, Inputs: map[string]any{
+	root := stack + contract.RootType + "::bench-eu-west-1"
+	steps := []step{{Op: "create", URN: root, NewState: state{Type: contract.RootType, URN: root, Inputs: map[string]any{
 		"customer": "bench", "environment": "production", "tier": "cloud", "cloud": "aws", "jurisdiction": "eu",
 		"region": "eu-west-1", "backupRegion": "eu-central-1",
 		"backup": map[string]any{"rpoHours": 1, "rtoHours": 4, "retentionDays": 35},
