@@ -639,10 +639,30 @@ func gcpEnc3(e *env) []Violation {
 		if noKey(u.key) || u.place.status != placeOK {
 			continue
 		}
+		if isUnknown(u.key) {
+			out = append(out, e.unknownKeyInRegion(u)...)
+			continue
+		}
 		keys, kp := e.keyPlace(u.r, u.input, u.key, jurisdiction.GCP)
 		out = append(out, keyInDataRegion(u.r, u.what, u.key, keys, kp, u.place)...)
 	}
 	return out
+}
+
+// unknownKeyInRegion judges a key unknown at preview by the keys its input depends
+// on: an input holding several keys (a secret's replicas, one key per region)
+// passes when one of them lives in this use's region.
+func (e *env) unknownKeyInRegion(u keyUse) []Violation {
+	cands := e.depsOf(u.r, u.input, gcpKeyTypes)
+	if len(cands) == 0 {
+		return keyInDataRegion(u.r, u.what, u.key, nil, resolved{status: placeUnknown, value: "unknown", from: "input " + u.input + " names no Cloud KMS key through its property dependencies"}, u.place)
+	}
+	for _, k := range cands {
+		if p := e.placeOf(k); p.status == placeOK && p.regionKey() == u.place.regionKey() {
+			return nil
+		}
+	}
+	return keyInDataRegion(u.r, u.what, u.key, cands, e.placeOf(cands[0]), u.place)
 }
 
 // gcpKeyLifetime: a Cloud KMS key rotates within 90 days and waits at least 30
