@@ -23,13 +23,10 @@ import (
 // here fails the examples' policy pass; an entry nothing matches any more is
 // logged by TestGCPPendingFindingsStillOccur so that the list only shrinks.
 var pendingOnGCP = []struct{ control, typ, message, owner string }{
-	// Access and audit (gcpaccess) and operations (gcpops) are not wired yet: the
-	// pack judges their GCP resources since decision 0081.
-	{"IAM-4", "odoo-hosting:stack:Customer", "Data Access audit logs are off", "gcpaccess"},
-	{"IAM-4", "odoo-hosting:stack:Customer", "audit logs are not routed to a log bucket", "gcpaccess"},
-	{"IAM-4", "odoo-hosting:stack:Customer", "Data Access audit logs also land in the global _Default log bucket", "gcpaccess"},
-	{"OPS-1", "odoo-hosting:stack:Customer", "the stack has no notification channel", "gcpops"},
-	{"OPS-2", "odoo-hosting:stack:Customer", "threat detection is off", "gcpops"},
+	// Not protected in production: the audit sink (gcpaccess), the alert topics
+	// (gcpops) and the application log sink (gcpruntime).
+	{"BAK-6", "gcp:logging/projectSink:ProjectSink", "is not protected", "gcpaccess, gcpruntime"},
+	{"BAK-6", "gcp:pubsub/topic:Topic", "is not protected", "gcpops"},
 }
 
 // urnType is the resource type of a URN: "gcp:compute/firewall:Firewall".
@@ -201,8 +198,10 @@ func longestGCPRegion(t *testing.T) (string, jurisdiction.Jurisdiction) {
 // environments on gcp, in the longest GCP region, with a project ID of 12
 // characters: the longest customer slug is refused before anything is registered,
 // under customer, for exactly the two backup buckets, whose names carry the project
-// (Cloud Storage names are global) and would pass 63 characters; the slug length
-// the message allows validates, plans, and every physical name of its plan fits.
+// (Cloud Storage names are global) and would pass 63 characters, and on the tiers
+// that run Odoo the runtime's component name, the stem of its Compute Engine names;
+// the shortest slug length the messages allow validates, plans, and every physical
+// name of its plan fits.
 func TestGCPNamesWithTheLongestSlugInTheLongestRegion(t *testing.T) {
 	region, j := longestGCPRegion(t)
 	require.Equal(t, "northamerica-northeast1", region)
@@ -223,14 +222,22 @@ func TestGCPNamesWithTheLongestSlugInTheLongestRegion(t *testing.T) {
 				_, err := stacks.Build(&c, planNow)
 				require.Error(t, err)
 				lines := strings.Split(err.Error(), "\n")
-				require.Len(t, lines, 2, "the primary and the replica bucket")
-				want := map[config.Environment]string{config.Production: "19", config.NonProduction: "16"}[env]
+				// The two backup buckets; on the tiers that run Odoo, the runtime's
+				// component name too, whose children's Compute Engine names carry it.
+				wantLines, want := 2, map[config.Environment]string{config.Production: "19", config.NonProduction: "16"}[env]
+				if v.cfg.Tier.RunsApplication() {
+					wantLines, want = 3, map[config.Environment]string{config.Production: "13", config.NonProduction: "10"}[env]
+				}
+				require.Len(t, lines, wantLines)
+				least := 99
 				for _, line := range lines {
-					require.True(t, strings.HasPrefix(line, `customer "`+slug+`" makes the Cloud Storage bucket name`), line)
+					require.True(t, strings.HasPrefix(line, `customer "`+slug+`" makes the `), line)
 					m := allowedRE.FindStringSubmatch(line)
 					require.NotNil(t, m, line)
-					require.Equal(t, want, m[1])
+					n, _ := strconv.Atoi(m[1])
+					least = min(least, n)
 				}
+				require.Equal(t, want, strconv.Itoa(least))
 				n, _ := strconv.Atoi(want)
 				c.Customer = slug[:n-1] + "z"
 				bp, err := stacks.Build(&c, planNow)

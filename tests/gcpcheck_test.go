@@ -17,6 +17,7 @@ import (
 	"github.com/stretchr/testify/require"
 
 	"github.com/octura/odoo-hosting/components/network/gcpnetwork"
+	"github.com/octura/odoo-hosting/components/runtime/gcpruntime"
 	"github.com/octura/odoo-hosting/internal/config"
 	"github.com/octura/odoo-hosting/internal/plan"
 )
@@ -217,7 +218,9 @@ func gcpIngress(v *planView) (allowed []string, problems []string) {
 func gcpNeededIngress(cfg *config.Config) []string {
 	var out []string
 	if cfg.Tier.RunsApplication() {
-		for _, r := range gcpnetwork.LoadBalancerRanges {
+		// The regional load balancer's proxies send from its proxy-only subnetwork.
+		proxy, _ := gcpruntime.ProxyRange(cfg.Network.CIDR)
+		for _, r := range append(slices.Clone(gcpnetwork.LoadBalancerRanges), proxy) {
 			out = append(out, r+" -> app tcp:8069", r+" -> app tcp:8072")
 		}
 		out = append(out, "tag:app -> database tcp:5432")
