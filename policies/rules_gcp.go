@@ -945,10 +945,10 @@ func gcpRestoreSchedule(j *Resource) []Violation {
 	if ok {
 		h, ok = cronHours("cron(" + strings.Join(f, " ") + " *)")
 	}
-	switch {
-	case !ok:
+	if !ok {
 		return []Violation{violation("BAK-4", j, s, "a unix-cron schedule at least quarterly", "restore test schedule %s cannot be read", describe(s))}
-	case h > 92*24:
+	}
+	if h > 92*24 {
 		return []Violation{violation("BAK-4", j, s, "at least quarterly", "restore tests run every %.0f days", h/24)}
 	}
 	return nil
