@@ -32,6 +32,7 @@ func program(ctx *pulumi.Context) error {
 		IPsecPSKs:     secret(ctx, config.SecretIPsecPSKs),
 		OriginPullKey: secret(ctx, config.SecretOriginPullKey),
 		SMTPPassword:  secret(ctx, config.SecretSMTPPassword),
+		VPNPSKs:       secret(ctx, config.SecretVPNPSKs),
 	})
 	if err != nil {
 		return err

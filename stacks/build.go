@@ -87,12 +87,12 @@ func blueprint(cfg *config.Config, now time.Time) *Blueprint {
 	// names apart from production's.
 	bp.Keys = keys.Spec{
 		Customer: cfg.Slug(), Cloud: cfg.Cloud, Region: cfg.Region, Jurisdiction: cfg.Jurisdiction,
-		AccountID: cfg.AccountID, Purposes: []keys.Purpose{keys.Data, keys.Backup, keys.Logs}, Protect: prod,
+		AccountID: cfg.Account(), Purposes: []keys.Purpose{keys.Data, keys.Backup, keys.Logs}, Protect: prod,
 		Application: cfg.Tier.RunsApplication(), LogGroups: cfg.Tier.NeedsNetwork(),
 	}
 	bp.BackupKeys = keys.Spec{
 		Customer: cfg.Slug(), Cloud: cfg.Cloud, Region: cfg.BackupRegion, Jurisdiction: cfg.Jurisdiction,
-		AccountID: cfg.AccountID, Purposes: []keys.Purpose{keys.Backup}, Protect: prod,
+		AccountID: cfg.Account(), Purposes: []keys.Purpose{keys.Backup}, Protect: prod,
 		Application: cfg.Tier.RunsApplication(), BackupRegion: true,
 	}
 	if cfg.CustomerKeys != nil { // ENC-4: the customer's keys, never ours
@@ -117,7 +117,7 @@ func blueprint(cfg *config.Config, now time.Time) *Blueprint {
 	}
 
 	bp.Access = access.Spec{
-		Customer: cfg.Slug(), AccountID: cfg.AccountID, Cloud: cfg.Cloud, Region: cfg.Region,
+		Customer: cfg.Slug(), AccountID: cfg.Account(), Cloud: cfg.Cloud, Region: cfg.Region,
 		Jurisdiction: cfg.Jurisdiction, Production: prod,
 	}
 	if bg := cfg.BreakGlass; bg != nil {
@@ -127,7 +127,7 @@ func blueprint(cfg *config.Config, now time.Time) *Blueprint {
 	}
 
 	bp.Backup = backup.Spec{
-		Customer: cfg.Slug(), Cloud: cfg.Cloud, AccountID: cfg.AccountID, Tier: cfg.Tier,
+		Customer: cfg.Slug(), Cloud: cfg.Cloud, AccountID: cfg.Account(), Tier: cfg.Tier,
 		PrimaryRegion: cfg.Region, BackupRegion: cfg.BackupRegion,
 		RetentionDays: cfg.Backup.RetentionDays, GFS: cfg.Backup.GFS, Production: prod,
 	}

@@ -5,8 +5,10 @@ import (
 
 	"github.com/octura/odoo-hosting/components/access"
 	"github.com/octura/odoo-hosting/components/backup"
+	"github.com/octura/odoo-hosting/components/keys"
 	"github.com/octura/odoo-hosting/components/runtime"
 	"github.com/octura/odoo-hosting/internal/config"
+	"github.com/octura/odoo-hosting/internal/jurisdiction"
 	"github.com/octura/odoo-hosting/internal/names"
 	"github.com/octura/odoo-hosting/internal/problems"
 )
@@ -32,6 +34,9 @@ type physicalName struct {
 // and the regions: explicit names, and the logical names Pulumi auto-names from.
 func physicalNames(bp *Blueprint) []physicalName {
 	cfg := bp.Config
+	if cfg.Cloud == jurisdiction.GCP {
+		return gcpPhysicalNames(bp)
+	}
 	n := backup.PhysicalNames(bp.Backup)
 	out := []physicalName{
 		{"aws:s3/bucketV2:BucketV2", "bucket", n.PrimaryBucket, false},
@@ -60,7 +65,36 @@ func physicalNames(bp *Blueprint) []physicalName {
 	return out
 }
 
-// checkNames reports every physical name of bp that AWS would refuse, under the
+// gcpPhysicalNames are physicalNames on gcp: the backup buckets (Cloud Storage
+// names are global and carry the project), the key rings and keys where the stack
+// makes its own (ENC-4: none with the customer's), and the names the wired
+// database and runtime derive from the stack's name.
+func gcpPhysicalNames(bp *Blueprint) []physicalName {
+	n := backup.PhysicalNames(bp.Backup)
+	out := []physicalName{
+		{"gcp:storage/bucket:Bucket", "name", n.PrimaryBucket, false},
+		{"gcp:storage/bucket:Bucket", "name", n.ReplicaBucket, false},
+	}
+	for _, spec := range []keys.Spec{bp.Keys, bp.BackupKeys} {
+		if spec.CustomerManaged() {
+			continue
+		}
+		out = append(out, physicalName{"gcp:kms/keyRing:KeyRing", "name", spec.Customer, false})
+		for _, p := range spec.WithDefaults().Purposes {
+			out = append(out, physicalName{"gcp:kms/cryptoKey:CryptoKey", "name", spec.Alias(p), false})
+		}
+	}
+	if bp.Runtime != nil {
+		cfg := bp.Config
+		out = append(out,
+			physicalName{"gcp:sql/databaseInstance:DatabaseInstance", "name", componentName(cfg, partDatabase), false},
+			physicalName{names.GCPRuntimeComponent, "name", componentName(cfg, partRuntime), false},
+		)
+	}
+	return out
+}
+
+// checkNames reports every physical name of bp that its cloud would refuse, under the
 // customer field that the name derives from, before anything is registered.
 func checkNames(bp *Blueprint) problems.List {
 	var probs problems.List

@@ -26,6 +26,8 @@ type Secrets struct {
 	// authenticated origin pulls (cloud, enterprise; NET-8).
 	OriginPullKey pulumi.StringInput
 	SMTPPassword  pulumi.StringInput // smtpPassword: the mail relay's password (odoo.mail)
+	// VPNPSKs is vpnPsks: JSON object, VPN peer name -> IKE pre-shared key (gcp HA VPN).
+	VPNPSKs pulumi.StringInput
 }
 
 // Outputs are the stack's outputs: its contract with operators and auditors.
@@ -85,7 +87,7 @@ func Run(ctx *pulumi.Context, bp *Blueprint, secrets Secrets) (*Outputs, error) 
 	name := cfg.Name()
 	compose, ok := compositions[cfg.Cloud]
 	if !ok {
-		return nil, fmt.Errorf("cloud %q has no composition in this program; allowed: aws (docs/decisions/0005)", cfg.Cloud)
+		return nil, fmt.Errorf("cloud %q has no composition in this program; allowed: aws, gcp (docs/decisions/0079)", cfg.Cloud)
 	}
 
 	props, err := rootProperties(rootInputs(cfg))
@@ -108,7 +110,7 @@ func Run(ctx *pulumi.Context, bp *Blueprint, secrets Secrets) (*Outputs, error) 
 	}
 	in := pulumi.Parent(root)
 
-	edgeArgs := &cloudflareedge.Args{Spec: bp.Edge, Provider: cf, Origin: parts.Origin}
+	edgeArgs := &cloudflareedge.Args{Spec: bp.Edge, Provider: cf, Origin: parts.Origin, OriginIsIPv4: parts.OriginIsIPv4}
 	if bp.Runtime != nil { // NET-8: our own client certificate, verified by the load balancer
 		edgeArgs.OriginPullCertificate = pulumi.String(cfg.Cloudflare.OriginPullCertificate)
 		edgeArgs.OriginPullKey = secrets.OriginPullKey
@@ -120,7 +122,7 @@ func Run(ctx *pulumi.Context, bp *Blueprint, secrets Secrets) (*Outputs, error) 
 		edgeArgs.IPsecPSKs = map[string]pulumi.StringInput{}
 		for _, t := range mt.Tunnels {
 			if t.Kind == "ipsec" {
-				edgeArgs.IPsecPSKs[t.Name] = pskOf(secrets.IPsecPSKs, t.Name)
+				edgeArgs.IPsecPSKs[t.Name] = pskOf(secrets.IPsecPSKs, "ipsecPsks", "tunnel", t.Name)
 			}
 		}
 	}
@@ -154,6 +156,7 @@ func Run(ctx *pulumi.Context, bp *Blueprint, secrets Secrets) (*Outputs, error) 
 // forwards to (empty where the application is not ours) and what the outputs name.
 type cloudParts struct {
 	Origin        pulumi.StringOutput
+	OriginIsIPv4  bool             // Origin is an address (a GCP load balancer's), not a DNS name
 	KeyARNs       pulumi.StringMap // "<region>/<purpose>" -> key identifier
 	BackupBuckets pulumi.StringArray
 	BackupVaults  pulumi.StringArray
@@ -165,18 +168,19 @@ type cloudParts struct {
 type composition func(ctx *pulumi.Context, bp *Blueprint, secrets Secrets, root pulumi.Resource, cf *cloudflare.Provider) (*cloudParts, error)
 
 // compositions are the clouds this program composes.
-var compositions = map[jurisdiction.Cloud]composition{jurisdiction.AWS: composeAWS}
+var compositions = map[jurisdiction.Cloud]composition{jurisdiction.AWS: composeAWS, jurisdiction.GCP: composeGCP}
 
-// pskOf picks one tunnel's key out of the ipsecPsks secret, keeping it secret.
-func pskOf(all pulumi.StringInput, tunnel string) pulumi.StringInput {
+// pskOf picks one tunnel's key out of a JSON secret (ipsecPsks: Magic Transit
+// tunnels; vpnPsks: VPN peers), keeping it secret.
+func pskOf(all pulumi.StringInput, secret, what, tunnel string) pulumi.StringInput {
 	return pulumi.ToSecret(all.ToStringOutput().ApplyT(func(raw string) (string, error) {
 		var m map[string]string
 		if err := json.Unmarshal([]byte(raw), &m); err != nil {
-			return "", fmt.Errorf("secret ipsecPsks is not a JSON object of tunnel name to key")
+			return "", fmt.Errorf("secret %s is not a JSON object of %s name to key", secret, what)
 		}
 		k, ok := m[tunnel]
 		if !ok {
-			return "", fmt.Errorf("secret ipsecPsks has no key for tunnel %q", tunnel)
+			return "", fmt.Errorf("secret %s has no key for %s %q", secret, what, tunnel)
 		}
 		return k, nil
 	})).(pulumi.StringOutput)

@@ -17,16 +17,17 @@ func TestRunRefusesACloudWithoutComposition(t *testing.T) {
 	bp, err := Prepare("../examples/acme-eu/Pulumi.acme-eu.yaml", time.Date(2026, 11, 23, 12, 0, 0, 0, time.UTC))
 	require.NoError(t, err)
 	require.Contains(t, compositions, jurisdiction.AWS)
+	require.Contains(t, compositions, jurisdiction.GCP, "decision 0079")
 	cfg := *bp.Config
-	cfg.Cloud = jurisdiction.GCP
-	gcp := *bp
-	gcp.Config = &cfg
+	cfg.Cloud = "azure"
+	other := *bp
+	other.Config = &cfg
 	var runErr error
 	p, err := plan.Run(Project, "acme-eu", func(ctx *pulumi.Context) error {
-		_, runErr = Run(ctx, &gcp, Secrets{}) // refused before any secret is read
+		_, runErr = Run(ctx, &other, Secrets{}) // refused before any secret is read
 		return nil
 	})
 	require.NoError(t, err)
-	require.EqualError(t, runErr, `cloud "gcp" has no composition in this program; allowed: aws (docs/decisions/0005)`)
+	require.EqualError(t, runErr, `cloud "azure" has no composition in this program; allowed: aws, gcp (docs/decisions/0079)`)
 	require.Empty(t, p.Managed())
 }

@@ -54,6 +54,14 @@ func str(v any) string {
 	return string(b)
 }
 
+// agentOf shortens a service agent member to its service ("storage", "sqladmin").
+func agentOf(member string) string {
+	if svc, ok := agentService(member); ok {
+		return svc
+	}
+	return member
+}
+
 func obj(v any) map[string]any { m, _ := v.(map[string]any); return m }
 func arr(v any) []any          { a, _ := v.([]any); return a }
 
@@ -82,10 +90,12 @@ func inventoryOf(p *plan.Plan) inventory {
 		Retention: map[string]string{}, TLS: map[string]string{}, Exposure: map[string][]string{},
 	}
 	regionOf := map[string]string{} // provider URN -> region
-	for _, r := range p.ByType("pulumi:providers:aws") {
-		region := str(r.Inputs["region"])
-		inv.Regions[r.Name()] = region
-		regionOf[r.URN] = region
+	for _, typ := range []string{"pulumi:providers:aws", "pulumi:providers:gcp"} {
+		for _, r := range p.ByType(typ) {
+			region := str(r.Inputs["region"])
+			inv.Regions[r.Name()] = region
+			regionOf[r.URN] = region
+		}
 	}
 	keys := map[string]bool{}
 	for _, r := range p.Resources() {
@@ -142,6 +152,41 @@ func inventoryOf(p *plan.Plan) inventory {
 			inv.TLS["listener "+r.Name()] = fmt.Sprintf("%s/%s %s", str(in["protocol"]), str(in["port"]), str(in["sslPolicy"]))
 		case "aws:lb/loadBalancer:LoadBalancer":
 			inv.Exposure["load balancer "+r.Name()] = []string{"internal: " + str(in["internal"])}
+		// Google Cloud.
+		case "gcp:kms/keyRing:KeyRing":
+			inv.Keys["ring "+r.Name()] = fmt.Sprintf("%s %s", str(in["location"]), str(in["name"]))
+		case "gcp:kms/cryptoKey:CryptoKey":
+			inv.Keys["key "+r.Name()] = fmt.Sprintf("%s in ring %s, rotation %s, destroy after %s, %s",
+				str(in["name"]), logical(str(in["keyRing"])), str(in["rotationPeriod"]), str(in["destroyScheduledDuration"]), str(obj(in["versionTemplate"])["protectionLevel"]))
+		case "gcp:kms/cryptoKeyIAMMember:CryptoKeyIAMMember":
+			k := "grants on " + logical(str(in["cryptoKeyId"]))
+			inv.Keys[k] = strings.TrimPrefix(strings.Join(append(strings.Split(inv.Keys[k], ", "), agentOf(str(in["member"]))), ", "), ", ")
+		case "gcp:storage/bucket:Bucket":
+			rp := obj(in["retentionPolicy"])
+			inv.Retention["bucket "+str(in["name"])] = fmt.Sprintf("%s, retention %s s locked %s, public access prevention %s, uniform access %s",
+				str(in["location"]), str(rp["retentionPeriod"]), str(rp["isLocked"]), str(in["publicAccessPrevention"]), str(in["uniformBucketLevelAccess"]))
+			for _, rule := range arr(in["lifecycleRules"]) {
+				rl := obj(rule)
+				cond := obj(rl["condition"])
+				inv.Retention["bucket "+str(in["name"])+" "+str(obj(rl["action"])["type"])+" "+str(cond["matchesPrefixes"])] = str(cond["age"]) + " days"
+			}
+		case "gcp:storage/transferJob:TransferJob":
+			inv.Retention["copy "+r.Name()] = "every " + str(obj(in["schedule"])["repeatInterval"])
+		case "gcp:logging/projectBucketConfig:ProjectBucketConfig":
+			inv.Retention["log bucket "+str(in["bucketId"])] = fmt.Sprintf("%s, %s days, locked %s", str(in["location"]), str(in["retentionDays"]), str(in["locked"]))
+		case "gcp:compute/firewall:Firewall":
+			srcs := append(strs(in["sourceRanges"]), strs(in["sourceTags"])...)
+			var rules []string
+			for _, a := range arr(in["allows"]) {
+				rules = append(rules, "allow "+str(obj(a)["protocol"])+":"+strings.Join(strs(obj(a)["ports"]), ","))
+			}
+			for _, d := range arr(in["denies"]) {
+				rules = append(rules, "deny "+str(obj(d)["protocol"]))
+			}
+			k := fmt.Sprintf("firewall %s %s to %s at %s", strings.Join(rules, " "), str(in["direction"]), strings.Join(strs(in["targetTags"]), ","), str(in["priority"]))
+			inv.Exposure[k] = append(inv.Exposure[k], srcs...)
+		case "gcp:compute/subnetwork:Subnetwork":
+			inv.Exposure["subnetwork "+str(in["name"])] = []string{fmt.Sprintf("%s %s, private Google access %s", str(in["region"]), str(in["ipCidrRange"]), str(in["privateIpGoogleAccess"]))}
 		case "cloudflare:index/zoneSettingsOverride:ZoneSettingsOverride":
 			s := obj(in["settings"])
 			inv.TLS["edge "+r.Name()] = fmt.Sprintf("ssl %s, minimum TLS %s, TLS 1.3 %s, always HTTPS %s",

@@ -14,6 +14,7 @@ import (
 
 	"github.com/octura/odoo-hosting/components/runtime"
 	"github.com/octura/odoo-hosting/internal/config"
+	"github.com/octura/odoo-hosting/internal/jurisdiction"
 	"github.com/octura/odoo-hosting/internal/plan"
 	"github.com/octura/odoo-hosting/stacks"
 	"github.com/octura/odoo-hosting/stacks/offline"
@@ -62,7 +63,9 @@ func makeAppPlans(t *testing.T) []appPlan {
 			require.NoError(t, err)
 			return cfg
 		}
-		if cfg := load(); !cfg.Tier.RunsApplication() {
+		// These checks read the ECS task definition: the AWS runtime's. The GCP
+		// runtime's Odoo settings are judged by gcpruntime's own tests.
+		if cfg := load(); !cfg.Tier.RunsApplication() || cfg.Cloud != jurisdiction.AWS {
 			continue
 		}
 		add(ex.name, load())

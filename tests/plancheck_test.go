@@ -18,6 +18,7 @@ import (
 
 	"github.com/octura/odoo-hosting/components/edge"
 	"github.com/octura/odoo-hosting/internal/config"
+	"github.com/octura/odoo-hosting/internal/jurisdiction"
 	"github.com/octura/odoo-hosting/internal/plan"
 	"github.com/octura/odoo-hosting/stacks"
 	"github.com/octura/odoo-hosting/stacks/offline"
@@ -935,6 +936,9 @@ func variantPlans(t *testing.T) []judgedPlan {
 		if cfg.Production() {
 			cfg.Environment = config.NonProduction
 			cfg.MaskedSource = "s3://" + cfg.Customer + "-masked-exports/odoo/"
+			if cfg.Cloud == jurisdiction.GCP {
+				cfg.MaskedSource = "gs://" + cfg.Customer + "-masked-exports/odoo/"
+			}
 			cfg.BreakGlass = nil // production only
 		} else {
 			cfg.Environment = config.Production

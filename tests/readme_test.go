@@ -68,9 +68,9 @@ func codeKeys(t reflect.Type, prefix string, documented map[string]bool, missing
 func TestREADMEConfigurationReferenceMatchesCode(t *testing.T) {
 	documented := documentedKeys(t)
 	var missing []string
-	known := map[string]bool{config.SecretOriginKey: true, config.SecretTunnelSecret: true, config.SecretIPsecPSKs: true, config.SecretOriginPullKey: true, config.SecretSMTPPassword: true}
+	known := map[string]bool{config.SecretOriginKey: true, config.SecretTunnelSecret: true, config.SecretIPsecPSKs: true, config.SecretOriginPullKey: true, config.SecretSMTPPassword: true, config.SecretVPNPSKs: true}
 	codeKeys(reflect.TypeOf(config.Config{}), "", documented, &missing, known)
-	for _, s := range []string{config.SecretOriginKey, config.SecretTunnelSecret, config.SecretIPsecPSKs, config.SecretOriginPullKey, config.SecretSMTPPassword} {
+	for _, s := range []string{config.SecretOriginKey, config.SecretTunnelSecret, config.SecretIPsecPSKs, config.SecretOriginPullKey, config.SecretSMTPPassword, config.SecretVPNPSKs} {
 		if !documented[s] {
 			missing = append(missing, s)
 		}

@@ -24,15 +24,20 @@ func TestEveryResourceUsesAnExplicitProvider(t *testing.T) {
 			p, err := offline.Plan(bp)
 			require.NoError(t, err)
 			name := bp.Config.Name()
+			cloud := string(bp.Config.Cloud)
 			regions := map[string]string{}
-			for _, prov := range p.ByType("pulumi:providers:aws") {
+			for _, prov := range p.ByType("pulumi:providers:" + cloud) {
 				regions[prov.Name()] = prov.Inputs["region"].(string)
-				require.Equal(t, []any{bp.Config.AccountID}, prov.Inputs["allowedAccountIds"], prov.URN)
+				if cloud == "aws" {
+					require.Equal(t, []any{bp.Config.AccountID}, prov.Inputs["allowedAccountIds"], prov.URN)
+				} else { // gcp: no ambient project
+					require.Equal(t, bp.Config.ProjectID, prov.Inputs["project"], prov.URN)
+				}
 			}
 			require.Equal(t, map[string]string{name + "-primary": bp.Config.Region, name + "-backup": bp.Config.BackupRegion}, regions)
 			for _, r := range p.Resources() {
 				pkg := strings.SplitN(r.Type, ":", 2)[0]
-				if !r.Custom || (pkg != "aws" && pkg != "cloudflare") {
+				if !r.Custom || (pkg != "aws" && pkg != "gcp" && pkg != "cloudflare") {
 					continue
 				}
 				prov, ok := p.ProviderOf(r)

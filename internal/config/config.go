@@ -37,14 +37,16 @@ type Config struct {
 	Customer     string                    `yaml:"customer"`     // customer slug: lowercase letters, digits, dashes
 	Environment  Environment               `yaml:"environment"`  // production | non-production
 	Tier         tier.Tier                 `yaml:"tier"`         // odoo-sh | cloud | enterprise | on-premise
-	Cloud        jurisdiction.Cloud        `yaml:"cloud"`        // aws (gcp: model only, see README)
+	Cloud        jurisdiction.Cloud        `yaml:"cloud"`        // aws | gcp
 	Jurisdiction jurisdiction.Jurisdiction `yaml:"jurisdiction"` // us | ca | eu
 	Region       string                    `yaml:"region"`       // primary region, inside the jurisdiction
 	BackupRegion string                    `yaml:"backupRegion"` // default: the project's pairing (RES-3)
 	Domain       string                    `yaml:"domain"`       // the customer's Odoo hostname, e.g. erp.acme.example
 	Approvals    []Approval                `yaml:"approvals"`    // written approvals for cross-border placement (RES-4)
 
-	AccountID    string        `yaml:"accountId"`    // AWS account the stack deploys to (12 digits)
+	AccountID    string        `yaml:"accountId"`    // aws: the AWS account the stack deploys to (12 digits)
+	ProjectID    string        `yaml:"projectId"`    // gcp: the Google Cloud project the stack deploys to
+	GCP          *GCP          `yaml:"gcp"`          // gcp only: what Google Cloud needs besides the project
 	Network      Network       `yaml:"network"`      // address plan, allow-list, VPN peers
 	CustomerKeys *CustomerKeys `yaml:"customerKeys"` // enterprise only (ENC-4)
 	Backup       Backup        `yaml:"backup"`       // retention, GFS, RPO/RTO (on-premise)
@@ -86,10 +88,17 @@ func (a Approval) ExpiresAt() (time.Time, error) {
 	return d.AddDate(0, 0, 1), nil
 }
 
+// GCP is what a Google Cloud stack needs besides its project.
+type GCP struct {
+	// GroupDomain is the Cloud Identity domain of the engineers' Google groups,
+	// <customer>-<role>@<groupDomain> (IAM-1, IAM-2).
+	GroupDomain string `yaml:"groupDomain"`
+}
+
 // Network is the address plan and the production-access path (NET-1, NET-5).
 type Network struct {
 	CIDR      string    `yaml:"cidr"`      // VPC range, RFC 1918, /16 to /20; default 10.64.0.0/16
-	Zones     []string  `yaml:"zones"`     // availability zones; default <region>a,b (c on enterprise)
+	Zones     []string  `yaml:"zones"`     // availability zones; default <region>a,b (c on enterprise); gcp <region>-a,b,c or the region's first zones
 	AllowList []string  `yaml:"allowList"` // CIDRs allowed to management and admin paths (NET-5)
 	VPNPeers  []VPNPeer `yaml:"vpnPeers"`  // site-to-site VPN peers (NET-5)
 }
@@ -105,8 +114,8 @@ type VPNPeer struct {
 // CustomerKeys are the customer-managed keys of an enterprise stack (ENC-4): one in
 // the primary region, one in the backup region (ENC-5).
 type CustomerKeys struct {
-	Primary string `yaml:"primary"` // KMS key ARN in the primary region
-	Backup  string `yaml:"backup"`  // KMS key ARN in the backup region
+	Primary string `yaml:"primary"` // aws: KMS key ARN; gcp: Cloud KMS key name; in the primary region
+	Backup  string `yaml:"backup"`  // aws: KMS key ARN; gcp: Cloud KMS key name; in the backup region
 }
 
 // Backup is the retention and the recovery objectives (BAK-1, BAK-2, BAK-5).
@@ -242,6 +251,7 @@ const (
 	SecretIPsecPSKs     = "ipsecPsks"     // JSON object: Magic Transit IPsec tunnel name -> pre-shared key
 	SecretOriginPullKey = "originPullKey" // PEM private key of cloudflare.originPullCertificate (NET-8)
 	SecretSMTPPassword  = "smtpPassword"  // the password of odoo.mail.user
+	SecretVPNPSKs       = "vpnPsks"       // gcp: JSON object: VPN peer name -> IKE pre-shared key (HA VPN)
 )
 
 // Defaults.
@@ -294,9 +304,36 @@ func (c *Config) ApplyDefaults() {
 	}
 	if len(c.Network.Zones) == 0 && c.Tier.NeedsNetwork() {
 		for i := 0; i < c.Tier.ZoneCount(); i++ {
-			c.Network.Zones = append(c.Network.Zones, c.Region+string(rune('a'+i)))
+			c.Network.Zones = append(c.Network.Zones, zoneName(c.Cloud, c.Region, i))
 		}
 	}
+}
+
+// gcpFirstZone is the first zone letter of the GCP regions whose zones do not start
+// at "a" (Compute Engine zones of europe-west1 and us-east1 are b, c, d; the
+// Memorystore "Regions and zones" page lists every region's zones).
+var gcpFirstZone = map[string]byte{"europe-west1": 'b', "us-east1": 'b'}
+
+// zoneName is the i-th default zone of region: "<region>a" on aws, "<region>-a" on
+// gcp (from the region's first zone letter).
+func zoneName(cloud jurisdiction.Cloud, region string, i int) string {
+	if cloud == jurisdiction.GCP {
+		first, ok := gcpFirstZone[region]
+		if !ok {
+			first = 'a'
+		}
+		return region + "-" + string(rune(int(first)+i))
+	}
+	return region + string(rune('a'+i))
+}
+
+// Account is the cloud account the stack deploys to: the AWS account ID on aws,
+// the Google Cloud project ID on gcp. Components take it as their AccountID.
+func (c *Config) Account() string {
+	if c.Cloud == jurisdiction.GCP {
+		return c.ProjectID
+	}
+	return c.AccountID
 }
 
 // RPOHours is the recovery point objective of the stack (BAK-1).

@@ -14,7 +14,7 @@ import (
 )
 
 // secretKeys are the keys that must be set as secrets.
-var secretKeys = map[string]bool{SecretOriginKey: true, SecretTunnelSecret: true, SecretIPsecPSKs: true, SecretOriginPullKey: true, SecretSMTPPassword: true}
+var secretKeys = map[string]bool{SecretOriginKey: true, SecretTunnelSecret: true, SecretIPsecPSKs: true, SecretOriginPullKey: true, SecretSMTPPassword: true, SecretVPNPSKs: true}
 
 // StackName returns <stack> of a path ending in Pulumi.<stack>.yaml.
 func StackName(path string) (string, error) {

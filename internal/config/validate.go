@@ -24,11 +24,20 @@ import (
 )
 
 var (
-	peerNameRE   = regexp.MustCompile(`^[a-z][a-z0-9-]{0,22}[a-z0-9]$`)
-	labelRE      = regexp.MustCompile(`^[a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?$`)
-	accountRE    = regexp.MustCompile(`^[0-9]{12}$`)
-	hex32RE      = regexp.MustCompile(`^[0-9a-f]{32}$`)
-	kmsKeyARNRE  = regexp.MustCompile(`^arn:(aws|aws-us-gov|aws-cn|aws-eusc):kms:([a-z0-9-]+):([0-9]{12}):key/[A-Za-z0-9-]+$`)
+	peerNameRE  = regexp.MustCompile(`^[a-z][a-z0-9-]{0,22}[a-z0-9]$`)
+	labelRE     = regexp.MustCompile(`^[a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?$`)
+	accountRE   = regexp.MustCompile(`^[0-9]{12}$`)
+	hex32RE     = regexp.MustCompile(`^[0-9a-f]{32}$`)
+	kmsKeyARNRE = regexp.MustCompile(`^arn:(aws|aws-us-gov|aws-cn|aws-eusc):kms:([a-z0-9-]+):([0-9]{12}):key/[A-Za-z0-9-]+$`)
+	// projectRE is a Google Cloud project ID: 6 to 30 lowercase letters, digits and
+	// hyphens, a letter first, no trailing hyphen (Resource Manager, Project.projectId).
+	projectRE = regexp.MustCompile(`^[a-z][a-z0-9-]{4,28}[a-z0-9]$`)
+	// cloudKMSKeyRE is a Cloud KMS key name; the submatch is its location.
+	cloudKMSKeyRE = regexp.MustCompile(`^projects/[a-z][a-z0-9-]{4,28}[a-z0-9]/locations/([a-z0-9-]+)/keyRings/[A-Za-z0-9_-]{1,63}/cryptoKeys/[A-Za-z0-9_-]{1,63}$`)
+	// gcpMemberRE is an IAM principal a GCP break-glass grant may name: a group or
+	// a service account, never one user (IAM-1: grants go to roles).
+	gcpMemberRE  = regexp.MustCompile(`^(group|serviceAccount):[^@\s]+@[^@\s]+$`)
+	gsURIRE      = regexp.MustCompile(`^gs://[a-z0-9][a-z0-9._-]{1,61}[a-z0-9](/.*)?$`)
 	iamRoleRE    = regexp.MustCompile(`^arn:(aws|aws-us-gov|aws-cn|aws-eusc):iam::[0-9]{12}:role/[A-Za-z0-9+=,.@_/-]+$`)
 	s3URIRE      = regexp.MustCompile(`^s3://[a-z0-9][a-z0-9.-]{1,61}[a-z0-9](/.*)?$`)
 	tunnelNameRE = regexp.MustCompile(`^[A-Za-z0-9_]{1,15}$`)
@@ -166,8 +175,6 @@ func (c *Config) validatePlacement(p *problems.List) (jurisdiction.Region, bool)
 	} else if _, err := jurisdiction.ParseCloud(string(c.Cloud)); err != nil {
 		p.Add("cloud", string(c.Cloud), "is not a cloud", oneOf(jurisdiction.Clouds()))
 		cloudOK = false
-	} else if c.Cloud == jurisdiction.GCP {
-		p.Add("cloud", string(c.Cloud), "has no stack components yet: the GCP components are not built, so a GCP stack cannot be deployed", "aws")
 	}
 	if c.Jurisdiction == "" {
 		p.Add("jurisdiction", "", "is required", oneOf(jurisdiction.All()))
@@ -392,15 +399,39 @@ func (c *Config) CrossBorderPlacements(now time.Time) []CrossBorder {
 // (RES-6): on the enterprise tier.
 func (c *Config) RegionalEdge() bool { return c.Tier == tier.Enterprise }
 
+// validateAccount checks where the stack deploys: accountId on aws, projectId on
+// gcp, and neither on the other cloud.
 func (c *Config) validateAccount(p *problems.List) {
-	if c.Cloud != jurisdiction.AWS {
-		return
+	switch c.Cloud {
+	case jurisdiction.AWS:
+		switch {
+		case c.AccountID == "":
+			p.Add("accountId", "", "is required on aws: the provider refuses to deploy to any other account", "12 digits")
+		case !accountRE.MatchString(c.AccountID):
+			p.Add("accountId", c.AccountID, "is not an AWS account ID", "12 digits")
+		}
+		if c.ProjectID != "" {
+			p.Add("projectId", c.ProjectID, "is only for cloud gcp: an AWS stack deploys to accountId", "leave it out")
+		}
+	case jurisdiction.GCP:
+		switch {
+		case c.ProjectID == "":
+			p.Add("projectId", "", "is required on gcp: every provider and resource names the project, none falls back to an ambient one", "a Google Cloud project ID: 6 to 30 lowercase letters, digits and hyphens, starting with a letter, not ending with a hyphen")
+		case !projectRE.MatchString(c.ProjectID):
+			p.Add("projectId", c.ProjectID, "is not a Google Cloud project ID", "6 to 30 lowercase letters, digits and hyphens, starting with a letter, not ending with a hyphen")
+		}
+		if c.AccountID != "" {
+			p.Add("accountId", c.AccountID, "is only for cloud aws: a GCP stack deploys to projectId", "leave it out")
+		}
+		switch {
+		case c.GCP == nil || c.GCP.GroupDomain == "":
+			p.Add("gcp.groupDomain", "", "is required on gcp: the engineers' Google groups are <customer>-<role>@<groupDomain> (IAM-1)", "the Cloud Identity domain of the groups, such as octura.example")
+		case !validHostname(c.GCP.GroupDomain):
+			p.Add("gcp.groupDomain", c.GCP.GroupDomain, "is not a domain name", "the Cloud Identity domain of the groups, such as octura.example")
+		}
 	}
-	switch {
-	case c.AccountID == "":
-		p.Add("accountId", "", "is required on aws: the provider refuses to deploy to any other account", "12 digits")
-	case !accountRE.MatchString(c.AccountID):
-		p.Add("accountId", c.AccountID, "is not an AWS account ID", "12 digits")
+	if c.Cloud == jurisdiction.AWS && c.GCP != nil {
+		p.Add("gcp", "", "is only for cloud gcp", "leave it out")
 	}
 }
 
@@ -490,8 +521,12 @@ func (c *Config) validateNetwork(p *problems.List) {
 		seen := map[string]bool{}
 		for i, z := range n.Zones {
 			f := fmt.Sprintf("network.zones[%d]", i)
-			if !strings.HasPrefix(z, c.Region) || len(z) != len(c.Region)+1 || z[len(z)-1] < 'a' || z[len(z)-1] > 'z' {
-				p.Add(f, z, "is not a zone of region "+c.Region, c.Region+"a, "+c.Region+"b, …")
+			sep := ""
+			if c.Cloud == jurisdiction.GCP {
+				sep = "-" // Compute Engine zones: <region>-<letter>
+			}
+			if !strings.HasPrefix(z, c.Region+sep) || len(z) != len(c.Region)+len(sep)+1 || z[len(z)-1] < 'a' || z[len(z)-1] > 'z' {
+				p.Add(f, z, "is not a zone of region "+c.Region, c.Region+sep+"a, "+c.Region+sep+"b, …")
 			} else if seen[z] {
 				p.Add(f, z, "is listed twice", "distinct zones")
 			}
@@ -540,6 +575,12 @@ func (c *Config) validateNetwork(p *problems.List) {
 		if peer.BGPASN < 1 || peer.BGPASN > 4294967294 {
 			p.Add(f+".bgpAsn", fmt.Sprint(peer.BGPASN), "is not a BGP AS number", "1 to 4294967294; private 64512 to 65534")
 		}
+	}
+	if len(n.VPNPeers) > 0 && c.Tier.NeedsNetwork() && c.Cloud == jurisdiction.GCP && !c.Secrets[SecretVPNPSKs] {
+		p.Add(SecretVPNPSKs, "", "is required with network.vpnPeers on gcp: HA VPN tunnels authenticate with a pre-shared key per peer (NET-5)", `pulumi config set --secret vpnPsks '{"<peer name>": "<key>"}'`)
+	}
+	if c.Secrets[SecretVPNPSKs] && (c.Cloud != jurisdiction.GCP || len(n.VPNPeers) == 0) {
+		p.Add(SecretVPNPSKs, "", "is only used with network.vpnPeers on gcp", "leave it out")
 	}
 	switch c.Tier {
 	case tier.Enterprise:
@@ -590,21 +631,29 @@ func (c *Config) validateKeys(p *problems.List, region jurisdiction.Region, regi
 		return
 	}
 	if c.CustomerKeys == nil || (c.CustomerKeys.Primary == "" && c.CustomerKeys.Backup == "") {
-		p.Add("customerKeys", "", "is required on tier enterprise (ENC-4): the stack never falls back to a key of ours", "primary and backup: KMS key ARNs in the primary and backup regions")
+		what := "KMS key ARNs"
+		if c.Cloud == jurisdiction.GCP {
+			what = "Cloud KMS key names"
+		}
+		p.Add("customerKeys", "", "is required on tier enterprise (ENC-4): the stack never falls back to a key of ours", "primary and backup: "+what+" in the primary and backup regions")
 		return
 	}
 	check := func(field, arn, want string) {
+		what, form, re, loc := "a KMS key ARN", "arn:aws:kms:<region>:<account>:key/<key id>", kmsKeyARNRE, 2
+		if c.Cloud == jurisdiction.GCP {
+			what, form, re, loc = "a Cloud KMS key name", "projects/<project>/locations/<region>/keyRings/<ring>/cryptoKeys/<key>", cloudKMSKeyRE, 1
+		}
 		if arn == "" {
-			p.Add(field, "", "is required on tier enterprise (ENC-4)", "a KMS key ARN in region "+want)
+			p.Add(field, "", "is required on tier enterprise (ENC-4)", what+" in region "+want)
 			return
 		}
-		m := kmsKeyARNRE.FindStringSubmatch(arn)
+		m := re.FindStringSubmatch(arn)
 		if m == nil {
-			p.Add(field, arn, "is not a KMS key ARN", "arn:aws:kms:<region>:<account>:key/<key id>")
+			p.Add(field, arn, "is not "+what, form)
 			return
 		}
-		if regionOK && want != "" && m[2] != want {
-			p.Addf(field, arn, "a KMS key ARN in region "+want, "is in region %s; the key must live in the region of the data it protects (ENC-3)", m[2])
+		if regionOK && want != "" && m[loc] != want {
+			p.Addf(field, arn, what+" in region "+want, "is in region %s; the key must live in the region of the data it protects (ENC-3)", m[loc])
 		}
 	}
 	want := ""
@@ -967,6 +1016,10 @@ func (c *Config) validateMail(p *problems.List) {
 	}
 	switch m.Relay {
 	case RelaySES:
+		if c.Cloud == jurisdiction.GCP {
+			p.Add("odoo.mail.relay", m.Relay, "is Amazon SES, which a GCP stack does not reach inside its region (RES-1)", RelaySMTP)
+			break
+		}
 		if m.Host != "" && m.Host != SESHost(c.Region) {
 			p.Add("odoo.mail.host", m.Host, "is not the SES endpoint of the stack's region (RES-1)", "leave it out with relay ses; it is "+SESHost(c.Region))
 		}
@@ -1046,6 +1099,9 @@ func (c *Config) validateBreakGlass(p *problems.List, now time.Time) {
 	if c.Cloud == jurisdiction.AWS && !iamRoleRE.MatchString(bg.Principal) {
 		p.Add("breakGlass.principal", bg.Principal, "is not an IAM role ARN (IAM-1: grants go to roles, never to users)", "arn:aws:iam::<account>:role/<name>")
 	}
+	if c.Cloud == jurisdiction.GCP && !gcpMemberRE.MatchString(bg.Principal) {
+		p.Add("breakGlass.principal", bg.Principal, "is not a Google group or service account (IAM-1: grants go to roles, never to users)", "group:<email> or serviceAccount:<email>")
+	}
 	t, err := time.Parse(time.RFC3339, bg.GrantedAt)
 	if err != nil {
 		p.Add("breakGlass.grantedAt", bg.GrantedAt, "is not a time", "RFC 3339, such as 2026-11-23T09:00:00Z")
@@ -1072,18 +1128,22 @@ func (c *Config) validateEnvironment(p *problems.List) {
 		if c.MaskedSource == "" {
 			break
 		}
-		if !s3URIRE.MatchString(c.MaskedSource) {
-			p.Add("maskedSource", c.MaskedSource, "is not an S3 location", "s3://<bucket>/<prefix> of a masked copy")
+		scheme, re, what := "s3://", s3URIRE, "an S3 location"
+		if c.Cloud == jurisdiction.GCP {
+			scheme, re, what = "gs://", gsURIRE, "a Cloud Storage location"
+		}
+		if !re.MatchString(c.MaskedSource) {
+			p.Add("maskedSource", c.MaskedSource, "is not "+what, scheme+"<bucket>/<prefix> of a masked copy")
 			break
 		}
-		tokens := strings.FieldsFunc(strings.TrimPrefix(c.MaskedSource, "s3://"), func(r rune) bool {
+		tokens := strings.FieldsFunc(strings.TrimPrefix(c.MaskedSource, scheme), func(r rune) bool {
 			return r == '/' || r == '.' || r == '-' || r == '_'
 		})
 		switch {
 		case containsAny(tokens, "prod", "production", "unmasked", "raw"):
-			p.Add("maskedSource", c.MaskedSource, "names production or unmasked data (DAT-1: non-production never reads production data)", "a masked copy, such as s3://acme-masked-exports/odoo/")
+			p.Add("maskedSource", c.MaskedSource, "names production or unmasked data (DAT-1: non-production never reads production data)", "a masked copy, such as "+scheme+"acme-masked-exports/odoo/")
 		case !slices.Contains(tokens, "masked"):
-			p.Add("maskedSource", c.MaskedSource, "does not name a masked copy (DAT-1: non-production restores only masked data)", "a location with a bucket or prefix word masked, such as s3://acme-masked-exports/odoo/")
+			p.Add("maskedSource", c.MaskedSource, "does not name a masked copy (DAT-1: non-production restores only masked data)", "a location with a bucket or prefix word masked, such as "+scheme+"acme-masked-exports/odoo/")
 		}
 	}
 }

@@ -1,5 +1,5 @@
-// Package names is what AWS accepts as a physical name, per resource type and input
-// field, and the pure helpers that keep a derived name inside its limit. It uses the
+// Package names is what AWS and Google Cloud accept as a physical name, per resource
+// type and input field, and the pure helpers that keep a derived name inside its limit. It uses the
 // standard library only: the stack build checks the names the components will use
 // against it at configuration time, and the tests check every name of every planned
 // stack against the same table.
@@ -44,7 +44,26 @@ var (
 	rdsAlphabet      = regexp.MustCompile(`^[A-Za-z]([A-Za-z0-9-]*[A-Za-z0-9])?$`)
 	iamAlphabet      = regexp.MustCompile(`^[A-Za-z0-9_+=,.@-]+$`)
 	efsTokenAlphabet = regexp.MustCompile(`^[\x21-\x7e]+$`)
+	// Google Cloud alphabets.
+	rfc1035Alphabet   = regexp.MustCompile(`^[a-z]([-a-z0-9]*[a-z0-9])?$`)
+	gcsBucketAlphabet = regexp.MustCompile(`^[a-z0-9][a-z0-9_.-]*[a-z0-9]$`)
+	kmsIDAlphabet     = regexp.MustCompile(`^[A-Za-z0-9_-]+$`)
+	logBucketAlphabet = regexp.MustCompile(`^[A-Za-z0-9-][A-Za-z0-9_-]*$`)
+	sinkAlphabet      = regexp.MustCompile(`^[A-Za-z0-9_.-]+$`)
 )
+
+// GCPRuntimeComponent stands for the GCP runtime component in the table: its name
+// is the stem of its children's Compute Engine names.
+const GCPRuntimeComponent = "gcpruntime component"
+
+// computeName is the limit of a Compute Engine resource's name (RFC 1035: 1 to 63
+// characters, a lowercase letter first, lowercase letters, digits and hyphens, no
+// trailing hyphen; Compute Engine "Naming resources", resource-name-format).
+func computeName(typ, what string) Limit {
+	return Limit{Type: typ, Field: "name", What: what, Min: 1, Max: 63, Alphabet: rfc1035Alphabet,
+		Allowed: "a lowercase letter, then lowercase letters, digits and hyphens, not ending with a hyphen", Autonamed: true,
+		Source: "Compute Engine documentation, Naming resources: resource name format [a-z]([-a-z0-9]*[a-z0-9])?, 1 to 63 characters"}
+}
 
 // Limits are the name limits of every length-limited AWS resource type the
 // components create. Types whose names allow 128 characters or more are left out.
@@ -85,6 +104,52 @@ var Limits = []Limit{
 	{Type: "aws:efs/fileSystem:FileSystem", Field: "creationToken", What: "EFS creation token", Min: 1, Max: 64,
 		Alphabet: efsTokenAlphabet, Allowed: "printable ASCII without spaces", Autonamed: true,
 		Source: "Amazon EFS API Reference, CreateFileSystem, CreationToken: length 1 to 64"},
+
+	// Google Cloud.
+	{Type: "gcp:storage/bucket:Bucket", Field: "name", What: "Cloud Storage bucket name", Min: 3, Max: 63,
+		Alphabet: gcsBucketAlphabet, Allowed: "lowercase letters, digits, hyphens, underscores and dots, starting and ending with a letter or digit", Autonamed: true,
+		Source: "Cloud Storage documentation, Bucket names: 3 to 63 characters (222 only with dots), lowercase letters, numbers, dashes, underscores and dots"},
+	{Type: "gcp:kms/keyRing:KeyRing", Field: "name", What: "Cloud KMS key ring name", Min: 1, Max: 63,
+		Alphabet: kmsIDAlphabet, Allowed: "letters, digits, underscores and hyphens",
+		Source: "Cloud KMS API, CreateKeyRingRequest.key_ring_id: [a-zA-Z0-9_-]{1,63}"},
+	{Type: "gcp:kms/cryptoKey:CryptoKey", Field: "name", What: "Cloud KMS key name", Min: 1, Max: 63,
+		Alphabet: kmsIDAlphabet, Allowed: "letters, digits, underscores and hyphens",
+		Source: "Cloud KMS API, CreateCryptoKeyRequest.crypto_key_id: [a-zA-Z0-9_-]{1,63}"},
+	{Type: "gcp:sql/databaseInstance:DatabaseInstance", Field: "name", What: "Cloud SQL instance ID", Min: 1, Max: 98,
+		Alphabet: rfc1035Alphabet, Allowed: "a lowercase letter, then lowercase letters, digits and hyphens", Autonamed: true,
+		Source: "Cloud SQL Admin API, instance ID: lowercase letters, numbers and hyphens, starting with a letter, at most 98 characters"},
+	{Type: "gcp:serviceaccount/account:Account", Field: "accountId", What: "service account ID", Min: 6, Max: 30,
+		Alphabet: rfc1035Alphabet, Allowed: "a lowercase letter, then lowercase letters, digits and hyphens, not ending with a hyphen",
+		Source: "IAM API, projects.serviceAccounts.create, accountId: 6 to 30 characters, [a-z]([-a-z0-9]*[a-z0-9])"},
+	{Type: "gcp:logging/projectBucketConfig:ProjectBucketConfig", Field: "bucketId", What: "log bucket ID", Min: 1, Max: 100,
+		Alphabet: logBucketAlphabet, Allowed: "letters, digits, underscores and hyphens, not starting with an underscore",
+		Source: "Cloud Logging API, projects.locations.buckets.create, bucketId: at most 100 characters, letters, digits, underscores, hyphens"},
+	{Type: "gcp:logging/projectSink:ProjectSink", Field: "name", What: "log sink name", Min: 1, Max: 100,
+		Alphabet: sinkAlphabet, Allowed: "letters, digits, underscores, hyphens and dots",
+		Source: "Cloud Logging API, LogSink.name: at most 100 characters, letters, digits, underscores, hyphens and periods"},
+	{Type: GCPRuntimeComponent, Field: "name", What: "GCP runtime component name", Min: 1, Max: 42,
+		Alphabet: rfc1035Alphabet, Allowed: "a lowercase letter, then lowercase letters, digits and hyphens",
+		Source: "gcpruntime: its children append up to 21 characters (\"-proxy-to-app\" and Pulumi's 8) to its name, and Compute Engine names stop at 63"},
+	computeName("gcp:compute/network:Network", "VPC network name"),
+	computeName("gcp:compute/subnetwork:Subnetwork", "subnetwork name"),
+	computeName("gcp:compute/firewall:Firewall", "firewall rule name"),
+	computeName("gcp:compute/router:Router", "Cloud Router name"),
+	computeName("gcp:compute/routerNat:RouterNat", "Cloud NAT name"),
+	computeName("gcp:compute/globalAddress:GlobalAddress", "global address name"),
+	computeName("gcp:compute/haVpnGateway:HaVpnGateway", "HA VPN gateway name"),
+	computeName("gcp:compute/externalVpnGateway:ExternalVpnGateway", "external VPN gateway name"),
+	computeName("gcp:compute/vPNTunnel:VPNTunnel", "VPN tunnel name"),
+	computeName("gcp:compute/routerInterface:RouterInterface", "Cloud Router interface name"),
+	computeName("gcp:compute/routerPeer:RouterPeer", "BGP peer name"),
+	computeName("gcp:compute/instanceTemplate:InstanceTemplate", "instance template name"),
+	computeName("gcp:compute/regionInstanceGroupManager:RegionInstanceGroupManager", "managed instance group name"),
+	computeName("gcp:compute/backendService:BackendService", "backend service name"),
+	computeName("gcp:compute/healthCheck:HealthCheck", "health check name"),
+	computeName("gcp:compute/urlMap:URLMap", "URL map name"),
+	computeName("gcp:compute/targetHttpsProxy:TargetHttpsProxy", "target HTTPS proxy name"),
+	computeName("gcp:compute/globalForwardingRule:GlobalForwardingRule", "forwarding rule name"),
+	computeName("gcp:compute/securityPolicy:SecurityPolicy", "Cloud Armor policy name"),
+	computeName("gcp:compute/sSLPolicy:SSLPolicy", "SSL policy name"),
 }
 
 // For returns the limits of resource type typ.

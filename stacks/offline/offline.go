@@ -24,8 +24,14 @@ func Secrets(bp *stacks.Blueprint) stacks.Secrets {
 		}
 	}
 	b, _ := json.Marshal(psks)
+	vpn := map[string]string{}
+	for _, p := range bp.Config.Network.VPNPeers {
+		vpn[p.Name] = "offline"
+	}
+	v, _ := json.Marshal(vpn)
 	secret := func(v string) pulumi.StringInput { return pulumi.ToSecret(pulumi.String(v)).(pulumi.StringOutput) }
-	return stacks.Secrets{OriginKey: secret("offline"), TunnelSecret: secret("offline"), IPsecPSKs: secret(string(b)), OriginPullKey: secret("offline"), SMTPPassword: secret("offline")}
+	return stacks.Secrets{OriginKey: secret("offline"), TunnelSecret: secret("offline"), IPsecPSKs: secret(string(b)), OriginPullKey: secret("offline"),
+		SMTPPassword: secret("offline"), VPNPSKs: secret(string(v))}
 }
 
 // Plan plans bp offline under the deterministic mocks of internal/plan.

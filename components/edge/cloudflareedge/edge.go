@@ -46,6 +46,10 @@ type Args struct {
 	// name output; it overrides Spec.Origin.Hostname and is ignored for a tunnel.
 	// Required for a load-balancer origin without Spec.Origin.Hostname.
 	Origin pulumi.StringInput
+	// OriginIsIPv4 says Origin is an IPv4 address (a Google Cloud load balancer's
+	// external address), not a DNS name: the records are A records, not CNAMEs.
+	// Default false.
+	OriginIsIPv4 bool
 	// TunnelSecret is the tunnel's secret (32 bytes or more, base64); required for a
 	// tunnel origin, kept secret.
 	TunnelSecret pulumi.StringInput
@@ -171,6 +175,9 @@ func New(ctx *pulumi.Context, name string, args *Args, opts ...pulumi.ResourceOp
 		target = pulumi.String(s.Origin.Hostname)
 		if args.Origin != nil {
 			target = args.Origin
+			if args.OriginIsIPv4 {
+				recordType = "A"
+			}
 		}
 	case edge.OriginServer:
 		if s.Origin.IP != "" {

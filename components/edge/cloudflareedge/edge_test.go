@@ -236,6 +236,16 @@ func TestDNSRecordsAreProxiedToTheOrigin(t *testing.T) {
 
 	p, _ = mustRun(t, cloudSpec(), withALB)
 	require.Equal(t, "acme-alb-123.eu-west-1.elb.amazonaws.com", get(t, p, tRecord, "acme-edge-erp-acme-com")["content"])
+	require.Equal(t, "CNAME", get(t, p, tRecord, "acme-edge-erp-acme-com")["type"])
+
+	// A Google Cloud load balancer is an address: an A record to it (decision 0079).
+	p, _ = mustRun(t, cloudSpec(), func(a *cloudflareedge.Args) {
+		withALB(a)
+		a.Origin, a.OriginIsIPv4 = pulumi.String("203.0.113.80"), true
+	})
+	in = get(t, p, tRecord, "acme-edge-erp-acme-com")
+	require.Equal(t, "A", in["type"])
+	require.Equal(t, "203.0.113.80", in["content"])
 
 	server := onPremSpec()
 	server.Origin = edge.Origin{Kind: edge.OriginServer, IP: "2001:db8:1::10"}
