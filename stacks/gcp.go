@@ -216,7 +216,7 @@ func gcpLabels(cfg *config.Config) map[string]string {
 func labelValue(s string) string {
 	out := []rune(strings.ToLower(s))
 	for i, r := range out {
-		if !(r >= 'a' && r <= 'z' || r >= '0' && r <= '9' || r == '-' || r == '_') {
+		if (r < 'a' || r > 'z') && (r < '0' || r > '9') && r != '-' && r != '_' {
 			out[i] = '_'
 		}
 	}

@@ -157,8 +157,6 @@ func checkGCPKeyUse(v *planView) []string {
 	return out
 }
 
-// gcpRule is one ingress allow of a firewall rule: who, to which tag, which port.
-type gcpRule struct{ from, to string }
 
 // gcpIngress lists the ingress a plan's firewall rules allow, one entry per
 // source, target tag and port ("35.191.0.0/16 -> app:8069"), and reports a
