@@ -157,7 +157,6 @@ func checkGCPKeyUse(v *planView) []string {
 	return out
 }
 
-
 // gcpIngress lists the ingress a plan's firewall rules allow, one entry per
 // source, target tag and port ("35.191.0.0/16 -> app:8069"), and reports a
 // missing or outranked deny-all.
