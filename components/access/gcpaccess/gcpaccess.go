@@ -437,15 +437,21 @@ func audit(ctx *pulumi.Context, name string, args Args, a *Access, in []pulumi.R
 	if args.LoggingAgent != nil {
 		agent = args.LoggingAgent
 	}
-	key := pulumi.All(args.LogsKey, agent, a.LoggingKMSAccount).ApplyT(func(v []any) (string, error) {
-		k, granted, uses := v[0].(string), v[1].(string), v[2].(string)
+	// The key input carries only the key (and its dependencies), so that a policy
+	// reading a preview can resolve the key even while the agent is still unknown;
+	// the agent check rides on the bucket's description instead.
+	key := pulumi.StringInput(args.LogsKey).ToStringOutput().ApplyT(func(k string) (string, error) {
 		if err := CheckLogsKey(k, args.Region); err != nil {
 			return "", err
 		}
+		return k, nil
+	}).(pulumi.StringOutput)
+	description := pulumi.All(args.LogsKey, agent, a.LoggingKMSAccount).ApplyT(func(v []any) (string, error) {
+		k, granted, uses := v[0].(string), v[1].(string), v[2].(string)
 		if granted != "" && granted != uses {
 			return "", fmt.Errorf("logsKey %q: Cloud Logging encrypts the project's log buckets as %s, not as the granted agent %s; allowed: grant roles/cloudkms.cryptoKeyEncrypterDecrypter on the key to %s (IAM-4)", k, uses, granted, uses)
 		}
-		return k, nil
+		return "IAM-4: Cloud Audit Logs of " + spec.Customer + ", kept " + fmt.Sprint(spec.TrailRetentionDays) + " days", nil
 	}).(pulumi.StringOutput)
 
 	// BAK-6: the audit record survives `pulumi destroy`; on production it also
@@ -463,7 +469,7 @@ func audit(ctx *pulumi.Context, name string, args Args, a *Access, in []pulumi.R
 		RetentionDays: pulumi.Int(spec.TrailRetentionDays),
 		Locked:        pulumi.Bool(true),
 		CmekSettings:  &logging.ProjectBucketConfigCmekSettingsArgs{KmsKeyName: key},
-		Description:   pulumi.String("IAM-4: Cloud Audit Logs of " + spec.Customer + ", kept " + fmt.Sprint(spec.TrailRetentionDays) + " days"),
+		Description:   description,
 	}, keep...)
 	if err != nil {
 		return err

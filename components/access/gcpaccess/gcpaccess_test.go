@@ -9,6 +9,7 @@ import (
 	"time"
 
 	"github.com/pulumi/pulumi-gcp/sdk/v7/go/gcp"
+	"github.com/pulumi/pulumi-gcp/sdk/v7/go/gcp/projects"
 	"github.com/pulumi/pulumi/sdk/v3/go/pulumi"
 	"github.com/stretchr/testify/require"
 
@@ -484,4 +485,38 @@ func TestArgsValidation(t *testing.T) {
 		}
 		require.Contains(t, err.Error(), want)
 	}
+}
+
+// IAM-4, ENC-3: the audit bucket's key input depends on the key alone, never on the
+// Logging agent: in a preview the agent created in the same deployment is unknown,
+// and a policy must still resolve which key the bucket names (the customer's key
+// on enterprise is a plain name with no resource behind it).
+func TestIAM4_AuditBucketKeyInputCarriesOnlyTheKey(t *testing.T) {
+	var agentURN string
+	p, err := plan.Run("odoo-hosting", "acme-eu", func(ctx *pulumi.Context) error {
+		prov, err := gcp.NewProvider(ctx, "acme", &gcp.ProviderArgs{Project: pulumi.String("acme-prod"), Region: pulumi.String("europe-west1")})
+		if err != nil {
+			return err
+		}
+		agent, err := projects.NewServiceIdentity(ctx, "logging-agent", &projects.ServiceIdentityArgs{
+			Project: pulumi.String("acme-prod"), Service: pulumi.String("logging.googleapis.com"),
+		}, pulumi.Provider(prov))
+		if err != nil {
+			return err
+		}
+		a := args(spec(), now)
+		a.Provider = prov
+		a.LoggingAgent = agent.Member
+		_, err = gcpaccess.New(ctx, name, a)
+		return err
+	})
+	require.NoError(t, err)
+	sa, ok := p.Get("gcp:projects/serviceIdentity:ServiceIdentity", "logging-agent")
+	require.True(t, ok)
+	agentURN = sa.URN
+	b, ok := p.Get(bucketType, name+"-audit")
+	require.True(t, ok)
+	require.Equal(t, map[string]any{"kmsKeyName": logsKey}, b.Inputs["cmekSettings"])
+	require.NotContains(t, b.PropertyDependencies["cmekSettings"], agentURN)
+	require.Contains(t, b.PropertyDependencies["description"], agentURN, "the agent check rides on the description")
 }
