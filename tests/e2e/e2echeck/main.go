@@ -7,6 +7,7 @@
 //	e2echeck in-place RECORD.jsonl                 updates only: no create, no delete (no replacement)
 //	e2echeck destroy EXPORT.json RECORD.jsonl      every retained (data) resource kept, every other custom one deleted
 //	e2echeck count EXPORT.json                     prints the number of resources in the export
+//	e2echeck protected EXPORT.json TYPE...         prints the URN of the first protected resource of the first TYPE that has one
 //
 // Each prints what is wrong and exits 1 when an assertion fails.
 package main
@@ -41,6 +42,7 @@ type exported struct {
 	Parent         string `json:"parent"`
 	Custom         bool   `json:"custom"`
 	RetainOnDelete bool   `json:"retainOnDelete"`
+	Protect        bool   `json:"protect"`
 }
 
 func run(args []string, w io.Writer) int {
@@ -63,6 +65,16 @@ func run(args []string, w io.Writer) int {
 		var res []exported
 		if res, err = readExport(args[1]); err == nil {
 			fmt.Fprintln(w, len(res))
+		}
+	case args[0] == "protected" && len(args) >= 3:
+		var res []exported
+		if res, err = readExport(args[1]); err == nil {
+			urn := protected(res, args[2:])
+			if urn == "" {
+				problems = append(problems, fmt.Sprintf("no protected resource of types %q", args[2:]))
+			} else {
+				fmt.Fprintln(w, urn)
+			}
 		}
 	default:
 		fmt.Fprintf(w, "e2echeck: bad arguments %q\n", args)
@@ -232,4 +244,17 @@ func destroy(exportPath, recordPath string) ([]string, error) {
 		problems = append(problems, "the stack had no retained (data) resource")
 	}
 	return problems, nil
+}
+
+// protected is the URN of the first protected resource of the first of types that
+// has one (the database, else a bucket), in export order, or "".
+func protected(res []exported, types []string) string {
+	for _, t := range types {
+		for _, r := range res {
+			if r.Type == t && r.Protect {
+				return r.URN
+			}
+		}
+	}
+	return ""
 }
