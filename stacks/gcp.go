@@ -5,15 +5,22 @@ import (
 	"encoding/hex"
 	"fmt"
 	"strings"
+	"time"
 
 	"github.com/pulumi/pulumi-cloudflare/sdk/v5/go/cloudflare"
 	"github.com/pulumi/pulumi-gcp/sdk/v7/go/gcp"
 	"github.com/pulumi/pulumi/sdk/v3/go/pulumi"
 
+	"github.com/octura/odoo-hosting/components/access/gcpaccess"
 	"github.com/octura/odoo-hosting/components/backup/gcpbackup"
+	"github.com/octura/odoo-hosting/components/database/gcpdatabase"
+	"github.com/octura/odoo-hosting/components/edge/cloudflareedge"
 	"github.com/octura/odoo-hosting/components/keys"
 	"github.com/octura/odoo-hosting/components/keys/gcpkeys"
+	"github.com/octura/odoo-hosting/components/network"
 	"github.com/octura/odoo-hosting/components/network/gcpnetwork"
+	"github.com/octura/odoo-hosting/components/ops/gcpops"
+	"github.com/octura/odoo-hosting/components/runtime/gcpruntime"
 	"github.com/octura/odoo-hosting/internal/config"
 )
 
@@ -42,9 +49,11 @@ func composeGCP(ctx *pulumi.Context, bp *Blueprint, secrets Secrets, root pulumi
 	if err != nil {
 		return nil, err
 	}
-	logsKey := primaryKeys.ARNs[keys.Logs]
-
-	// Access and audit (IAM-1..IAM-6): the gcpaccess slot.
+	// The keys by name (known before they exist, gcpKeyName): components check a
+	// key's location from its name; the dependency is afterKeys.
+	dataKey, logsKey := pulumi.String(gcpKeyName(bp.Keys, keys.Data)), pulumi.String(gcpKeyName(bp.Keys, keys.Logs))
+	// The service agents' grants on the keys exist before anything encrypts with them.
+	afterKeys := pulumi.DependsOn([]pulumi.Resource{primaryKeys, backupKeys})
 
 	var net *gcpnetwork.Network
 	if bp.Network != nil {
@@ -59,21 +68,76 @@ func composeGCP(ctx *pulumi.Context, bp *Blueprint, secrets Secrets, root pulumi
 			return nil, err
 		}
 	}
-	_ = net // the database and runtime slots read the network
-
 	origin := pulumi.String("").ToStringOutput()
 	var odoo *OdooOutputs
-	// Database and runtime (cloud tiers): the gcpdatabase and gcpruntime slots.
+	var vmAccounts map[string]pulumi.StringInput // the runtime's instances, which engineers log in to
+	opsArgs := gcpops.Args{
+		Spec: bp.Ops, Provider: prov.primary, Project: cfg.ProjectID, Region: cfg.Region, KeyName: logsKey,
+		RestoreTestJob: name + "-backup-restore-test",
+	}
+	if bp.Runtime != nil {
+		db, err := gcpdatabase.New(ctx, componentName(cfg, partDatabase), gcpdatabase.Args{
+			Spec: *bp.Database, Provider: prov.primary, Project: cfg.ProjectID, Region: cfg.Region,
+			Network: net.NetworkID, PrivateServicesConnection: net.PrivateServicesConnection, DataKey: dataKey,
+		}, in, afterKeys)
+		if err != nil {
+			return nil, err
+		}
+		cert, err := cloudflareedge.NewOriginCertificate(ctx, name+"-origin-cert", &cloudflareedge.OriginCertificateArgs{
+			Spec: bp.Edge, Provider: cf,
+		}, in)
+		if err != nil {
+			return nil, err
+		}
+		ranges, err := gcpnetwork.Plan(*bp.Network)
+		if err != nil {
+			return nil, err
+		}
+		proxy, err := gcpruntime.ProxyRange(bp.Network.CIDR)
+		if err != nil {
+			return nil, err
+		}
+		rt, err := gcpruntime.New(ctx, componentName(cfg, partRuntime), gcpruntime.Args{
+			Spec: *bp.Runtime, Provider: prov.primary, Project: cfg.ProjectID, Region: cfg.Region, Zones: bp.Network.Zones,
+			Network: net.NetworkSelfLink, AppSubnetwork: net.Subnetworks[network.App], AppRange: ranges.Subnetworks[network.App],
+			AppTag: net.Tags[network.App], PrivateServicesConnection: net.PrivateServicesConnection, ProxyRange: proxy,
+			Key: dataKey, LogsKey: logsKey,
+			OriginCertificatePEM: cert.Certificate, OriginPrivateKeyPEM: secrets.OriginKey,
+			OriginPullCAPEM: pulumi.String(cfg.Cloudflare.OriginPullCA), // NET-8
+			DatabaseAddress: db.Address, DatabaseSecret: db.AppSecretID, MasterSecret: db.AdminSecretID,
+			DatabaseSecretVersion: db.AppSecretVersion, SMTPPassword: secrets.SMTPPassword,
+		}, in, afterKeys)
+		if err != nil {
+			return nil, err
+		}
+		origin = rt.LoadBalancerAddress
+		odoo = &OdooOutputs{Image: rt.Image, ImageDigest: rt.ImageDigest, Version: rt.OdooVersion}
+		vmAccounts = map[string]pulumi.StringInput{"odoo": rt.ServiceAccountEmail}
+		opsArgs.DatabaseInstance = db.Identifier
+		opsArgs.CertificateExpireTime = rt.CertificateExpireTime // RFC 3339, as Compute Engine reports it
+	}
+
+	// Access and audit (IAM-1..IAM-6).
+	if _, err := gcpaccess.New(ctx, name+"-access", gcpaccess.Args{
+		Spec: bp.Access, Provider: prov.primary, Project: cfg.ProjectID, Region: cfg.Region,
+		LogsKey: logsKey, LoggingAgent: primaryKeys.Agents[gcpkeys.Logging], GroupDomain: cfg.GCP.GroupDomain,
+		VMServiceAccounts: vmAccounts, Now: func() time.Time { return bp.Now },
+	}, in, afterKeys); err != nil {
+		return nil, err
+	}
 
 	bk, err := gcpbackup.New(ctx, name+"-backup", gcpbackup.Args{
 		Spec: bp.Backup, PrimaryProvider: prov.primary, BackupProvider: prov.backup,
 		PrimaryKey: gcpKeyName(bp.Keys, keys.Backup), BackupKey: gcpKeyName(bp.BackupKeys, keys.Backup),
-	}, in)
+	}, in, afterKeys)
 	if err != nil {
 		return nil, err
 	}
 
-	// Operations (OPS-1, OPS-2): the gcpops slot.
+	// Operations (OPS-1, OPS-2).
+	if _, err := gcpops.New(ctx, name+"-ops", opsArgs, in, afterKeys); err != nil {
+		return nil, err
+	}
 
 	keyARNs := pulumi.StringMap{}
 	for p, id := range primaryKeys.ARNs {
@@ -83,7 +147,7 @@ func composeGCP(ctx *pulumi.Context, bp *Blueprint, secrets Secrets, root pulumi
 		keyARNs[cfg.BackupRegion+"/"+string(p)] = id
 	}
 	return &cloudParts{
-		Origin: origin, KeyARNs: keyARNs, Odoo: odoo,
+		Origin: origin, OriginIsIPv4: bp.Runtime != nil, KeyARNs: keyARNs, Odoo: odoo,
 		BackupBuckets: pulumi.StringArray{bk.PrimaryBucket, bk.ReplicaBucket},
 		// Google Cloud has no backup vault: the buckets hold the copies and Cloud SQL
 		// keeps its own backups (gcpdatabase), so the output stays empty.

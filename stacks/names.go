@@ -84,6 +84,13 @@ func gcpPhysicalNames(bp *Blueprint) []physicalName {
 			out = append(out, physicalName{"gcp:kms/cryptoKey:CryptoKey", "name", spec.Alias(p), false})
 		}
 	}
+	if bp.Runtime != nil {
+		cfg := bp.Config
+		out = append(out,
+			physicalName{"gcp:sql/databaseInstance:DatabaseInstance", "name", componentName(cfg, partDatabase), false},
+			physicalName{names.GCPRuntimeComponent, "name", componentName(cfg, partRuntime), false},
+		)
+	}
 	return out
 }
 

@@ -17,6 +17,7 @@ import (
 	"github.com/stretchr/testify/require"
 
 	"github.com/octura/odoo-hosting/components/network/gcpnetwork"
+	"github.com/octura/odoo-hosting/components/runtime/gcpruntime"
 	"github.com/octura/odoo-hosting/internal/config"
 	"github.com/octura/odoo-hosting/internal/plan"
 )
@@ -217,7 +218,9 @@ func gcpIngress(v *planView) (allowed []string, problems []string) {
 func gcpNeededIngress(cfg *config.Config) []string {
 	var out []string
 	if cfg.Tier.RunsApplication() {
-		for _, r := range gcpnetwork.LoadBalancerRanges {
+		// The regional load balancer's proxies send from its proxy-only subnetwork.
+		proxy, _ := gcpruntime.ProxyRange(cfg.Network.CIDR)
+		for _, r := range append(slices.Clone(gcpnetwork.LoadBalancerRanges), proxy) {
 			out = append(out, r+" -> app tcp:8069", r+" -> app tcp:8072")
 		}
 		out = append(out, "tag:app -> database tcp:5432")
@@ -291,13 +294,12 @@ func gcpConfigOf(t *testing.T, name string) *config.Config {
 	return cfg
 }
 
-// gcpPendingKeyUse are the key-use findings on the GCP plans that the unwired
-// components own (decision 0079): gcpkeys grants every data-key user whether or
-// not the stack runs what uses it, and the database and runtime that use the data
-// key are wired on merge; the logs key admits Cloud Logging on tiers without a
-// network, whose only log bucket (the audit logs') is gcpaccess's, wired on merge.
-// Removed as they are wired.
-var gcpPendingKeyUse = regexp.MustCompile(`^grant nothing uses: projects/[a-z0-9-]+/locations/[a-z0-9-]+/keyRings/[a-z0-9_-]+/cryptoKeys/([a-z0-9_-]+ (compute|secretmanager|sqladmin)|[a-z0-9-]+-data storage|[a-z0-9-]+-logs logging)$`)
+// gcpPendingKeyUse are the key-use findings on the GCP plans that gcpkeys owns
+// (decision 0080): it grants every data-key user (Cloud Storage, and Cloud SQL,
+// Compute Engine and Secret Manager) whether or not the stack has anything of
+// theirs that uses the data key: Cloud Storage on every tier (no bucket takes the
+// data key), the others where no application of ours runs.
+var gcpPendingKeyUse = regexp.MustCompile(`^grant nothing uses: projects/[a-z0-9-]+/locations/[a-z0-9-]+/keyRings/[a-z0-9_-]+/cryptoKeys/[a-z0-9-]+-data (compute|secretmanager|sqladmin|storage)$`)
 
 // gcpPendingReach: gcpnetwork admits the load balancer's ranges to the app tag and
 // the app to the database on every tier with a network, also where no application

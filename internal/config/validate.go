@@ -34,8 +34,9 @@ var (
 	projectRE = regexp.MustCompile(`^[a-z][a-z0-9-]{4,28}[a-z0-9]$`)
 	// cloudKMSKeyRE is a Cloud KMS key name; the submatch is its location.
 	cloudKMSKeyRE = regexp.MustCompile(`^projects/[a-z][a-z0-9-]{4,28}[a-z0-9]/locations/([a-z0-9-]+)/keyRings/[A-Za-z0-9_-]{1,63}/cryptoKeys/[A-Za-z0-9_-]{1,63}$`)
-	// gcpMemberRE is an IAM principal a GCP grant may name (IAM-1: never allUsers).
-	gcpMemberRE  = regexp.MustCompile(`^(user|group|serviceAccount):[^@\s]+@[^@\s]+$`)
+	// gcpMemberRE is an IAM principal a GCP break-glass grant may name: a group or
+	// a service account, never one user (IAM-1: grants go to roles).
+	gcpMemberRE  = regexp.MustCompile(`^(group|serviceAccount):[^@\s]+@[^@\s]+$`)
 	gsURIRE      = regexp.MustCompile(`^gs://[a-z0-9][a-z0-9._-]{1,61}[a-z0-9](/.*)?$`)
 	iamRoleRE    = regexp.MustCompile(`^arn:(aws|aws-us-gov|aws-cn|aws-eusc):iam::[0-9]{12}:role/[A-Za-z0-9+=,.@_/-]+$`)
 	s3URIRE      = regexp.MustCompile(`^s3://[a-z0-9][a-z0-9.-]{1,61}[a-z0-9](/.*)?$`)
@@ -1099,7 +1100,7 @@ func (c *Config) validateBreakGlass(p *problems.List, now time.Time) {
 		p.Add("breakGlass.principal", bg.Principal, "is not an IAM role ARN (IAM-1: grants go to roles, never to users)", "arn:aws:iam::<account>:role/<name>")
 	}
 	if c.Cloud == jurisdiction.GCP && !gcpMemberRE.MatchString(bg.Principal) {
-		p.Add("breakGlass.principal", bg.Principal, "is not an IAM principal of one identity (IAM-1)", "user:<email>, group:<email> or serviceAccount:<email>")
+		p.Add("breakGlass.principal", bg.Principal, "is not a Google group or service account (IAM-1: grants go to roles, never to users)", "group:<email> or serviceAccount:<email>")
 	}
 	t, err := time.Parse(time.RFC3339, bg.GrantedAt)
 	if err != nil {

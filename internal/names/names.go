@@ -52,6 +52,10 @@ var (
 	sinkAlphabet      = regexp.MustCompile(`^[A-Za-z0-9_.-]+$`)
 )
 
+// GCPRuntimeComponent stands for the GCP runtime component in the table: its name
+// is the stem of its children's Compute Engine names.
+const GCPRuntimeComponent = "gcpruntime component"
+
 // computeName is the limit of a Compute Engine resource's name (RFC 1035: 1 to 63
 // characters, a lowercase letter first, lowercase letters, digits and hyphens, no
 // trailing hyphen; Compute Engine "Naming resources", resource-name-format).
@@ -123,6 +127,9 @@ var Limits = []Limit{
 	{Type: "gcp:logging/projectSink:ProjectSink", Field: "name", What: "log sink name", Min: 1, Max: 100,
 		Alphabet: sinkAlphabet, Allowed: "letters, digits, underscores, hyphens and dots",
 		Source: "Cloud Logging API, LogSink.name: at most 100 characters, letters, digits, underscores, hyphens and periods"},
+	{Type: GCPRuntimeComponent, Field: "name", What: "GCP runtime component name", Min: 1, Max: 42,
+		Alphabet: rfc1035Alphabet, Allowed: "a lowercase letter, then lowercase letters, digits and hyphens",
+		Source: "gcpruntime: its children append up to 21 characters (\"-proxy-to-app\" and Pulumi's 8) to its name, and Compute Engine names stop at 63"},
 	computeName("gcp:compute/network:Network", "VPC network name"),
 	computeName("gcp:compute/subnetwork:Subnetwork", "subnetwork name"),
 	computeName("gcp:compute/firewall:Firewall", "firewall rule name"),

@@ -32,6 +32,10 @@ const AccountID = "111111111111"
 // ProjectNumber is the GCP project number every mock service agent carries.
 const ProjectNumber = "123456789012"
 
+// CertificateExpiry is the expiry the planner gives every Compute Engine SSL
+// certificate: fixed, so that plans are reproducible.
+const CertificateExpiry = "2041-11-23T12:00:00Z"
+
 // StackType is the type token of the root stack resource.
 const StackType = "pulumi:pulumi:Stack"
 
@@ -397,6 +401,10 @@ func (m *mocks) outputs(args pulumi.MockResourceArgs, urn, id, providerURN strin
 			email := "service-" + ProjectNumber + "@gcp-sa-" + api + ".iam.gserviceaccount.com"
 			set("email", email)
 			set("member", "serviceAccount:"+email)
+		}
+		if kind == "RegionSslCertificate" || kind == "SSLCertificate" {
+			// Compute Engine reports the certificate's expiry (RFC 3339); a fixed one.
+			set("expireTime", CertificateExpiry)
 		}
 		if kind == "ProjectNotificationConfig" {
 			// Security Command Center's notification service account (output only).

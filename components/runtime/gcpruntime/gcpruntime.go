@@ -173,6 +173,9 @@ type Runtime struct {
 	SecurityPolicyID pulumi.StringOutput `pulumi:"securityPolicyId"`
 	// CertificateID is the origin certificate (OPS-1 watches its expiry).
 	CertificateID pulumi.StringOutput `pulumi:"certificateId"`
+	// CertificateExpireTime is the origin certificate's expiry as Compute Engine
+	// reports it (RFC 3339): what operations' reminder counts down to (OPS-1).
+	CertificateExpireTime pulumi.StringOutput `pulumi:"certificateExpireTime"`
 	// InstanceGroupManager is the regional managed instance group's ID;
 	// InstanceGroup its instance group (the backends' group).
 	InstanceGroupManager pulumi.StringOutput `pulumi:"instanceGroupManager"`
@@ -860,6 +863,7 @@ func New(ctx *pulumi.Context, name string, args Args, opts ...pulumi.ResourceOpt
 	c.BackendServiceIDs = []pulumi.StringOutput{web.ID().ToStringOutput(), ws.ID().ToStringOutput()}
 	c.SecurityPolicyID = armor.ID().ToStringOutput()
 	c.CertificateID = cert.ID().ToStringOutput()
+	c.CertificateExpireTime = cert.ExpireTime
 	c.InstanceGroupManager = mig.ID().ToStringOutput()
 	c.InstanceGroup = mig.InstanceGroup
 	c.ServiceAccountEmail = email
