@@ -4,7 +4,8 @@
 //
 //	e2echeck plan-in-export PLAN.json EXPORT.json   every planned resource is deployed, same type and parent
 //	e2echeck no-mutation RECORD.jsonl              no create, update or delete reached the simulated cloud
-//	e2echeck in-place RECORD.jsonl                 updates only: no create, no delete (no replacement)
+//	e2echeck in-place RECORD.jsonl [TYPE...]       updates only: no create, no delete (no replacement), but
+//	                                               the deletion of a resource of a listed TYPE (a job the change turns off)
 //	e2echeck destroy EXPORT.json RECORD.jsonl      every retained (data) resource kept, every other custom one deleted
 //	e2echeck count EXPORT.json                     prints the number of resources in the export
 //	e2echeck protected EXPORT.json TYPE...         prints the URN of the first protected resource of the first TYPE that has one
@@ -18,6 +19,7 @@ import (
 	"fmt"
 	"io"
 	"os"
+	"slices"
 	"sort"
 	"strings"
 )
@@ -57,8 +59,8 @@ func run(args []string, w io.Writer) int {
 		problems, err = planInExport(args[1], args[2])
 	case args[0] == "no-mutation" && len(args) == 2:
 		problems, err = noMutation(args[1])
-	case args[0] == "in-place" && len(args) == 2:
-		problems, err = inPlace(args[1])
+	case args[0] == "in-place" && len(args) >= 2:
+		problems, err = inPlace(args[1], args[2:]...)
 	case args[0] == "destroy" && len(args) == 3:
 		problems, err = destroy(args[1], args[2])
 	case args[0] == "count" && len(args) == 2:
@@ -189,7 +191,7 @@ func noMutation(recordPath string) ([]string, error) {
 	return problems, nil
 }
 
-func inPlace(recordPath string) ([]string, error) {
+func inPlace(recordPath string, deletable ...string) ([]string, error) {
 	calls, err := readRecord(recordPath)
 	if err != nil {
 		return nil, err
@@ -200,6 +202,7 @@ func inPlace(recordPath string) ([]string, error) {
 		switch {
 		case c.Method == "Update" && !c.Preview:
 			updates++
+		case c.Method == "Delete" && slices.Contains(deletable, c.Type):
 		case c.mutating():
 			problems = append(problems, fmt.Sprintf("%s %s (want updates only)", c.Method, c.URN))
 		}

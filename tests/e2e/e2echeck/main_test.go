@@ -86,3 +86,19 @@ func TestBAK6_ProtectedPicksTheFirstProtectedDataResource(t *testing.T) {
 		t.Errorf("output:\n%s", out)
 	}
 }
+
+// BAK-5: switching GFS off on GCP deletes the weekly and monthly transfer jobs
+// (they hold no data); any other delete or a create still fails in-place.
+func TestBAK5_InPlaceAllowsDeletingTheListedTypesOnly(t *testing.T) {
+	dir := t.TempDir()
+	rec := write(t, dir, "gfs.jsonl", `{"method":"Update","urn":"u:bucket","type":"gcp:storage/bucket:Bucket"}`+"\n"+
+		`{"method":"Delete","urn":"u:weekly","type":"gcp:storage/transferJob:TransferJob"}`+"\n")
+	check(t, 1, "in-place", rec)
+	check(t, 0, "in-place", rec, "gcp:storage/transferJob:TransferJob")
+	bad := write(t, dir, "bad.jsonl", `{"method":"Update","urn":"u:bucket","type":"gcp:storage/bucket:Bucket"}`+"\n"+
+		`{"method":"Delete","urn":"u:bucket2","type":"gcp:storage/bucket:Bucket"}`+"\n"+
+		`{"method":"Create","urn":"u:weekly","type":"gcp:storage/transferJob:TransferJob"}`+"\n")
+	if out := check(t, 1, "in-place", bad, "gcp:storage/transferJob:TransferJob"); !strings.Contains(out, "Delete u:bucket2") || !strings.Contains(out, "Create u:weekly") {
+		t.Errorf("output:\n%s", out)
+	}
+}
