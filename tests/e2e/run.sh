@@ -149,7 +149,8 @@ for rel in "${examples[@]}"; do
   fi
   SIM_RECORD="$d/update.jsonl" ENGINE_SET="$change" engine up "$cfg" "$d/update.log"; rc=$?
   if [[ $rc == 0 ]] && "$bin/e2echeck" in-place "$d/update.jsonl" "${turned_off[@]}" >"$d/update.txt"; then
-    pass "$st: ${change#odoo-hosting:} updates $(grep -c '"method":"Update"' "$d/update.jsonl" | tr -d ' ') resources in place, nothing created or deleted"
+    gone=""; [[ ${#turned_off[@]} -gt 0 ]] && gone=", $(grep -c '"method":"Delete"' "$d/update.jsonl" | tr -d ' ') ${turned_off[0]##*:} resources turned off"
+    pass "$st: ${change#odoo-hosting:} updates $(grep -c '"method":"Update"' "$d/update.jsonl" | tr -d ' ') resources in place, nothing created or replaced$gone"
   else
     fail "$st: ${change#odoo-hosting:} in place (exit $rc)"; show "$d/update.txt"; show "$d/update.log"
   fi
