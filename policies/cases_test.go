@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"os"
 	"path/filepath"
+	"slices"
 	"sort"
 	"strings"
 	"testing"
@@ -132,6 +133,8 @@ type expectation struct {
 	Approval string `yaml:"approval"`
 	// Value, when set, is the violation's value ("us-east-1", "unknown").
 	Value string `yaml:"value"`
+	// Message, when set, is the violation's message, literally.
+	Message string `yaml:"message"`
 }
 
 const urnPrefix = "urn:pulumi:test::odoo-hosting::"
@@ -334,6 +337,11 @@ func TestCases(t *testing.T) {
 					want = append(want, key(e.Control, sev, e.Name, e.Approval))
 				}
 				for _, e := range c.Expect {
+					if e.Message != "" && !slices.ContainsFunc(rep.Violations, func(v policies.Violation) bool {
+						return v.Control == e.Control && nameOf(v) == e.Name && v.Message == e.Message
+					}) {
+						t.Errorf("%s: no %s violation of %s with message %q", c.Note, e.Control, e.Name, e.Message)
+					}
 					if e.Value == "" {
 						continue
 					}
@@ -386,7 +394,7 @@ func TestCases(t *testing.T) {
 }
 
 func TestBaselinePasses(t *testing.T) {
-	for _, base := range []string{"aws-eu-cloud"} {
+	for _, base := range []string{"aws-eu-cloud", "gcp-eu-cloud"} {
 		rep := policies.Evaluate(testCase{}.resources(t, base), policies.Options{Now: time.Date(2026, 6, 1, 0, 0, 0, 0, time.UTC)})
 		for _, v := range rep.Violations {
 			if v.Severity == policies.Mandatory {

@@ -105,10 +105,10 @@ var dataTypes = map[string]dataType{
 	"gcp:compute/machineImage:MachineImage":                 {kind: "machine image", defaultOutside: []string{"storageLocations"}},
 	"gcp:compute/diskAsyncReplication:DiskAsyncReplication": {kind: "disk replication", copies: []copyPath{{path: "secondaryDisk.disk", what: "secondary disk"}}},
 	"gcp:filestore/instance:Instance":                       {kind: "file store", store: true, keyPath: "kmsKeyName"},
-	"gcp:logging/projectSink:ProjectSink":                   {kind: "log sink", store: true, copies: []copyPath{{path: "destination", what: "sink destination"}}},
-	"gcp:logging/folderSink:FolderSink":                     {kind: "log sink", copies: []copyPath{{path: "destination", what: "sink destination"}}},
-	"gcp:logging/organizationSink:OrganizationSink":         {kind: "log sink", copies: []copyPath{{path: "destination", what: "sink destination"}}},
-	"gcp:logging/billingAccountSink:BillingAccountSink":     {kind: "log sink", copies: []copyPath{{path: "destination", what: "sink destination"}}},
+	"gcp:logging/projectSink:ProjectSink":                   {kind: "log sink", store: true, copies: []copyPath{{path: "destination", what: "sink destination", sink: true}}},
+	"gcp:logging/folderSink:FolderSink":                     {kind: "log sink", copies: []copyPath{{path: "destination", what: "sink destination", sink: true}}},
+	"gcp:logging/organizationSink:OrganizationSink":         {kind: "log sink", copies: []copyPath{{path: "destination", what: "sink destination", sink: true}}},
+	"gcp:logging/billingAccountSink:BillingAccountSink":     {kind: "log sink", copies: []copyPath{{path: "destination", what: "sink destination", sink: true}}},
 	"gcp:logging/projectBucketConfig:ProjectBucketConfig":   {kind: "log bucket"},
 	"gcp:pubsub/topic:Topic":                                {kind: "queue", store: true, keyPath: "kmsKeyName", defaultOutside: []string{"messageStoragePolicy.allowedPersistenceRegions"}, copies: []copyPath{{path: "messageStoragePolicy.allowedPersistenceRegions", what: "persistence region", region: true}}},
 	"gcp:pubsub/subscription:Subscription":                  {kind: "subscription", within: "topic"},
@@ -117,6 +117,7 @@ var dataTypes = map[string]dataType{
 	"gcp:secretmanager/secret:Secret":                       {kind: "secret", defaultOutside: []string{"replication.userManaged.replicas.location"}, copies: []copyPath{{path: "replication.userManaged.replicas.location", what: "secret replica location", region: true}}},
 	"gcp:secretmanager/secretVersion:SecretVersion":         {kind: "secret version", within: "secret"},
 	"gcp:storage/transferJob:TransferJob":                   {kind: "transfer job (its sink is judged by RES-3)"},
+	"gcp:artifactregistry/repository:Repository":            {kind: "image repository"},
 
 	"cloudflare:index/r2Bucket:R2Bucket":                         {kind: "edge object store", edge: true},
 	"cloudflare:index/d1Database:D1Database":                     {kind: "edge database", edge: true},
@@ -169,6 +170,9 @@ type copyPath struct {
 	region bool
 	// url: the value is a delivery URL (s3://bucket/path?region=r, gs://bucket).
 	url bool
+	// sink: the value is a log sink's destination
+	// (logging.googleapis.com/projects/p/locations/l/buckets/b, storage.googleapis.com/b).
+	sink bool
 }
 
 // noDataModules are modules whose every type holds no customer data, with the

@@ -363,4 +363,7 @@ var physicalName = map[string]string{
 	"aws:s3/bucketV2:BucketV2":        "bucket",
 	"gcp:bigquery/dataset:Dataset":    "datasetId",
 	"gcp:secretmanager/secret:Secret": "secretId",
+	// Log buckets and image repositories by their IDs (a sink's destination).
+	"gcp:logging/projectBucketConfig:ProjectBucketConfig": "bucketId",
+	"gcp:artifactregistry/repository:Repository":          "repositoryId",
 }

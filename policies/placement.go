@@ -162,6 +162,12 @@ func (e *env) refPlace(ref any, cloud jurisdiction.Cloud) resolved {
 		}
 		return resolved{status: placeUnknown, value: "unknown", from: "reference"}
 	}
+	// A log sink's Cloud Storage destination names the bucket alone.
+	if b, ok := strings.CutPrefix(s, "storage.googleapis.com/"); ok {
+		if rs := e.lookup(b); len(rs) > 0 {
+			return e.placeOf(rs[0])
+		}
+	}
 	if reg, ok := arnRegion(s); ok && reg != "" {
 		return resolveName(cloud, reg, "ARN region")
 	}

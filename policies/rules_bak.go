@@ -108,11 +108,7 @@ func bak1(e *env) []Violation {
 			out = append(out, violation("BAK-1", db, db.Inputs["backupRetentionPeriod"], "at least 1 (automated backups with point-in-time recovery)", "database %s has no automated backups", db.Name()))
 		}
 	}
-	for _, db := range e.byType["gcp:sql/databaseInstance:DatabaseInstance"] {
-		if !truthy(get(db.Inputs, "settings.backupConfiguration.enabled")) {
-			out = append(out, violation("BAK-1", db, get(db.Inputs, "settings.backupConfiguration.enabled"), "backupConfiguration.enabled true", "database %s has no automated backups", db.Name()))
-		}
-	}
+	out = append(out, gcpBak1(e, rpo)...)
 	if e.stack.Source != "" && !e.partial() && e.stack.Cloud == "aws" && len(plans) == 0 && (s.Tier == "cloud" || s.Tier == "enterprise") {
 		out = append(out, violation("BAK-1", e.root(), "none", "an aws:backup/plan:Plan", "the stack has no backup plan"))
 	}
@@ -229,7 +225,7 @@ func bak2(e *env) []Violation {
 			out = append(out, violation("BAK-2", db, n, fmt.Sprintf("at least %v", minF(want, 35)), "database %s keeps automated backups %v days", db.Name(), n))
 		}
 	}
-	return out
+	return append(out, gcpBak2(e, want)...)
 }
 
 // bak2GFS judges a backup plan of a grandfather-father-son stack per class: it has a
@@ -366,15 +362,7 @@ func bak3(e *env) []Violation {
 			out = append(out, violation("BAK-3", v, "missing", "kmsKeyArn", "backup vault %s is not encrypted with a managed key", v.Name()))
 		}
 	}
-	for _, b := range e.byType["gcp:storage/bucket:Bucket"] {
-		if text(b.Inputs["publicAccessPrevention"]) != "enforced" {
-			out = append(out, violation("BAK-3", b, b.Inputs["publicAccessPrevention"], "enforced", "bucket %s does not prevent public access", b.Name()))
-		}
-		if !truthy(get(b.Inputs, "versioning.enabled")) && get(b.Inputs, "retentionPolicy") == nil {
-			out = append(out, violation("BAK-3", b, "not versioned", "versioning.enabled or a retentionPolicy", "bucket %s is neither versioned nor retained", b.Name()))
-		}
-	}
-	return out
+	return append(out, gcpBak3(e)...)
 }
 
 func bak4(e *env) []Violation {
@@ -397,7 +385,7 @@ func bak4(e *env) []Violation {
 			out = append(out, violation("BAK-4", t, "no selection", "an aws:backup/restoreTestingSelection:RestoreTestingSelection", "restore testing plan %s selects nothing to restore", t.Name()))
 		}
 	}
-	return out
+	return append(out, gcpBak4(e)...)
 }
 
 func bak5(e *env) []Violation {
@@ -443,6 +431,9 @@ func bak5(e *env) []Violation {
 		if n, ok := number(l.Inputs["maxRetentionDays"]); !ok || n > 365 {
 			out = append(out, violation("BAK-5", l, l.Inputs["maxRetentionDays"], "maxRetentionDays at most 365", "vault lock allows backups to be kept %s", keptFor(l.Inputs["maxRetentionDays"])))
 		}
+	}
+	for _, b := range e.gcpBackupBuckets() {
+		out = append(out, gcpBak5(b)...)
 	}
 	return out
 }

@@ -18,6 +18,7 @@ func dat1(e *env) []Violation {
 		if r.Type == RootType || strings.HasPrefix(r.Type, "pulumi:") {
 			continue
 		}
+		out = append(out, gcpDat1(r)...)
 		walkStrings(r.Inputs, "", func(path, v string) {
 			l := strings.ToLower(v)
 			if (strings.HasPrefix(l, "arn:") || strings.HasPrefix(l, "urn:") || strings.HasPrefix(l, "projects/")) && strings.Contains(l, "production") && !strings.Contains(l, "non-production") {
@@ -104,10 +105,5 @@ func dat2(e *env) []Violation {
 			out = append(out, violation("DAT-2", svc, subs[0], "subnets in at least two zones", "service %s runs in one subnet", svc.Name()))
 		}
 	}
-	for _, db := range e.byType["gcp:sql/databaseInstance:DatabaseInstance"] {
-		if v := get(db.Inputs, "settings.availabilityType"); text(v) != "REGIONAL" {
-			out = append(out, violation("DAT-2", db, v, "REGIONAL", "database %s is not highly available (availabilityType %s)", db.Name(), describe(v)))
-		}
-	}
-	return out
+	return append(out, gcpDat2(e)...)
 }

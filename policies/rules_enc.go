@@ -58,7 +58,7 @@ func enc1(e *env) []Violation {
 			out = append(out, violation("ENC-1", b, "missing", "a bucket policy denying requests where aws:SecureTransport is false", "bucket %s accepts plain-HTTP requests", b.Name()))
 		}
 	}
-	return out
+	return append(out, gcpEnc1(e)...)
 }
 
 func tls12Policy(p string) bool {
@@ -239,7 +239,7 @@ func enc2(e *env) []Violation {
 			out = append(out, violation("ENC-2", r, "provider default key", "a project-managed KMS key", "%s %s is encrypted with the provider's default key (%s not set)", dt.kind, r.Name(), how))
 		}
 	}
-	return out
+	return append(out, gcpEnc2(e)...)
 }
 
 func enc3(e *env) []Violation {
@@ -261,15 +261,7 @@ func enc3(e *env) []Violation {
 	for _, k := range e.byType["aws:kms/replicaKey:ReplicaKey"] {
 		out = append(out, violation("ENC-3", k, "replica", "a single-region key per region", "key replica %s copies a key to another region; each key must be single-region", k.Name()))
 	}
-	for _, k := range e.byType["gcp:kms/cryptoKey:CryptoKey"] {
-		rp := k.Inputs["rotationPeriod"]
-		if d, ok := seconds(rp); !ok || d > 365*86400 {
-			out = append(out, violation("ENC-3", k, rp, "rotationPeriod at most 31536000s", "key rotation period is %s", describe(rp)))
-		}
-		if d, ok := seconds(k.Inputs["destroyScheduledDuration"]); ok && d < 30*86400 {
-			out = append(out, violation("ENC-3", k, k.Inputs["destroyScheduledDuration"], "at least 2592000s", "destroyScheduledDuration is shorter than 30 days"))
-		}
-	}
+	out = append(out, gcpEnc3(e)...)
 	// Each key lives in the region of the data it protects.
 	for _, r := range e.dataResources() {
 		k := e.keyOf(r)
@@ -327,13 +319,15 @@ func enc4(e *env) []Violation {
 		}
 		out = append(out, violation("ENC-4", r, k, "the customer's key "+show(ck.Primary)+" or "+show(ck.Backup), "enterprise: %s is encrypted with %s, not the customer's key", r.Name(), k))
 	}
-	return out
+	return append(out, gcpEnc4(e, ck)...)
 }
 
 func enc5(e *env) []Violation {
 	var out []Violation
 	for _, c := range e.copies() {
 		switch c.r.Type {
+		case gcpTransferType:
+			out = append(out, e.gcpEnc5(c)...)
 		case "aws:s3/bucketReplicationConfig:BucketReplicationConfig":
 			if c.key == nil {
 				out = append(out, violation("ENC-5", c.r, "missing", "destination.encryptionConfiguration.replicaKmsKeyId in the backup region", "%s names no key to encrypt the replicas", c.what))

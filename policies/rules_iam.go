@@ -19,18 +19,8 @@ func iam1(e *env) []Violation {
 			out = append(out, violation("IAM-1", r, us[0], "groups or roles", "policy attachment %s grants to users directly", r.Name()))
 		}
 	}
-	for _, t := range []string{"gcp:projects/iAMMember:IAMMember", "gcp:projects/iAMBinding:IAMBinding"} {
-		for _, r := range e.byType[t] {
-			members := list(r.Inputs["members"])
-			if m := r.Inputs["member"]; m != nil {
-				members = append(members, m)
-			}
-			for _, m := range members {
-				if strings.HasPrefix(show(m), "user:") {
-					out = append(out, violation("IAM-1", r, m, "group: or serviceAccount: members", "role %s is granted to a single user %s", show(r.Inputs["role"]), show(m)))
-				}
-			}
-		}
+	for _, r := range e.gcpGrants() {
+		out = append(out, gcpGrant(r)...)
 	}
 	return out
 }
@@ -90,7 +80,7 @@ func iam2(e *env) []Violation {
 			}
 		}
 	}
-	return out
+	return append(out, gcpIAM2(e)...)
 }
 
 func breakGlass(r *Resource) bool {
@@ -132,6 +122,11 @@ func iam3(e *env) []Violation {
 			}
 		}
 	}
+	for _, r := range e.gcpGrants() {
+		if gcpBreakGlass(r) {
+			out = append(out, gcpBreakGlassExpiry(r, e.now)...)
+		}
+	}
 	return out
 }
 
@@ -164,7 +159,7 @@ func iam4(e *env) []Violation {
 			}
 		}
 	}
-	return out
+	return append(out, gcpIAM4(e)...)
 }
 
 func iam5(e *env) []Violation {
@@ -191,19 +186,14 @@ func iam5(e *env) []Violation {
 			out = append(out, violation("IAM-5", i, "password login", "personal SSH keys or Session Manager", "instance %s enables password login", i.Name()))
 		}
 	}
-	for _, i := range e.byType["gcp:compute/instance:Instance"] {
-		if v := get(i.Inputs, "metadata.enable-oslogin"); v != nil && !strings.EqualFold(show(v), "true") {
-			out = append(out, violation("IAM-5", i, v, "enable-oslogin TRUE", "instance %s disables OS Login", i.Name()))
-		}
-	}
-	return out
+	return append(out, gcpIAM5(e)...)
 }
 
 // secretKey reports whether an input name holds a credential.
 func secretKey(k string) bool {
 	l := strings.ToLower(k)
 	return strings.HasSuffix(l, "password") || l == "secretstring" || strings.Contains(l, "presharedkey") || l == "psk" ||
-		l == "apitoken" || l == "privatekey" || l == "secretkey" || l == "token"
+		l == "apitoken" || l == "privatekey" || l == "secretkey" || l == "token" || l == "secretdata" || l == "sharedsecret"
 }
 
 func iam6(e *env) []Violation {
@@ -226,6 +216,9 @@ func iam6(e *env) []Violation {
 		if u := text(db.Inputs["username"]); u == "postgres" || u == "admin" || u == "root" {
 			out = append(out, violation("IAM-6", db, u, "a dedicated user per customer", "database %s uses the shared default user name %q", db.Name(), u))
 		}
+	}
+	for _, u := range e.byType["gcp:sql/user:User"] {
+		out = append(out, gcpIAM6(u)...)
 	}
 	return out
 }

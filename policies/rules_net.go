@@ -2,6 +2,7 @@ package policies
 
 import (
 	"net/netip"
+	"slices"
 	"sort"
 	"strconv"
 	"strings"
@@ -28,7 +29,7 @@ func (e *env) needsNetwork() bool {
 }
 
 func net1(e *env) []Violation {
-	var out []Violation
+	out := gcpNet1(e)
 	vpcs := e.byType["aws:ec2/vpc:Vpc"]
 	root := &Resource{URN: e.stack.Source}
 	if e.needsNetwork() && !e.partial() && len(vpcs) == 0 {
@@ -89,18 +90,7 @@ func net2(e *env) []Violation {
 			out = append(out, violation("NET-2", db, true, "publiclyAccessible false", "database %s is publicly accessible", db.Name()))
 		}
 	}
-	for _, i := range e.byType["gcp:compute/instance:Instance"] {
-		for _, ni := range list(i.Inputs["networkInterfaces"]) {
-			if len(list(mapOf(ni)["accessConfigs"])) > 0 {
-				out = append(out, violation("NET-2", i, "accessConfigs", "no accessConfigs", "instance %s has an external IP", i.Name()))
-			}
-		}
-	}
-	for _, db := range e.byType["gcp:sql/databaseInstance:DatabaseInstance"] {
-		if v := get(db.Inputs, "settings.ipConfiguration.ipv4Enabled"); v == nil || truthy(v) {
-			out = append(out, violation("NET-2", db, v, "ipv4Enabled false", "database %s has a public IP (settings.ipConfiguration.ipv4Enabled %s)", db.Name(), describe(v)))
-		}
-	}
+	out = append(out, gcpNet2(e)...)
 	// Database and app route tables: no route to an internet gateway.
 	check := func(owner *Resource, role string, cidr, gw any) {
 		if show(cidr) != "0.0.0.0/0" && show(cidr) != "::/0" {
@@ -189,31 +179,7 @@ func (e *env) ingressRules() []ingress {
 		}
 	}
 	for _, r := range e.byType["gcp:compute/firewall:Firewall"] {
-		if d := text(r.Inputs["direction"]); d != "" && d != "INGRESS" {
-			continue
-		}
-		if len(list(r.Inputs["allows"])) == 0 {
-			continue
-		}
-		in := ingress{r: r, from: 0, to: 65535, proto: "all"}
-		for _, a := range list(r.Inputs["allows"]) {
-			m := mapOf(a)
-			in.proto = text(m["protocol"])
-			if ps := list(m["ports"]); len(ps) == 1 {
-				p := show(ps[0])
-				lo, hi, _ := strings.Cut(p, "-")
-				in.from, _ = number(lo)
-				in.to = in.from
-				if hi != "" {
-					in.to, _ = number(hi)
-				}
-			}
-		}
-		for _, c := range list(r.Inputs["sourceRanges"]) {
-			in.cidrs = append(in.cidrs, show(c))
-		}
-		in.sg = len(list(r.Inputs["sourceTags"])) > 0 || len(list(r.Inputs["sourceServiceAccounts"])) > 0
-		out = append(out, in)
+		out = append(out, gcpFirewallIngress(r)...)
 	}
 	return out
 }
@@ -246,7 +212,7 @@ func net3(e *env) []Violation {
 			out = append(out, violation("NET-3", in.r, in.cidrs[0], "the app tier's security group only", "database port %v accepts address ranges instead of the app tier's security group", in.from))
 		}
 	}
-	return out
+	return append(out, gcpNet3(e)...)
 }
 
 // Cloudflare's managed rule sets.
@@ -355,6 +321,20 @@ func net5(e *env) []Violation {
 			broad(l, show(get(mapOf(it), "value.ip")))
 		}
 	}
+	for _, fw := range e.byType["gcp:compute/firewall:Firewall"] {
+		// The management tier's allow-list and VPN ranges (gcpnetwork tags them).
+		if slices.Contains(strs(fw.Inputs["targetTags"]), "management") {
+			for _, c := range list(fw.Inputs["sourceRanges"]) {
+				broad(fw, show(c))
+			}
+		}
+	}
+	for _, t := range e.byType["gcp:compute/vPNTunnel:VPNTunnel"] {
+		// IKEv2 only; pulumi-gcp's default is 2.
+		if v, ok := number(t.Inputs["ikeVersion"]); ok && v != 2 {
+			out = append(out, violation("NET-5", t, t.Inputs["ikeVersion"], "ikeVersion 2", "VPN tunnel %s negotiates IKE version %v", t.Name(), v))
+		}
+	}
 	for _, v := range e.byType["aws:ec2/vpnConnection:VpnConnection"] {
 		for _, t := range []string{"tunnel1", "tunnel2"} {
 			ike := list(v.Inputs[t+"IkeVersions"])
@@ -427,12 +407,7 @@ func net7(e *env) []Violation {
 			out = append(out, violation("NET-7", f, t.Name(), "a KMS-encrypted destination", "flow log destination %s is not encrypted with a managed key", t.Name()))
 		}
 	}
-	for _, s := range e.byType["gcp:compute/subnetwork:Subnetwork"] {
-		if s.Inputs["logConfig"] == nil {
-			out = append(out, violation("NET-7", s, "missing", "logConfig", "subnetwork %s has no flow logs", s.Name()))
-		}
-	}
-	return out
+	return append(out, gcpNet7(e)...)
 }
 
 // Cloudflare's published IPv4 and IPv6 ranges (https://www.cloudflare.com/ips/).
@@ -465,7 +440,7 @@ func net8(e *env) []Violation {
 		}
 		var bad []string
 		for _, c := range in.cidrs {
-			if public(c) && !edgeRange(c) {
+			if public(c) && !edgeRange(c) && !googleFrontEnd(c) {
 				bad = append(bad, c)
 			}
 		}
@@ -492,7 +467,7 @@ func net8(e *env) []Violation {
 			out = append(out, violation("NET-8", lb, "internet-facing", "authenticated origin pulls or ingress from the edge's ranges only", "internet-facing load balancer %s is not limited to the edge", lb.Name()))
 		}
 	}
-	return out
+	return append(out, gcpNet8(e)...)
 }
 
 // onlyEdgeIngress reports whether some ingress rule admits port 443 from the edge's ranges.

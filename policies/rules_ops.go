@@ -101,6 +101,9 @@ var awsSignals = []signal{
 // for every failure the plan can have, an alarm or event rule that publishes to it.
 func ops1(e *env) []Violation {
 	s := e.stack
+	if s.Source != "" && e.onGCP() {
+		return gcpOps1(e)
+	}
 	if s.Source == "" || s.Cloud != "aws" {
 		return nil
 	}
@@ -183,6 +186,9 @@ var digestRef = regexp.MustCompile(`@sha256:[0-9a-f]{64}$`)
 // detection on, every container image pinned by digest, images scanned.
 func ops2(e *env) []Violation {
 	s := e.stack
+	if s.Source != "" && e.onGCP() && e.runsOdoo() {
+		return gcpOps2(e)
+	}
 	if s.Source == "" || s.Cloud != "aws" || (s.Tier != "cloud" && s.Tier != "enterprise") {
 		return nil
 	}

@@ -91,6 +91,8 @@ func res2(e *env) []Violation {
 					p = resolveZone(cloud, raw(v), c.path)
 				case c.url:
 					p = e.urlPlace(v)
+				case c.sink:
+					_, p = e.sinkTarget(r)
 				default:
 					p = e.refPlace(v, cloud)
 				}
@@ -114,6 +116,8 @@ type copyDest struct {
 	place resolved
 	key   any // the key encrypting the copy, when the copy names one
 	keyOK bool
+	// vault are the destination resources in the plan: backup vaults, or a
+	// transfer job's sink buckets.
 	vault []*Resource
 }
 
@@ -142,12 +146,12 @@ func (e *env) copies() []copyDest {
 	for _, r := range e.byType["gcp:storage/transferJob:TransferJob"] {
 		dest := get(r.Inputs, "transferSpec.gcsDataSink.bucketName")
 		targets, place := e.refTo(r, "transferSpec", dest, jurisdiction.GCP, "bucket", gcpBucketTypes)
-		out = append(out, copyDest{r: r, what: destWhat("transfer sink", dest, targets), place: place})
+		out = append(out, copyDest{r: r, what: destWhat("transfer sink", dest, targets), place: place, vault: targets})
 	}
 	for _, r := range e.byType["gcp:sql/databaseInstance:DatabaseInstance"] {
 		loc := get(r.Inputs, "settings.backupConfiguration.location")
 		if loc != nil {
-			out = append(out, copyDest{r: r, what: "backup location " + show(loc), place: resolveName(jurisdiction.GCP, raw(loc), "backupConfiguration.location")})
+			out = append(out, copyDest{r: r, what: "Cloud SQL backup location", place: resolveName(jurisdiction.GCP, raw(loc), "backupConfiguration.location")})
 		}
 	}
 	return out

@@ -49,11 +49,13 @@ func composeGCP(ctx *pulumi.Context, bp *Blueprint, secrets Secrets, root pulumi
 	if err != nil {
 		return nil, err
 	}
-	// The keys by name (known before they exist, gcpKeyName): components check a
-	// key's location from its name; the dependency is afterKeys.
-	dataKey, logsKey := pulumi.String(gcpKeyName(bp.Keys, keys.Data)), pulumi.String(gcpKeyName(bp.Keys, keys.Logs))
-	// The service agents' grants on the keys exist before anything encrypts with them.
-	afterKeys := pulumi.DependsOn([]pulumi.Resource{primaryKeys, backupKeys})
+	// The keys by name (gcpKeyName: components check a key's location from its
+	// name), as outputs of the keys, so that what encrypts with a key waits for it.
+	// Not pulumi.DependsOn on the keys components: the Go SDK expands a component
+	// dependency to the children registered so far, which made plans differ from
+	// run to run (decision 0079).
+	dataKey := named(primaryKeys.ARNs[keys.Data], gcpKeyName(bp.Keys, keys.Data))
+	logsKey := named(primaryKeys.ARNs[keys.Logs], gcpKeyName(bp.Keys, keys.Logs))
 
 	var net *gcpnetwork.Network
 	if bp.Network != nil {
@@ -79,7 +81,7 @@ func composeGCP(ctx *pulumi.Context, bp *Blueprint, secrets Secrets, root pulumi
 		db, err := gcpdatabase.New(ctx, componentName(cfg, partDatabase), gcpdatabase.Args{
 			Spec: *bp.Database, Provider: prov.primary, Project: cfg.ProjectID, Region: cfg.Region,
 			Network: net.NetworkID, PrivateServicesConnection: net.PrivateServicesConnection, DataKey: dataKey,
-		}, in, afterKeys)
+		}, in)
 		if err != nil {
 			return nil, err
 		}
@@ -106,7 +108,7 @@ func composeGCP(ctx *pulumi.Context, bp *Blueprint, secrets Secrets, root pulumi
 			OriginPullCAPEM: pulumi.String(cfg.Cloudflare.OriginPullCA), // NET-8
 			DatabaseAddress: db.Address, DatabaseSecret: db.AppSecretID, MasterSecret: db.AdminSecretID,
 			DatabaseSecretVersion: db.AppSecretVersion, SMTPPassword: secrets.SMTPPassword,
-		}, in, afterKeys)
+		}, in)
 		if err != nil {
 			return nil, err
 		}
@@ -122,20 +124,20 @@ func composeGCP(ctx *pulumi.Context, bp *Blueprint, secrets Secrets, root pulumi
 		Spec: bp.Access, Provider: prov.primary, Project: cfg.ProjectID, Region: cfg.Region,
 		LogsKey: logsKey, LoggingAgent: primaryKeys.Agents[gcpkeys.Logging], GroupDomain: cfg.GCP.GroupDomain,
 		VMServiceAccounts: vmAccounts, Now: func() time.Time { return bp.Now },
-	}, in, afterKeys); err != nil {
+	}, in); err != nil {
 		return nil, err
 	}
 
 	bk, err := gcpbackup.New(ctx, name+"-backup", gcpbackup.Args{
 		Spec: bp.Backup, PrimaryProvider: prov.primary, BackupProvider: prov.backup,
 		PrimaryKey: gcpKeyName(bp.Keys, keys.Backup), BackupKey: gcpKeyName(bp.BackupKeys, keys.Backup),
-	}, in, afterKeys)
+	}, in)
 	if err != nil {
 		return nil, err
 	}
 
 	// Operations (OPS-1, OPS-2).
-	if _, err := gcpops.New(ctx, name+"-ops", opsArgs, in, afterKeys); err != nil {
+	if _, err := gcpops.New(ctx, name+"-ops", opsArgs, in); err != nil {
 		return nil, err
 	}
 
@@ -153,6 +155,12 @@ func composeGCP(ctx *pulumi.Context, bp *Blueprint, secrets Secrets, root pulumi
 		// keeps its own backups (gcpdatabase), so the output stays empty.
 		BackupVaults: pulumi.StringArray{},
 	}, nil
+}
+
+// named is the key output id carrying its Cloud KMS name: the value every
+// component can check, the dependency on the key.
+func named(id pulumi.StringOutput, name string) pulumi.StringOutput {
+	return id.ApplyT(func(string) string { return name }).(pulumi.StringOutput)
 }
 
 // gcpKeyName is the Cloud KMS name of spec's key of purpose p: the customer's key

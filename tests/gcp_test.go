@@ -24,16 +24,6 @@ import (
 // here fails the examples' policy pass; an entry nothing matches any more is
 // logged by TestGCPPendingFindingsStillOccur so that the list only shrinks.
 var pendingOnGCP = []struct{ control, typ, message, owner string }{
-	// The pack does not yet follow a log sink to the log bucket it writes to.
-	{"RES-2", "gcp:logging/projectSink:ProjectSink", "cannot be resolved to a region", "gcp-policies"},
-	// The pack reads a GCP firewall's ports and Google's load balancer ranges as an
-	// AWS security group's: every port, and sources that are not the edge.
-	{"NET-3", "gcp:compute/firewall:Firewall", "opens every port", "gcp-policies"},
-	{"NET-8", "gcp:compute/firewall:Firewall", "which is not the edge", "gcp-policies"},
-	{"IAM-5", "gcp:compute/firewall:Firewall", "server administration port 22 is open to", "gcp-policies"},
-	// The load balancer's proxy-only subnetwork (gcpruntime) carries no flow logs:
-	// Google's proxies, not instances, send from it.
-	{"NET-7", "gcp:compute/subnetwork:Subnetwork", "has no flow logs", "gcp-policies"},
 	// Not protected in production: the audit sink (gcpaccess), the alert topics
 	// (gcpops) and the application log sink (gcpruntime).
 	{"BAK-6", "gcp:logging/projectSink:ProjectSink", "is not protected", "gcpaccess, gcpruntime"},
