@@ -67,9 +67,28 @@ show() { sed 's/^/    | /' "$1" | tail -n "${2:-40}"; }
 downloads() { grep -qiE 'downloading plugin|installing plugin' "$1"; }
 ms() { echo $(( ($(date +%s%N) - $1) / 1000000 )); }
 
-# Violating variants by jurisdiction: a region outside it, a backup region across its border.
-outside_region() { case $1 in eu) echo eu-west-2 ;; us) echo ca-central-1 ;; ca) echo us-east-1 ;; *) echo ap-south-1 ;; esac; }
-across_border() { case $1 in eu) echo us-east-1 ;; us) echo eu-west-1 ;; ca) echo us-east-1 ;; *) echo eu-west-1 ;; esac; }
+# Violating variants by cloud and jurisdiction: a region outside it, a backup region
+# across its border (GCP: London is outside the EU, Montréal outside the US).
+outside_region() {
+  case $1/$2 in
+    aws/eu) echo eu-west-2 ;; aws/us) echo ca-central-1 ;; aws/ca) echo us-east-1 ;; aws/*) echo ap-south-1 ;;
+    gcp/eu) echo europe-west2 ;; gcp/us) echo northamerica-northeast1 ;; gcp/ca) echo us-east4 ;; gcp/*) echo asia-south1 ;;
+  esac
+}
+across_border() {
+  case $1/$2 in
+    aws/eu) echo us-east-1 ;; aws/us) echo eu-west-1 ;; aws/ca) echo us-east-1 ;; aws/*) echo eu-west-1 ;;
+    gcp/eu) echo us-east4 ;; gcp/us) echo europe-west1 ;; gcp/ca) echo us-central1 ;; gcp/*) echo europe-west1 ;;
+  esac
+}
+# The data resources whose replacement production refuses, by cloud: the database,
+# else a backup bucket.
+data_types() {
+  case $1 in
+    gcp) echo "gcp:sql/databaseInstance:DatabaseInstance gcp:storage/bucket:Bucket" ;;
+    *) echo "aws:rds/instance:Instance aws:s3/bucketV2:BucketV2" ;;
+  esac
+}
 
 examples=(${E2E_EXAMPLES:-$(cd "$repo" && ls examples/*/Pulumi.*.yaml)})
 for rel in "${examples[@]}"; do
@@ -77,8 +96,9 @@ for rel in "${examples[@]}"; do
   base="$(basename "$cfg")"; st="${base#Pulumi.}"; st="${st%.yaml}"
   d="$tmp/$st"; mkdir -p "$d"
   juris="$(sed -n 's/^ *odoo-hosting:jurisdiction: *\([a-z]*\).*/\1/p' "$cfg")"
+  cloud="$(sed -n 's/^ *odoo-hosting:cloud: *\([a-z]*\).*/\1/p' "$cfg")"; cloud="${cloud:-aws}"
   prod=0; grep -qE '^ *odoo-hosting:environment: *production' "$cfg" && prod=1
-  echo "e2e: $st (jurisdiction $juris, $([[ $prod == 1 ]] && echo production || echo non-production))"
+  echo "e2e: $st ($cloud, jurisdiction $juris, $([[ $prod == 1 ]] && echo production || echo non-production))"
 
   if ! "$bin/odoo-hosting" plan --config "$cfg" >"$d/plan.json" 2>"$d/plan.err"; then
     fail "$st: offline plan"; show "$d/plan.err"; continue
@@ -120,19 +140,24 @@ for rel in "${examples[@]}"; do
 
   # 5. a non-data setting updates in place (retention; with GFS, which fixes the
   #    retention, GFS itself)
-  change="odoo-hosting:backup.retentionDays=36"
-  grep -qE '^ +gfs: true' "$cfg" && change="odoo-hosting:backup.gfs=false"
+  #    (on GCP, GFS off also deletes the weekly and monthly transfer jobs, which hold
+  #    no data)
+  change="odoo-hosting:backup.retentionDays=36" turned_off=()
+  if grep -qE '^ +gfs: true' "$cfg"; then
+    change="odoo-hosting:backup.gfs=false"
+    [[ $cloud == gcp ]] && turned_off=(gcp:storage/transferJob:TransferJob)
+  fi
   SIM_RECORD="$d/update.jsonl" ENGINE_SET="$change" engine up "$cfg" "$d/update.log"; rc=$?
-  if [[ $rc == 0 ]] && "$bin/e2echeck" in-place "$d/update.jsonl" >"$d/update.txt"; then
-    pass "$st: ${change#odoo-hosting:} updates $(grep -c '"method":"Update"' "$d/update.jsonl" | tr -d ' ') resources in place, nothing created or deleted"
+  if [[ $rc == 0 ]] && "$bin/e2echeck" in-place "$d/update.jsonl" "${turned_off[@]}" >"$d/update.txt"; then
+    gone=""; [[ ${#turned_off[@]} -gt 0 ]] && gone=", $(grep -c '"method":"Delete"' "$d/update.jsonl" | tr -d ' ') ${turned_off[0]##*:} resources turned off"
+    pass "$st: ${change#odoo-hosting:} updates $(grep -c '"method":"Update"' "$d/update.jsonl" | tr -d ' ') resources in place, nothing created or replaced$gone"
   else
     fail "$st: ${change#odoo-hosting:} in place (exit $rc)"; show "$d/update.txt"; show "$d/update.log"
   fi
 
   # 6. production: replacing a data resource is refused before anything is touched
   if [[ $prod == 1 ]]; then
-    data_urn="$(grep -o '"urn": *"[^"]*aws:rds/instance:Instance[^"]*"' "$d/export.json" | head -1 | sed 's/.*"\(urn:[^"]*\)"/\1/')"
-    [[ -n "$data_urn" ]] || data_urn="$(grep -o '"urn": *"[^"]*aws:s3/bucketV2:BucketV2[^"]*"' "$d/export.json" | head -1 | sed 's/.*"\(urn:[^"]*\)"/\1/')"
+    data_urn="$("$bin/e2echeck" protected "$d/export.json" $(data_types "$cloud"))"
     SIM_RECORD="$d/replace.jsonl" engine up "$cfg" "$d/replace.log" --replace "$data_urn"; rc=$?
     if [[ $rc != 0 ]] && grep -q "unable to replace resource" "$d/replace.log" && "$bin/e2echeck" no-mutation "$d/replace.jsonl" >"$d/replace.txt"; then
       pass "$st: replacing ${data_urn##*::} is refused (protect), nothing touched"
@@ -151,8 +176,8 @@ for rel in "${examples[@]}"; do
       fail "$st: variant $name (exit $rc, want \"$want\")"; show "$d/v-$name.log"
     fi
   }
-  r="$(outside_region "$juris")"; variant "region-$r" "odoo-hosting:region=$r" "outside jurisdiction $juris"
-  b="$(across_border "$juris")"; variant "backup-in-$b" "odoo-hosting:backupRegion=$b" "outside jurisdiction $juris"
+  r="$(outside_region "$cloud" "$juris")"; variant "region-$r" "odoo-hosting:region=$r" "outside jurisdiction $juris"
+  b="$(across_border "$cloud" "$juris")"; variant "backup-in-$b" "odoo-hosting:backupRegion=$b" "outside jurisdiction $juris"
   if grep -q 'odoo-hosting:approvals:' "$cfg"; then
     variant "expired-approval" "@expire-approvals=2026-01-31" "RES-4"
   fi

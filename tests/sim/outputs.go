@@ -135,15 +135,13 @@ var Computed = map[string][]string{
 	"cloudflare:index/originCaCertificate:OriginCaCertificate":               {"certificate", "expiresOn"},
 	"cloudflare:index/zeroTrustTunnelCloudflared:ZeroTrustTunnelCloudflared": {"cnameTarget", "tunnelToken"},
 	"cloudflare:index/record:Record":                                         {"hostname"},
-	"gcp:storage/bucket:Bucket":                                              {"name", "selfLink", "url"},
-	"gcp:sql/databaseInstance:DatabaseInstance":                              {"name", "selfLink", "connectionName", "privateIpAddress"},
 }
 
 // outputs are the inputs plus id and the computed attributes. In a preview the
 // computed ones are unknown, as the real engine shows them.
 func (p *Provider) outputs(urn resource.URN, typ interface{ String() string }, id string, inputs resource.PropertyMap, preview bool) resource.PropertyMap {
 	p.mu.Lock()
-	region, account, project := p.region, p.account, p.project
+	region, account := p.region, p.account
 	p.mu.Unlock()
 	t := typ.String()
 	out := inputs.Copy()
@@ -196,8 +194,8 @@ func (p *Provider) outputs(urn resource.URN, typ interface{ String() string }, i
 			set("arn", str(fmt.Sprintf("arn:aws:%s:%s:%s:%s/%s", svc, region, account, slug(kind), id)))
 		}
 	case "gcp":
-		set("selfLink", str(fmt.Sprintf("https://www.googleapis.com/%s/v1/projects/%s/%s/%s", service, project, slug(kind), name)))
-		set("project", str(project))
+		g := p.gcpPlace(inputs)
+		gcpOutputs(t, id, urn, g, out, set, preview)
 	}
 	for _, k := range Computed[t] {
 		switch k {
@@ -272,12 +270,6 @@ func (p *Provider) outputs(urn resource.URN, typ interface{ String() string }, i
 			set(k, resource.MakeSecret(str("sim-token-"+hash(id)[:32])))
 		case "hostname":
 			set(k, str(name))
-		case "selfLink", "url":
-			set(k, str("gs://"+name))
-		case "connectionName":
-			set(k, str(project+":"+region+":"+name))
-		case "privateIpAddress":
-			set(k, str("10.255.0.2"))
 		default:
 			set(k, str(name))
 		}
@@ -288,7 +280,7 @@ func (p *Provider) outputs(urn resource.URN, typ interface{ String() string }, i
 // invoke answers the data sources of the three packages that the program may call.
 func (p *Provider) invoke(tok string, args resource.PropertyMap) (resource.PropertyMap, bool) {
 	p.mu.Lock()
-	region, account, project := p.region, p.account, p.project
+	region, account := p.region, p.account
 	p.mu.Unlock()
 	s := func(v string) resource.PropertyValue { return resource.NewProperty(v) }
 	switch tok {
@@ -309,11 +301,6 @@ func (p *Provider) invoke(tok string, args resource.PropertyMap) (resource.Prope
 		}
 		return resource.PropertyMap{"names": resource.NewProperty(names), "zoneIds": resource.NewProperty(ids),
 			"id": s(region), "state": s("available")}, true
-	case "gcp:organizations/getClientConfig:getClientConfig":
-		return resource.PropertyMap{"project": s(project), "region": s(region), "id": s(project),
-			"accessToken": resource.MakeSecret(s("sim")), "zone": s(region + "-a")}, true
-	case "gcp:organizations/getProject:getProject":
-		return resource.PropertyMap{"projectId": s(project), "number": s("123456789012"), "name": s(project), "id": s(project)}, true
 	}
 	_ = args
 	return nil, false

@@ -240,7 +240,7 @@ func (p *Provider) Create(_ context.Context, req plugin.CreateRequest) (plugin.C
 		p.log(Call{Method: "Create", Preview: true, URN: string(req.URN), Type: string(req.Type)})
 		return plugin.CreateResponse{Properties: p.outputs(req.URN, req.Type, "", req.Properties, true)}, nil
 	}
-	id, err := p.newID(req.URN, req.Type)
+	id, err := p.newID(req.URN, req.Type, req.Properties)
 	if err != nil {
 		return plugin.CreateResponse{}, err
 	}
@@ -299,6 +299,12 @@ func (p *Provider) Invoke(_ context.Context, req plugin.InvokeRequest) (plugin.I
 	tok := string(req.Tok)
 	p.log(Call{Method: "Invoke", Type: tok})
 	out, ok := p.invoke(tok, req.Args)
+	if !ok && p.pkg == "gcp" {
+		p.mu.Lock()
+		project, region := p.project, p.region
+		p.mu.Unlock()
+		out, ok = gcpInvoke(tok, project, region, req.Args)
+	}
 	if !ok {
 		return plugin.InvokeResponse{}, fmt.Errorf("sim %s: invoke %s is not simulated; add it to tests/sim/outputs.go", p.pkg, tok)
 	}
@@ -391,12 +397,12 @@ func (t typeName) String() string { return string(t) }
 
 // newID is deterministic: the n-th creation of a URN always gets the same id, and a
 // replacement (a second creation) a different one.
-func (p *Provider) newID(urn resource.URN, typ interface{ String() string }) (string, error) {
+func (p *Provider) newID(urn resource.URN, typ interface{ String() string }, inputs resource.PropertyMap) (string, error) {
 	p.mu.Lock()
-	defer p.mu.Unlock()
 	sum := sha256.Sum256([]byte(urn))
 	genDir := filepath.Join(p.dir, "cloud", p.pkg, "generations")
 	if err := os.MkdirAll(genDir, 0o755); err != nil {
+		p.mu.Unlock()
 		return "", err
 	}
 	genFile := filepath.Join(genDir, hex.EncodeToString(sum[:12]))
@@ -406,7 +412,14 @@ func (p *Provider) newID(urn resource.URN, typ interface{ String() string }) (st
 	}
 	n++
 	if err := os.WriteFile(genFile, []byte(strconv.Itoa(n)), 0o644); err != nil {
+		p.mu.Unlock()
 		return "", err
+	}
+	p.mu.Unlock()
+	if p.pkg == "gcp" {
+		if id := p.gcpID(urn, typ.String(), inputs, n); id != "" {
+			return id, nil
+		}
 	}
 	h := sha256.Sum256([]byte(fmt.Sprintf("%s#%d", urn, n)))
 	hexID := hex.EncodeToString(h[:])

@@ -269,3 +269,149 @@ func TestEveryForceNewTypeBelongsToASimulatedPackage(t *testing.T) {
 }
 
 func TestMain(m *testing.M) { os.Exit(m.Run()) }
+
+func configureGCP(t *testing.T, p *Provider) {
+	t.Helper()
+	_, err := p.Configure(context.Background(), plugin.ConfigureRequest{Inputs: resource.PropertyMap{
+		"project": resource.NewProperty("tulip-prod-eu"),
+		"region":  resource.NewProperty("europe-west1"),
+	}})
+	if err != nil {
+		t.Fatal(err)
+	}
+}
+
+func str(s string) resource.PropertyValue { return resource.NewProperty(s) }
+
+// The ids the program and the pack parse are in GCP's shapes: a Cloud KMS key's
+// location is read from its id (ENC-3), a log sink's destination is
+// logging.googleapis.com/<bucket id> (RES-2).
+func TestRES2_GCPIDsHaveTheProvidersShapes(t *testing.T) {
+	p := newSim(t, t.TempDir(), "gcp")
+	configureGCP(t, p)
+	ring := create(t, p, "gcp:kms/keyRing:KeyRing", "ring", resource.PropertyMap{"name": str("tulip"), "location": str("europe-west1")})
+	key := create(t, p, "gcp:kms/cryptoKey:CryptoKey", "key", resource.PropertyMap{"name": str("tulip-data"), "keyRing": str(string(ring.ID))})
+	member := create(t, p, "gcp:kms/cryptoKeyIAMMember:CryptoKeyIAMMember", "grant", resource.PropertyMap{
+		"cryptoKeyId": str(string(key.ID)), "role": str("roles/cloudkms.cryptoKeyEncrypterDecrypter"), "member": str("serviceAccount:a@b")})
+	bucket := create(t, p, "gcp:storage/bucket:Bucket", "backup", resource.PropertyMap{"name": str("tulip-backup"), "location": str("EUROPE-WEST1")})
+	logs := create(t, p, "gcp:logging/projectBucketConfig:ProjectBucketConfig", "audit", resource.PropertyMap{
+		"bucketId": str("tulip-audit"), "location": str("europe-west1"), "project": str("tulip-prod-eu")})
+	subnet := create(t, p, "gcp:compute/subnetwork:Subnetwork", "app", resource.PropertyMap{"name": str("tulip-app")})
+	secret := create(t, p, "gcp:secretmanager/secret:Secret", "admin", resource.PropertyMap{"secretId": str("tulip-admin")})
+	version := create(t, p, "gcp:secretmanager/secretVersion:SecretVersion", "admin", resource.PropertyMap{"secret": str(string(secret.ID))})
+	db := create(t, p, "gcp:sql/databaseInstance:DatabaseInstance", "db", resource.PropertyMap{"name": str("tulip-db"), "region": str("europe-west1")})
+	policy := create(t, p, "gcp:monitoring/alertPolicy:AlertPolicy", "down", resource.PropertyMap{"displayName": str("down")})
+	for got, want := range map[string]string{
+		string(ring.ID):    "projects/tulip-prod-eu/locations/europe-west1/keyRings/tulip",
+		string(key.ID):     "projects/tulip-prod-eu/locations/europe-west1/keyRings/tulip/cryptoKeys/tulip-data",
+		string(member.ID):  "projects/tulip-prod-eu/locations/europe-west1/keyRings/tulip/cryptoKeys/tulip-data/roles/cloudkms.cryptoKeyEncrypterDecrypter/serviceAccount:a@b",
+		string(bucket.ID):  "tulip-backup",
+		string(logs.ID):    "projects/tulip-prod-eu/locations/europe-west1/buckets/tulip-audit",
+		string(subnet.ID):  "projects/tulip-prod-eu/regions/europe-west1/subnetworks/tulip-app",
+		string(secret.ID):  "projects/tulip-prod-eu/secrets/tulip-admin",
+		string(version.ID): "projects/123456789012/secrets/tulip-admin/versions/1",
+		string(db.ID):      "tulip-db",
+		plainString(subnet.Properties["selfLink"]):   "https://www.googleapis.com/compute/v1/projects/tulip-prod-eu/regions/europe-west1/subnetworks/tulip-app",
+		plainString(bucket.Properties["selfLink"]):   "https://www.googleapis.com/storage/v1/b/tulip-backup",
+		plainString(secret.Properties["name"]):       "projects/123456789012/secrets/tulip-admin",
+		plainString(version.Properties["name"]):      "projects/123456789012/secrets/tulip-admin/versions/1",
+		plainString(db.Properties["connectionName"]): "tulip-prod-eu:europe-west1:tulip-db",
+	} {
+		if got != want {
+			t.Errorf("got %q, want %q", got, want)
+		}
+	}
+	if !strings.HasPrefix(string(policy.ID), "projects/tulip-prod-eu/alertPolicies/") || plainString(policy.Properties["name"]) != string(policy.ID) {
+		t.Errorf("alert policy id %q, name %q", policy.ID, plainString(policy.Properties["name"]))
+	}
+	// KMS keys have no self link; only Compute Engine resources, buckets and Cloud SQL.
+	if _, ok := key.Properties["selfLink"]; ok {
+		t.Errorf("crypto key has a selfLink: %v", key.Properties["selfLink"])
+	}
+}
+
+func TestGCPComputedAttributesTheProgramReads(t *testing.T) {
+	p := newSim(t, t.TempDir(), "gcp")
+	configureGCP(t, p)
+	db := create(t, p, "gcp:sql/databaseInstance:DatabaseInstance", "db", resource.PropertyMap{"name": str("tulip-db")}).Properties
+	ip := plainString(db["privateIpAddress"])
+	if !strings.HasPrefix(ip, "10.255.") || plainString(db["publicIpAddress"]) != "" {
+		t.Errorf("privateIpAddress %q publicIpAddress %q, want a 10.255. address and none", ip, plainString(db["publicIpAddress"]))
+	}
+	cas := db["serverCaCerts"]
+	if !cas.IsArray() || len(cas.ArrayValue()) != 1 || !strings.HasPrefix(plainString(cas.ArrayValue()[0].ObjectValue()["cert"]), "-----BEGIN CERTIFICATE-----") {
+		t.Errorf("serverCaCerts = %v", cas)
+	}
+	agent := create(t, p, "gcp:projects/serviceIdentity:ServiceIdentity", "sql", resource.PropertyMap{"service": str("sqladmin.googleapis.com")}).Properties
+	if got := plainString(agent["member"]); got != "serviceAccount:service-123456789012@gcp-sa-sqladmin.iam.gserviceaccount.com" {
+		t.Errorf("service identity member = %q", got)
+	}
+	sa := create(t, p, "gcp:serviceaccount/account:Account", "odoo", resource.PropertyMap{"accountId": str("tulip-odoo")})
+	if string(sa.ID) != "projects/tulip-prod-eu/serviceAccounts/tulip-odoo@tulip-prod-eu.iam.gserviceaccount.com" ||
+		plainString(sa.Properties["email"]) != "tulip-odoo@tulip-prod-eu.iam.gserviceaccount.com" {
+		t.Errorf("service account id %q email %q", sa.ID, plainString(sa.Properties["email"]))
+	}
+	mig := create(t, p, "gcp:compute/regionInstanceGroupManager:RegionInstanceGroupManager", "odoo", resource.PropertyMap{"name": str("tulip-odoo")}).Properties
+	if got := plainString(mig["instanceGroup"]); got != "https://www.googleapis.com/compute/v1/projects/tulip-prod-eu/regions/europe-west1/instanceGroups/tulip-odoo" {
+		t.Errorf("instanceGroup = %q", got)
+	}
+	cert := create(t, p, "gcp:compute/regionSslCertificate:RegionSslCertificate", "origin", resource.PropertyMap{"name": str("tulip-origin")}).Properties
+	if got := plainString(cert["expireTime"]); got != "2041-11-23T12:00:00Z" {
+		t.Errorf("expireTime = %q", got)
+	}
+	fs := create(t, p, "gcp:filestore/instance:Instance", "files", resource.PropertyMap{"name": str("tulip-files"), "location": str("europe-west1-b"),
+		"networks": resource.NewProperty([]resource.PropertyValue{resource.NewProperty(resource.PropertyMap{"network": str("tulip"), "modes": resource.NewProperty([]resource.PropertyValue{str("MODE_IPV4")})})})}).Properties
+	nets := fs["networks"].ArrayValue()
+	if ips := nets[0].ObjectValue()["ipAddresses"]; !ips.IsArray() || !strings.HasPrefix(plainString(ips.ArrayValue()[0]), "10.252.") {
+		t.Errorf("filestore networks = %v", fs["networks"])
+	}
+	sink := create(t, p, "gcp:logging/projectSink:ProjectSink", "audit", resource.PropertyMap{"name": str("tulip-audit")}).Properties
+	if got := plainString(sink["writerIdentity"]); got != "serviceAccount:service-123456789012@gcp-sa-logging.iam.gserviceaccount.com" {
+		t.Errorf("writerIdentity = %q", got)
+	}
+	scc := create(t, p, "gcp:securitycenter/projectNotificationConfig:ProjectNotificationConfig", "threat", resource.PropertyMap{"configId": str("tulip-threat")}).Properties
+	if got := plainString(scc["serviceAccount"]); got != "service-org-123456789012@gcp-sa-scc-notification.iam.gserviceaccount.com" {
+		t.Errorf("scc serviceAccount = %q", got)
+	}
+	lb := create(t, p, "gcp:compute/address:Address", "lb", resource.PropertyMap{"name": str("tulip-lb")}).Properties
+	if got := plainString(lb["address"]); !strings.HasPrefix(got, "198.18.") {
+		t.Errorf("external address = %q", got)
+	}
+}
+
+// In a preview the computed GCP attributes are unknown, as the real provider answers.
+func TestGCPPreviewAnswersUnknowns(t *testing.T) {
+	p := newSim(t, t.TempDir(), "gcp")
+	configureGCP(t, p)
+	res, err := p.Create(context.Background(), plugin.CreateRequest{URN: urn("gcp:sql/databaseInstance:DatabaseInstance", "db"),
+		Type: "gcp:sql/databaseInstance:DatabaseInstance", Properties: resource.PropertyMap{"name": str("tulip-db")}, Preview: true})
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, k := range []resource.PropertyKey{"privateIpAddress", "connectionName", "serverCaCerts"} {
+		if !res.Properties[k].IsComputed() {
+			t.Errorf("%s = %v in a preview, want unknown", k, res.Properties[k])
+		}
+	}
+}
+
+func TestGCPInvokes(t *testing.T) {
+	p := newSim(t, t.TempDir(), "gcp")
+	configureGCP(t, p)
+	for tok, want := range map[string][2]string{
+		"gcp:storage/getProjectServiceAccount:getProjectServiceAccount":                 {"emailAddress", "service-123456789012@gs-project-accounts.iam.gserviceaccount.com"},
+		"gcp:storage/getTransferProjectServiceAccount:getTransferProjectServiceAccount": {"member", "serviceAccount:project-123456789012@storage-transfer-service.iam.gserviceaccount.com"},
+		"gcp:logging/getProjectCmekSettings:getProjectCmekSettings":                     {"serviceAccountId", "service-123456789012@gcp-sa-logging.iam.gserviceaccount.com"},
+		"gcp:organizations/getProject:getProject":                                       {"projectId", "tulip-prod-eu"},
+	} {
+		res, err := p.Invoke(context.Background(), plugin.InvokeRequest{Tok: tokens.ModuleMember(tok),
+			Args: resource.PropertyMap{"project": str("tulip-prod-eu")}})
+		if err != nil || plainString(res.Properties[resource.PropertyKey(want[0])]) != want[1] {
+			t.Errorf("%s: %s = %q (%v), want %q", tok, want[0], plainString(res.Properties[resource.PropertyKey(want[0])]), err, want[1])
+		}
+	}
+	_, err := p.Invoke(context.Background(), plugin.InvokeRequest{Tok: "gcp:compute/getNetwork:getNetwork"})
+	if err == nil || !strings.Contains(err.Error(), "invoke gcp:compute/getNetwork:getNetwork is not simulated") {
+		t.Fatalf("unknown invoke: %v", err)
+	}
+}

@@ -4,9 +4,11 @@
 //
 //	e2echeck plan-in-export PLAN.json EXPORT.json   every planned resource is deployed, same type and parent
 //	e2echeck no-mutation RECORD.jsonl              no create, update or delete reached the simulated cloud
-//	e2echeck in-place RECORD.jsonl                 updates only: no create, no delete (no replacement)
+//	e2echeck in-place RECORD.jsonl [TYPE...]       updates only: no create, no delete (no replacement), but
+//	                                               the deletion of a resource of a listed TYPE (a job the change turns off)
 //	e2echeck destroy EXPORT.json RECORD.jsonl      every retained (data) resource kept, every other custom one deleted
 //	e2echeck count EXPORT.json                     prints the number of resources in the export
+//	e2echeck protected EXPORT.json TYPE...         prints the URN of the first protected resource of the first TYPE that has one
 //
 // Each prints what is wrong and exits 1 when an assertion fails.
 package main
@@ -17,6 +19,7 @@ import (
 	"fmt"
 	"io"
 	"os"
+	"slices"
 	"sort"
 	"strings"
 )
@@ -41,6 +44,7 @@ type exported struct {
 	Parent         string `json:"parent"`
 	Custom         bool   `json:"custom"`
 	RetainOnDelete bool   `json:"retainOnDelete"`
+	Protect        bool   `json:"protect"`
 }
 
 func run(args []string, w io.Writer) int {
@@ -55,14 +59,24 @@ func run(args []string, w io.Writer) int {
 		problems, err = planInExport(args[1], args[2])
 	case args[0] == "no-mutation" && len(args) == 2:
 		problems, err = noMutation(args[1])
-	case args[0] == "in-place" && len(args) == 2:
-		problems, err = inPlace(args[1])
+	case args[0] == "in-place" && len(args) >= 2:
+		problems, err = inPlace(args[1], args[2:]...)
 	case args[0] == "destroy" && len(args) == 3:
 		problems, err = destroy(args[1], args[2])
 	case args[0] == "count" && len(args) == 2:
 		var res []exported
 		if res, err = readExport(args[1]); err == nil {
 			fmt.Fprintln(w, len(res))
+		}
+	case args[0] == "protected" && len(args) >= 3:
+		var res []exported
+		if res, err = readExport(args[1]); err == nil {
+			urn := protected(res, args[2:])
+			if urn == "" {
+				problems = append(problems, fmt.Sprintf("no protected resource of types %q", args[2:]))
+			} else {
+				fmt.Fprintln(w, urn)
+			}
 		}
 	default:
 		fmt.Fprintf(w, "e2echeck: bad arguments %q\n", args)
@@ -177,7 +191,7 @@ func noMutation(recordPath string) ([]string, error) {
 	return problems, nil
 }
 
-func inPlace(recordPath string) ([]string, error) {
+func inPlace(recordPath string, deletable ...string) ([]string, error) {
 	calls, err := readRecord(recordPath)
 	if err != nil {
 		return nil, err
@@ -188,6 +202,7 @@ func inPlace(recordPath string) ([]string, error) {
 		switch {
 		case c.Method == "Update" && !c.Preview:
 			updates++
+		case c.Method == "Delete" && slices.Contains(deletable, c.Type):
 		case c.mutating():
 			problems = append(problems, fmt.Sprintf("%s %s (want updates only)", c.Method, c.URN))
 		}
@@ -232,4 +247,17 @@ func destroy(exportPath, recordPath string) ([]string, error) {
 		problems = append(problems, "the stack had no retained (data) resource")
 	}
 	return problems, nil
+}
+
+// protected is the URN of the first protected resource of the first of types that
+// has one (the database, else a bucket), in export order, or "".
+func protected(res []exported, types []string) string {
+	for _, t := range types {
+		for _, r := range res {
+			if r.Type == t && r.Protect {
+				return r.URN
+			}
+		}
+	}
+	return ""
 }

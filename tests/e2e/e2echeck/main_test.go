@@ -67,3 +67,38 @@ func TestRecordAssertions(t *testing.T) {
 		t.Errorf("count = %q", got)
 	}
 }
+
+// BAK-6: the replace check picks a protected data resource of the stack's cloud:
+// the Cloud SQL instance, else a protected bucket (never an unprotected one).
+func TestBAK6_ProtectedPicksTheFirstProtectedDataResource(t *testing.T) {
+	dir := t.TempDir()
+	exp := write(t, dir, "gcp.json", `{"deployment":{"resources":[
+	 {"urn":"u:logs","type":"gcp:storage/bucket:Bucket","custom":true},
+	 {"urn":"u:backup","type":"gcp:storage/bucket:Bucket","custom":true,"protect":true},
+	 {"urn":"u:db","type":"gcp:sql/databaseInstance:DatabaseInstance","custom":true,"protect":true}]}}`)
+	if got := check(t, 0, "protected", exp, "gcp:sql/databaseInstance:DatabaseInstance", "gcp:storage/bucket:Bucket"); got != "u:db\n" {
+		t.Errorf("protected = %q, want u:db", got)
+	}
+	if got := check(t, 0, "protected", exp, "aws:rds/instance:Instance", "gcp:storage/bucket:Bucket"); got != "u:backup\n" {
+		t.Errorf("protected = %q, want u:backup", got)
+	}
+	if out := check(t, 1, "protected", exp, "aws:rds/instance:Instance"); !strings.Contains(out, "no protected resource") {
+		t.Errorf("output:\n%s", out)
+	}
+}
+
+// BAK-5: switching GFS off on GCP deletes the weekly and monthly transfer jobs
+// (they hold no data); any other delete or a create still fails in-place.
+func TestBAK5_InPlaceAllowsDeletingTheListedTypesOnly(t *testing.T) {
+	dir := t.TempDir()
+	rec := write(t, dir, "gfs.jsonl", `{"method":"Update","urn":"u:bucket","type":"gcp:storage/bucket:Bucket"}`+"\n"+
+		`{"method":"Delete","urn":"u:weekly","type":"gcp:storage/transferJob:TransferJob"}`+"\n")
+	check(t, 1, "in-place", rec)
+	check(t, 0, "in-place", rec, "gcp:storage/transferJob:TransferJob")
+	bad := write(t, dir, "bad.jsonl", `{"method":"Update","urn":"u:bucket","type":"gcp:storage/bucket:Bucket"}`+"\n"+
+		`{"method":"Delete","urn":"u:bucket2","type":"gcp:storage/bucket:Bucket"}`+"\n"+
+		`{"method":"Create","urn":"u:weekly","type":"gcp:storage/transferJob:TransferJob"}`+"\n")
+	if out := check(t, 1, "in-place", bad, "gcp:storage/transferJob:TransferJob"); !strings.Contains(out, "Delete u:bucket2") || !strings.Contains(out, "Create u:weekly") {
+		t.Errorf("output:\n%s", out)
+	}
+}

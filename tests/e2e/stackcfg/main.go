@@ -155,8 +155,38 @@ func simulated(key string, cfg *yaml.Node) string {
 		}
 		b, _ := json.Marshal(psks)
 		return string(b)
+	case "vpnPsks":
+		// gcp HA VPN: one pre-shared key per network.vpnPeers entry, by peer name.
+		psks := map[string]string{}
+		for _, peer := range vpnPeers(cfg, key[:strings.LastIndex(key, ":")+1]+"network") {
+			psks[peer] = "sim-psk-" + peer
+		}
+		b, _ := json.Marshal(psks)
+		return string(b)
 	}
 	return "sim-" + name
+}
+
+// vpnPeers reads the names of <ns>:network.vpnPeers.
+func vpnPeers(cfg *yaml.Node, networkKey string) []string {
+	var out []string
+	for i := 0; i+1 < len(cfg.Content); i += 2 {
+		if cfg.Content[i].Value != networkKey {
+			continue
+		}
+		var n struct {
+			VPNPeers []struct {
+				Name string `yaml:"name"`
+			} `yaml:"vpnPeers"`
+		}
+		if err := cfg.Content[i+1].Decode(&n); err != nil {
+			return nil
+		}
+		for _, p := range n.VPNPeers {
+			out = append(out, p.Name)
+		}
+	}
+	return out
 }
 
 // tunnels reads <ns>:cloudflare.magicTransit.tunnels as name/kind maps.

@@ -74,3 +74,26 @@ func TestExpireApprovals(t *testing.T) {
 		t.Errorf("no approvals: want an error")
 	}
 }
+
+// NET-5: a gcp enterprise stack's vpnPsks stand-in has a key for every VPN peer
+// (the program refuses a peer without one).
+func TestNET5_VPNPSKsCoverEveryPeer(t *testing.T) {
+	src := []byte(`config:
+  odoo-hosting:cloud: gcp
+  odoo-hosting:network:
+    vpnPeers:
+      - name: hq-amsterdam
+        publicIp: 198.51.100.10
+      - name: dc-oslo
+        publicIp: 198.51.100.20
+  odoo-hosting:vpnPsks:
+    secure: v1:placeholder-set-with-pulumi-config-set-secret
+`)
+	_, secrets, err := prepare(src, "")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if got := secrets["odoo-hosting:vpnPsks"]; got != `{"dc-oslo":"sim-psk-dc-oslo","hq-amsterdam":"sim-psk-hq-amsterdam"}` {
+		t.Errorf("vpnPsks = %s", got)
+	}
+}
