@@ -16,7 +16,6 @@ import (
 	"github.com/stretchr/testify/require"
 
 	"github.com/octura/odoo-hosting/internal/config"
-	"github.com/octura/odoo-hosting/internal/jurisdiction"
 	"github.com/octura/odoo-hosting/internal/plan"
 	"github.com/octura/odoo-hosting/internal/problems"
 	"github.com/octura/odoo-hosting/internal/tier"
@@ -128,12 +127,6 @@ func TestExamplesPassThePolicyPack(t *testing.T) {
 func judgeExample(t *testing.T, path string, firstPreview bool) {
 	bp, err := stacks.Prepare(path, planNow)
 	require.NoError(t, err)
-	if firstPreview && bp.Config.Cloud == jurisdiction.GCP && bp.Runtime != nil {
-		// Pending (decision 0080): pulumi-gcp marks the load balancer certificate's
-		// input secret, and the offline planner cannot carry a secret whose value is
-		// unknown ("malformed RPC secret"); internal/plan's to fix.
-		t.Skip("first preview of a GCP stack with a runtime: the planner's unknown secrets")
-	}
 	p, err := offline.PlanWith(bp, plan.Options{FirstPreview: firstPreview})
 	require.NoError(t, err)
 	b, err := p.JSON()
@@ -149,6 +142,7 @@ func judgeExample(t *testing.T, path string, firstPreview bool) {
 	for _, v := range report.Violations {
 		switch {
 		case v.Severity == policies.Mandatory && pendingGCP(bp.Config.Cloud, v):
+		case v.Severity == policies.Mandatory && firstPreview && pendingFirstPreview(path, v):
 		case v.Severity == policies.Mandatory:
 			mandatory = append(mandatory, v.Control+" "+v.URN+": "+v.Message)
 		case v.Control == "RES-4":
@@ -163,6 +157,26 @@ func judgeExample(t *testing.T, path string, firstPreview bool) {
 	sort.Strings(want)
 	sort.Strings(approvals)
 	require.Equal(t, want, approvals, "every approved crossing is reported, and only those")
+}
+
+// pendingOnFirstPreview lists the findings a GCP example's first preview still gives,
+// for the components to fix (reported to the lead): fjord-eu-gcp logs to a Cloud KMS
+// key it does not create (a key name from the configuration), and the audit log
+// bucket's cmekSettings is computed from the Cloud Logging service identity, so at a
+// first preview the whole value is unknown and its property dependencies name the
+// identity, not a key (ENC-3, ENC-4).
+var pendingOnFirstPreview = []struct{ example, control, typ, message string }{
+	{"fjord-eu-gcp", "ENC-3", "gcp:logging/projectBucketConfig:ProjectBucketConfig", "input cmekSettings names no Cloud KMS key"},
+	{"fjord-eu-gcp", "ENC-4", "gcp:logging/projectBucketConfig:ProjectBucketConfig", "is encrypted with unknown"},
+}
+
+func pendingFirstPreview(path string, v policies.Violation) bool {
+	for _, p := range pendingOnFirstPreview {
+		if strings.Contains(path, "/"+p.example+"/") && v.Control == p.control && urnType(v.URN) == p.typ && strings.Contains(v.Message, p.message) {
+			return true
+		}
+	}
+	return false
 }
 
 // TestExamplesCoverTiersAndJurisdictions: at least one example per tier and a cloud
