@@ -111,6 +111,7 @@ func RunWith(project, stack string, program pulumi.RunFunc, opts Options) (*Plan
 		info.DryRun = opts.FirstPreview
 		info.Config = opts.Config
 		info.ConfigSecretKeys = opts.SecretKeys
+		wrapMonitor(info, m)
 	})
 	return m.plan(), err
 }
@@ -203,6 +204,10 @@ type mocks struct {
 	project, stack string
 
 	firstPreview bool
+
+	// sent maps a request rewritten for the SDK's mock monitor to the object the
+	// program sent (see secretUnknownMonitor).
+	sent sync.Map // *pulumirpc.RegisterResourceRequest -> *structpb.Struct
 
 	mu        sync.Mutex
 	byMockURN map[string]string // the mock monitor's URN -> the engine's URN
@@ -303,8 +308,9 @@ func (m *mocks) NewResource(args pulumi.MockResourceArgs) (string, resource.Prop
 
 	inputs := args.Inputs
 	if rpc != nil {
-		// The SDK's mock monitor drops unknown inputs; read them from the request.
-		if full, err := plugin.UnmarshalProperties(rpc.GetObject(), plugin.MarshalOptions{
+		// The SDK's mock monitor drops unknown inputs; read them from the request as
+		// the program sent it (secretUnknownMonitor may have handed the mock a copy).
+		if full, err := plugin.UnmarshalProperties(m.sentObject(rpc), plugin.MarshalOptions{
 			KeepUnknowns: true, KeepSecrets: true, KeepResources: true, KeepOutputValues: true,
 		}); err == nil {
 			inputs = full

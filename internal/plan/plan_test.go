@@ -86,3 +86,33 @@ func TestFirstPreviewLeavesComputedValuesUnknown(t *testing.T) {
 	require.Equal(t, true, key.Inputs["enableKeyRotation"], "inputs the program sets stay known")
 	require.Equal(t, []string{key.URN}, alias.PropertyDependencies["targetKeyId"])
 }
+
+// secretProgram gives a resource an input that is a secret computed from another
+// resource: unknown on a first preview, as pulumi-gcp's SSL certificate is.
+func secretProgram(ctx *pulumi.Context) error {
+	k, err := kms.NewKey(ctx, "acme-data", &kms.KeyArgs{EnableKeyRotation: pulumi.Bool(true)})
+	if err != nil {
+		return err
+	}
+	_, err = kms.NewAlias(ctx, "acme-data", &kms.AliasArgs{Name: pulumi.String("alias/acme-data"), TargetKeyId: pulumi.ToSecret(k.Arn).(pulumi.StringOutput)})
+	return err
+}
+
+// TestFirstPreviewCarriesASecretOfAnUnknown: the SDK's mock monitor alone fails on a
+// secret whose value is unknown ("malformed RPC secret"); the planner records it as
+// the engine does, a secret (printed [secret]), and its dependency.
+func TestFirstPreviewCarriesASecretOfAnUnknown(t *testing.T) {
+	p, err := plan.RunWith("odoo-hosting", "acme-eu", secretProgram, plan.Options{FirstPreview: true})
+	require.NoError(t, err)
+	alias, ok := p.Get("aws:kms/alias:Alias", "acme-data")
+	require.True(t, ok)
+	require.Equal(t, plan.Secret, alias.Inputs["targetKeyId"])
+	require.Equal(t, "alias/acme-data", alias.Inputs["name"])
+	key, _ := p.Get("aws:kms/key:Key", "acme-data")
+	require.Equal(t, []string{key.URN}, alias.PropertyDependencies["targetKeyId"])
+
+	p, err = plan.Run("odoo-hosting", "acme-eu", secretProgram)
+	require.NoError(t, err)
+	alias, _ = p.Get("aws:kms/alias:Alias", "acme-data")
+	require.Equal(t, plan.Secret, alias.Inputs["targetKeyId"], "a known secret prints as before")
+}
