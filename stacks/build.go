@@ -192,6 +192,7 @@ func blueprint(cfg *config.Config, now time.Time) *Blueprint {
 		Customer: cfg.Slug(), Cloud: cfg.Cloud, Region: cfg.Region, Jurisdiction: cfg.Jurisdiction,
 		Contacts: cfg.Alerts.Contacts, WarningDays: cfg.Alerts.WarningDays, Now: now,
 		Application: cfg.Tier.RunsApplication(), Replication: true, ThreatDetection: cfg.Tier.RunsApplication(),
+		Production: prod,
 	}
 	for _, a := range cfg.Approvals {
 		at, _ := a.ExpiresAt() // validated above

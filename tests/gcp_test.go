@@ -24,10 +24,6 @@ import (
 // here fails the examples' policy pass; an entry nothing matches any more is
 // logged by TestGCPPendingFindingsStillOccur so that the list only shrinks.
 var pendingOnGCP = []struct{ control, typ, message, owner string }{
-	// Not protected in production: the audit sink (gcpaccess), the alert topics
-	// (gcpops) and the application log sink (gcpruntime).
-	{"BAK-6", "gcp:logging/projectSink:ProjectSink", "is not protected", "gcpaccess, gcpruntime"},
-	{"BAK-6", "gcp:pubsub/topic:Topic", "is not protected", "gcpops"},
 }
 
 // urnType is the resource type of a URN: "gcp:compute/firewall:Firewall".
