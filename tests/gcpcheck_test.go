@@ -157,6 +157,47 @@ func checkGCPKeyUse(v *planView) []string {
 	return out
 }
 
+// checkGCPGrantsBeforeUse returns every resource that names a key in an input
+// without depending on the grant of that key to its service's agent (through that
+// input or dependsOn): a real `pulumi up` could create it before Cloud KMS admits
+// the agent, and the service would refuse the key. A use with no grant at all is
+// checkGCPKeyUse's finding, not this one's.
+func checkGCPGrantsBeforeUse(v *planView) []string {
+	canon := gcpKeyNames(v)
+	key := func(s string) string {
+		if c, ok := canon[s]; ok {
+			return c
+		}
+		return s
+	}
+	grants := map[string][]string{}
+	for _, g := range v.byType("gcp:kms/cryptoKeyIAMMember:CryptoKeyIAMMember") {
+		if svc, ok := agentService(str(g.Inputs["member"])); ok {
+			k := key(str(g.Inputs["cryptoKeyId"])) + " " + svc
+			grants[k] = append(grants[k], g.URN)
+		}
+	}
+	var out []string
+	for _, s := range v.states {
+		u, ok := gcpKeyUsers[s.Type]
+		if !ok {
+			continue
+		}
+		for _, p := range u.paths {
+			top, _, _ := strings.Cut(p, ".")
+			deps := append(slices.Clone(s.PropertyDependencies[strings.TrimSuffix(top, "[]")]), s.Dependencies...)
+			for _, k := range values(s.Inputs, p) {
+				gs := grants[key(k)+" "+u.service]
+				if len(gs) > 0 && !slices.ContainsFunc(gs, func(g string) bool { return slices.Contains(deps, g) }) {
+					out = append(out, fmt.Sprintf("%s uses %s before the grant to %s", s.URN, key(k), u.service))
+				}
+			}
+		}
+	}
+	sort.Strings(out)
+	return out
+}
+
 // gcpIngress lists the ingress a plan's firewall rules allow, one entry per
 // source, target tag and port ("35.191.0.0/16 -> app:8069"), and reports a
 // missing or outranked deny-all.
@@ -313,6 +354,17 @@ func TestENC2_GCPEveryKeyAdmitsExactlyItsUsers(t *testing.T) {
 	for _, jp := range gcpVariantPlans(t) {
 		t.Run(jp.name, func(t *testing.T) {
 			require.Empty(t, without(checkGCPKeyUse(parsePlan(t, jp.data)), gcpPendingKeyUse))
+		})
+	}
+}
+
+// TestENC2_GCPKeysGrantedBeforeFirstUse: on every GCP example's plan and its
+// other-environment variant, every resource whose input names a key depends on
+// the grant of that key to the agent of the service that uses it.
+func TestENC2_GCPKeysGrantedBeforeFirstUse(t *testing.T) {
+	for _, jp := range gcpVariantPlans(t) {
+		t.Run(jp.name, func(t *testing.T) {
+			require.Empty(t, checkGCPGrantsBeforeUse(parsePlan(t, jp.data)))
 		})
 	}
 }

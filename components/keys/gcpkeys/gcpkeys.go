@@ -86,6 +86,11 @@ type Keys struct {
 	// cryptoKeys/...); on enterprise with a customer key (ENC-4), the customer's
 	// key for every purpose. The name mirrors awskeys so that callers read one shape.
 	ARNs map[keys.Purpose]pulumi.StringOutput
+	// Names maps every purpose of the spec to its Cloud KMS key name (Name), as an
+	// output that resolves only once that key's grants to its users' service agents
+	// exist: feed it, not ARNs, to whatever encrypts with the key, so that its key
+	// input depends on the grants and Cloud KMS admits the agent on first use.
+	Names map[keys.Purpose]pulumi.StringOutput
 	// Agents are the "serviceAccount:" members of the service agents granted on
 	// the keys, per service.
 	Agents map[Service]pulumi.StringOutput
@@ -135,6 +140,29 @@ func Services(spec keys.Spec) []Service {
 	return out
 }
 
+// Name is the Cloud KMS name of spec's key of purpose p, known before the key
+// exists: the customer's key on enterprise (ENC-4), otherwise the key New creates
+// (ring <customer> in the keys' region, key <customer>-<purpose>).
+func Name(spec keys.Spec, p keys.Purpose) string {
+	spec = spec.WithDefaults()
+	if spec.CustomerManaged() {
+		return spec.CustomerKeyARN
+	}
+	return fmt.Sprintf("projects/%s/locations/%s/keyRings/%s/cryptoKeys/%s", spec.AccountID, spec.Region, spec.Customer, spec.Alias(p))
+}
+
+// ready is name as an output that resolves once every one of after exists.
+func ready(name string, after ...pulumi.Input) pulumi.StringOutput {
+	if len(after) == 0 {
+		return pulumi.String(name).ToStringOutput()
+	}
+	deps := make([]any, len(after))
+	for i, a := range after {
+		deps[i] = a
+	}
+	return pulumi.All(deps...).ApplyT(func([]any) string { return name }).(pulumi.StringOutput)
+}
+
 // Seconds renders days as a protobuf duration ("7776000s").
 func Seconds(days int) string { return fmt.Sprintf("%ds", days*24*60*60) }
 
@@ -146,7 +174,7 @@ func New(ctx *pulumi.Context, name string, args Args, opts ...pulumi.ResourceOpt
 	}
 	args = args.WithDefaults()
 	spec := args.Spec
-	k := &Keys{Region: spec.Region, ARNs: map[keys.Purpose]pulumi.StringOutput{}, Agents: map[Service]pulumi.StringOutput{}}
+	k := &Keys{Region: spec.Region, ARNs: map[keys.Purpose]pulumi.StringOutput{}, Names: map[keys.Purpose]pulumi.StringOutput{}, Agents: map[Service]pulumi.StringOutput{}}
 	if err := ctx.RegisterComponentResource(Type, name, k, opts...); err != nil {
 		return nil, err
 	}
@@ -174,26 +202,37 @@ func New(ctx *pulumi.Context, name string, args Args, opts ...pulumi.ResourceOpt
 		k.Agents[s] = id.Member
 	}
 
-	grant := func(child string, key pulumi.StringInput, s Service) error {
-		_, err := kms.NewCryptoKeyIAMMember(ctx, child, &kms.CryptoKeyIAMMemberArgs{
+	grant := func(child string, key pulumi.StringInput, s Service) (pulumi.Input, error) {
+		g, err := kms.NewCryptoKeyIAMMember(ctx, child, &kms.CryptoKeyIAMMemberArgs{
 			CryptoKeyId: key,
 			Role:        pulumi.String(EncrypterDecrypter),
 			Member:      k.Agents[s],
 		}, in...)
-		return err
+		if err != nil {
+			return nil, err
+		}
+		return g.ID(), nil
 	}
 
 	if spec.CustomerManaged() {
 		// ENC-4: the customer's key for every purpose; no project key is created.
 		// Every agent that uses a key is granted on it once.
+		granted := map[Service]pulumi.Input{}
+		for _, s := range Services(spec) {
+			g, err := grant(name+"-customer-"+s.Short(), pulumi.String(spec.CustomerKeyARN), s)
+			if err != nil {
+				return nil, err
+			}
+			granted[s] = g
+		}
 		for _, p := range spec.Purposes {
 			k.ARNs[p] = pulumi.String(spec.CustomerKeyARN).ToStringOutput()
 			outputs[string(p)+"Arn"] = k.ARNs[p]
-		}
-		for _, s := range Services(spec) {
-			if err := grant(name+"-customer-"+s.Short(), pulumi.String(spec.CustomerKeyARN), s); err != nil {
-				return nil, err
+			var after []pulumi.Input
+			for _, s := range Users[p] {
+				after = append(after, granted[s])
 			}
+			k.Names[p] = ready(spec.CustomerKeyARN, after...)
 		}
 		return k, ctx.RegisterResourceOutputs(k, outputs)
 	}
@@ -230,11 +269,15 @@ func New(ctx *pulumi.Context, name string, args Args, opts ...pulumi.ResourceOpt
 			return nil, err
 		}
 		// ENC-2: each agent encrypts and decrypts with exactly the keys it uses.
+		after := []pulumi.Input{key.ID()}
 		for _, s := range Users[p] {
-			if err := grant(n+"-"+s.Short(), key.ID().ToStringOutput(), s); err != nil {
+			g, err := grant(n+"-"+s.Short(), key.ID().ToStringOutput(), s)
+			if err != nil {
 				return nil, err
 			}
+			after = append(after, g)
 		}
+		k.Names[p] = ready(Name(spec, p), after...)
 		k.ARNs[p] = key.ID().ToStringOutput()
 		outputs[string(p)+"Arn"] = k.ARNs[p]
 	}

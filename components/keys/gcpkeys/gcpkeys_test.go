@@ -8,6 +8,7 @@ import (
 	"testing"
 
 	"github.com/pulumi/pulumi-gcp/sdk/v7/go/gcp"
+	"github.com/pulumi/pulumi-gcp/sdk/v7/go/gcp/storage"
 	"github.com/pulumi/pulumi/sdk/v3/go/pulumi"
 	"github.com/stretchr/testify/require"
 
@@ -258,4 +259,64 @@ func TestRES2_KeysOutsideJurisdictionAndAWSSpecRefused(t *testing.T) {
 	r = run(t, gcpkeys.Args{Spec: a})
 	require.ErrorContains(t, r.err, `cloud "aws" is not served by gcpkeys; allowed: gcp`)
 	require.Empty(t, r.plan.Managed())
+}
+
+// TestENC2_KeyNamesWaitForTheirGrants: a resource that takes Names[p] as its key
+// input depends, through that input, on the key and on every grant of p's users,
+// so that Cloud KMS admits the agent when the resource is created; ARNs carry no
+// such dependency. On a customer key the name waits for its users' grants too.
+func TestENC2_KeyNamesWaitForTheirGrants(t *testing.T) {
+	for _, customer := range []bool{false, true} {
+		s := spec()
+		want := map[keys.Purpose]string{
+			keys.Data:   "projects/acme-prod/locations/europe-west1/keyRings/acme/cryptoKeys/acme-data",
+			keys.Backup: "projects/acme-prod/locations/europe-west1/keyRings/acme/cryptoKeys/acme-backup",
+		}
+		grant := map[keys.Purpose][]string{
+			keys.Data:   {name + "-data-sqladmin", name + "-data-storage", name + "-data-compute", name + "-data-secretmanager"},
+			keys.Backup: {name + "-backup-storage"},
+		}
+		if customer {
+			s.CustomerKeyARN = "projects/acme-kms/locations/europe-west1/keyRings/acme/cryptoKeys/odoo"
+			want = map[keys.Purpose]string{keys.Data: s.CustomerKeyARN, keys.Backup: s.CustomerKeyARN}
+			grant = map[keys.Purpose][]string{
+				keys.Data:   {name + "-customer-sqladmin", name + "-customer-storage", name + "-customer-compute", name + "-customer-secretmanager"},
+				keys.Backup: {name + "-customer-storage"},
+			}
+		}
+		p, err := plan.Run("odoo-hosting", "acme-eu", func(ctx *pulumi.Context) error {
+			prov, err := gcp.NewProvider(ctx, "acme", &gcp.ProviderArgs{Project: pulumi.String("acme-prod"), Region: pulumi.String("europe-west1")})
+			if err != nil {
+				return err
+			}
+			k, err := gcpkeys.New(ctx, name, gcpkeys.Args{Spec: s, Provider: prov})
+			if err != nil {
+				return err
+			}
+			for _, pu := range []keys.Purpose{keys.Data, keys.Backup} {
+				if _, err := storage.NewBucket(ctx, "uses-"+string(pu), &storage.BucketArgs{
+					Location: pulumi.String("EUROPE-WEST1"), Encryption: &storage.BucketEncryptionArgs{DefaultKmsKeyName: k.Names[pu]},
+				}, pulumi.Provider(prov)); err != nil {
+					return err
+				}
+			}
+			return nil
+		})
+		require.NoError(t, err)
+		for _, pu := range []keys.Purpose{keys.Data, keys.Backup} {
+			b, ok := p.Get("gcp:storage/bucket:Bucket", "uses-"+string(pu))
+			require.True(t, ok)
+			require.Equal(t, map[string]any{"defaultKmsKeyName": want[pu]}, b.Inputs["encryption"])
+			deps := b.PropertyDependencies["encryption"]
+			for _, g := range grant[pu] {
+				gs, ok := p.Get(memberType, g)
+				require.True(t, ok, g)
+				require.Contains(t, deps, gs.URN, "%s waits for %s", pu, g)
+			}
+			if !customer {
+				key, _ := p.Get(keyType, name+"-"+string(pu))
+				require.Contains(t, deps, key.URN)
+			}
+		}
+	}
 }
