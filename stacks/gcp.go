@@ -40,11 +40,20 @@ func composeGCP(ctx *pulumi.Context, bp *Blueprint, secrets Secrets, root pulumi
 
 	// Keys (ENC-2..ENC-5): the primary region's data, backup and logs keys, and the
 	// backup region's backup key.
-	primaryKeys, err := gcpkeys.New(ctx, name+"-keys", gcpkeys.Args{Spec: bp.Keys, Provider: prov.primary}, in)
+	// ENC-2: each key admits exactly the agents of what the tier builds with it:
+	// the backup buckets (Cloud Storage) the backup key, the log buckets and flow
+	// logs (Cloud Logging) the logs key, and where Odoo runs, Cloud SQL, the
+	// instances' disks (Compute Engine) and the secrets (Secret Manager) the data
+	// key. No bucket takes the data key.
+	used := map[keys.Purpose][]gcpkeys.Service{keys.Backup: {gcpkeys.Storage}, keys.Logs: {gcpkeys.Logging}}
+	if bp.Runtime != nil {
+		used[keys.Data] = []gcpkeys.Service{gcpkeys.SQLAdmin, gcpkeys.Compute, gcpkeys.SecretManager}
+	}
+	primaryKeys, err := gcpkeys.New(ctx, name+"-keys", gcpkeys.Args{Spec: bp.Keys, Provider: prov.primary, Users: used}, in)
 	if err != nil {
 		return nil, err
 	}
-	backupKeys, err := gcpkeys.New(ctx, cfg.NameIn(cfg.BackupRegion)+"-keys", gcpkeys.Args{Spec: bp.BackupKeys, Provider: prov.backup}, in)
+	backupKeys, err := gcpkeys.New(ctx, cfg.NameIn(cfg.BackupRegion)+"-keys", gcpkeys.Args{Spec: bp.BackupKeys, Provider: prov.backup, Users: used}, in)
 	if err != nil {
 		return nil, err
 	}

@@ -9,6 +9,7 @@ package gcpkeys
 import (
 	"errors"
 	"fmt"
+	"maps"
 	"slices"
 	"strings"
 
@@ -76,6 +77,12 @@ type Args struct {
 	// ProtectionLevel is where the key material lives: SOFTWARE or HSM. Default
 	// SOFTWARE.
 	ProtectionLevel string
+	// Users, when set, are per purpose the services whose agents will use that key
+	// in this stack (each one of Users[purpose]); a purpose it leaves out has no
+	// user, and only these agents are created and granted (ENC-2: every key admits
+	// exactly its users). The stack fills it from what the tier builds. Default:
+	// Users, every service that may use each key.
+	Users map[keys.Purpose][]Service
 }
 
 // Keys is the component.
@@ -123,7 +130,40 @@ func (a Args) Validate() error {
 	if a.Provider == nil {
 		errs = append(errs, errors.New("provider is nil; allowed: the explicit gcp.Provider of the keys' region"))
 	}
+	for _, p := range slices.Sorted(maps.Keys(a.Users)) {
+		for _, s := range a.Users[p] {
+			if !slices.Contains(Users[p], s) {
+				var allowed []string
+				for _, u := range Users[p] {
+					allowed = append(allowed, string(u))
+				}
+				errs = append(errs, fmt.Errorf("users.%s %q does not use the %s key; allowed: %s", p, s, p, strings.Join(allowed, ", ")))
+			}
+		}
+	}
 	return errors.Join(errs...)
+}
+
+// users are the services whose agents use the key of purpose p.
+func (a Args) users(p keys.Purpose) []Service {
+	if a.Users == nil {
+		return Users[p]
+	}
+	return a.Users[p]
+}
+
+// services are the services whose agents use the keys of a, in a stable order
+// without repeats.
+func (a Args) services() []Service {
+	var out []Service
+	for _, p := range a.Spec.WithDefaults().Purposes {
+		for _, s := range a.users(p) {
+			if !slices.Contains(out, s) {
+				out = append(out, s)
+			}
+		}
+	}
+	return out
 }
 
 // Services returns the services whose agents use the keys of spec, in a stable
@@ -184,7 +224,7 @@ func New(ctx *pulumi.Context, name string, args Args, opts ...pulumi.ResourceOpt
 	// The service agents, created explicitly so that the grants below never race
 	// their lazy creation. Cloud Storage's agent is read, not generated: the
 	// storage API names it (gcloud storage service-agent).
-	for _, s := range Services(spec) {
+	for _, s := range args.services() {
 		if s == Storage {
 			sa := storage.GetProjectServiceAccountOutput(ctx, storage.GetProjectServiceAccountOutputArgs{
 				Project: pulumi.String(spec.AccountID),
@@ -218,7 +258,7 @@ func New(ctx *pulumi.Context, name string, args Args, opts ...pulumi.ResourceOpt
 		// ENC-4: the customer's key for every purpose; no project key is created.
 		// Every agent that uses a key is granted on it once.
 		granted := map[Service]pulumi.Input{}
-		for _, s := range Services(spec) {
+		for _, s := range args.services() {
 			g, err := grant(name+"-customer-"+s.Short(), pulumi.String(spec.CustomerKeyARN), s)
 			if err != nil {
 				return nil, err
@@ -229,7 +269,7 @@ func New(ctx *pulumi.Context, name string, args Args, opts ...pulumi.ResourceOpt
 			k.ARNs[p] = pulumi.String(spec.CustomerKeyARN).ToStringOutput()
 			outputs[string(p)+"Arn"] = k.ARNs[p]
 			var after []pulumi.Input
-			for _, s := range Users[p] {
+			for _, s := range args.users(p) {
 				after = append(after, granted[s])
 			}
 			k.Names[p] = ready(spec.CustomerKeyARN, after...)
@@ -270,7 +310,7 @@ func New(ctx *pulumi.Context, name string, args Args, opts ...pulumi.ResourceOpt
 		}
 		// ENC-2: each agent encrypts and decrypts with exactly the keys it uses.
 		after := []pulumi.Input{key.ID()}
-		for _, s := range Users[p] {
+		for _, s := range args.users(p) {
 			g, err := grant(n+"-"+s.Short(), key.ID().ToStringOutput(), s)
 			if err != nil {
 				return nil, err

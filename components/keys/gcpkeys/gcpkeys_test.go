@@ -320,3 +320,39 @@ func TestENC2_KeyNamesWaitForTheirGrants(t *testing.T) {
 		}
 	}
 }
+
+// TestENC2_GrantsOnlyTheUsersTheStackHas: with Users, each key admits exactly the
+// agents of the services listed for its purpose; a purpose without users has its
+// key and no grant, and no agent is created that nothing uses. A service that
+// does not use a purpose's key is refused.
+func TestENC2_GrantsOnlyTheUsersTheStackHas(t *testing.T) {
+	agent := func(api string) string {
+		return "serviceAccount:service-" + plan.ProjectNumber + "@gcp-sa-" + api + ".iam.gserviceaccount.com"
+	}
+	gcs := "serviceAccount:service-" + plan.ProjectNumber + "@gs-project-accounts.iam.gserviceaccount.com"
+	// Odoo runs: no bucket takes the data key, so Cloud Storage is not granted on it.
+	r := run(t, gcpkeys.Args{Spec: spec(), Users: map[keys.Purpose][]gcpkeys.Service{
+		keys.Data: {gcpkeys.SQLAdmin, gcpkeys.Compute, gcpkeys.SecretManager}, keys.Backup: {gcpkeys.Storage}, keys.Logs: {gcpkeys.Logging},
+	}})
+	require.NoError(t, r.err)
+	require.Equal(t, map[string][]string{
+		r.arns[keys.Data]:   {agent("compute"), agent("secretmanager"), agent("sqladmin")},
+		r.arns[keys.Backup]: {gcs},
+		r.arns[keys.Logs]:   {agent("logging")},
+	}, grants(t, r.plan))
+	// No application: the data key has no user.
+	r = run(t, gcpkeys.Args{Spec: spec(), Users: map[keys.Purpose][]gcpkeys.Service{keys.Backup: {gcpkeys.Storage}, keys.Logs: {gcpkeys.Logging}}})
+	require.NoError(t, r.err)
+	require.Equal(t, map[string][]string{r.arns[keys.Backup]: {gcs}, r.arns[keys.Logs]: {agent("logging")}}, grants(t, r.plan))
+	require.Equal(t, map[string]int{plan.StackType: 1, "pulumi:providers:gcp": 1, gcpkeys.Type: 1, ringType: 1, keyType: 3, agentType: 1, memberType: 2}, r.plan.Count())
+	// On a customer key, one grant per listed service.
+	s := spec()
+	s.CustomerKeyARN = "projects/acme-kms/locations/europe-west1/keyRings/acme/cryptoKeys/odoo"
+	r = run(t, gcpkeys.Args{Spec: s, Users: map[keys.Purpose][]gcpkeys.Service{keys.Backup: {gcpkeys.Storage}, keys.Logs: {gcpkeys.Logging}}})
+	require.NoError(t, r.err)
+	require.Equal(t, map[string][]string{s.CustomerKeyARN: {agent("logging"), gcs}}, grants(t, r.plan))
+
+	r = run(t, gcpkeys.Args{Spec: spec(), Users: map[keys.Purpose][]gcpkeys.Service{keys.Logs: {gcpkeys.Storage}}})
+	require.EqualError(t, r.err, `keys "acme-europe-west1": users.logs "storage.googleapis.com" does not use the logs key; allowed: logging.googleapis.com`)
+	require.Empty(t, r.plan.Managed())
+}
