@@ -263,8 +263,8 @@ func TestRES2_KeysOutsideJurisdictionAndAWSSpecRefused(t *testing.T) {
 
 // TestENC2_KeyNamesWaitForTheirGrants: a resource that takes Names[p] as its key
 // input depends, through that input, on the key and on every grant of p's users,
-// so that Cloud KMS admits the agent when the resource is created; ARNs carry no
-// such dependency. On a customer key the name waits for its users' grants too.
+// so that Cloud KMS admits the agent when the resource is created.
+// On a customer key the name waits for its users' grants too.
 func TestENC2_KeyNamesWaitForTheirGrants(t *testing.T) {
 	for _, customer := range []bool{false, true} {
 		s := spec()
