@@ -107,8 +107,9 @@ func blueprint(cfg *config.Config, now time.Time) *Blueprint {
 		}
 		bp.Network = &network.Spec{
 			Customer: cfg.Slug(), CIDR: cfg.Network.CIDR, Zones: cfg.Network.Zones,
-			Production: prod,
-			NATPerZone: prod && cfg.Tier.RunsApplication(),
+			Production:  prod,
+			NATPerZone:  prod && cfg.Tier.RunsApplication(),
+			Application: cfg.Tier.RunsApplication(),
 			// Staff reach servers through the VPN or the cloud's session service only
 			// (IAM-5); the allow-list confines the admin paths at the edge (NET-5).
 			VPNPeers:   peers,
@@ -192,6 +193,7 @@ func blueprint(cfg *config.Config, now time.Time) *Blueprint {
 		Customer: cfg.Slug(), Cloud: cfg.Cloud, Region: cfg.Region, Jurisdiction: cfg.Jurisdiction,
 		Contacts: cfg.Alerts.Contacts, WarningDays: cfg.Alerts.WarningDays, Now: now,
 		Application: cfg.Tier.RunsApplication(), Replication: true, ThreatDetection: cfg.Tier.RunsApplication(),
+		Production: prod,
 	}
 	for _, a := range cfg.Approvals {
 		at, _ := a.ExpiresAt() // validated above

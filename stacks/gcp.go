@@ -3,7 +3,6 @@ package stacks
 import (
 	"crypto/sha256"
 	"encoding/hex"
-	"fmt"
 	"strings"
 	"time"
 
@@ -41,21 +40,31 @@ func composeGCP(ctx *pulumi.Context, bp *Blueprint, secrets Secrets, root pulumi
 
 	// Keys (ENC-2..ENC-5): the primary region's data, backup and logs keys, and the
 	// backup region's backup key.
-	primaryKeys, err := gcpkeys.New(ctx, name+"-keys", gcpkeys.Args{Spec: bp.Keys, Provider: prov.primary}, in)
+	// ENC-2: each key admits exactly the agents of what the tier builds with it:
+	// the backup buckets (Cloud Storage) the backup key, the log buckets and flow
+	// logs (Cloud Logging) the logs key, and where Odoo runs, Cloud SQL, the
+	// instances' disks (Compute Engine) and the secrets (Secret Manager) the data
+	// key. No bucket takes the data key.
+	used := map[keys.Purpose][]gcpkeys.Service{keys.Backup: {gcpkeys.Storage}, keys.Logs: {gcpkeys.Logging}}
+	if bp.Runtime != nil {
+		used[keys.Data] = []gcpkeys.Service{gcpkeys.SQLAdmin, gcpkeys.Compute, gcpkeys.SecretManager}
+	}
+	primaryKeys, err := gcpkeys.New(ctx, name+"-keys", gcpkeys.Args{Spec: bp.Keys, Provider: prov.primary, Users: used}, in)
 	if err != nil {
 		return nil, err
 	}
-	backupKeys, err := gcpkeys.New(ctx, cfg.NameIn(cfg.BackupRegion)+"-keys", gcpkeys.Args{Spec: bp.BackupKeys, Provider: prov.backup}, in)
+	backupKeys, err := gcpkeys.New(ctx, cfg.NameIn(cfg.BackupRegion)+"-keys", gcpkeys.Args{Spec: bp.BackupKeys, Provider: prov.backup, Users: used}, in)
 	if err != nil {
 		return nil, err
 	}
-	// The keys by name (gcpKeyName: components check a key's location from its
-	// name), as outputs of the keys, so that what encrypts with a key waits for it.
-	// Not pulumi.DependsOn on the keys components: the Go SDK expands a component
-	// dependency to the children registered so far, which made plans differ from
-	// run to run (decision 0079).
-	dataKey := named(primaryKeys.ARNs[keys.Data], gcpKeyName(bp.Keys, keys.Data))
-	logsKey := named(primaryKeys.ARNs[keys.Logs], gcpKeyName(bp.Keys, keys.Logs))
+	// The keys by name (components check a key's location from its name), as
+	// outputs that resolve once the key's grants to its users' agents exist
+	// (gcpkeys Names), so that what encrypts with a key waits for the grant its
+	// service agent needs. Not pulumi.DependsOn on the keys components: the Go SDK
+	// expands a component dependency to the children registered so far, which made
+	// plans differ from run to run (decision 0079).
+	dataKey := primaryKeys.Names[keys.Data]
+	logsKey := primaryKeys.Names[keys.Logs]
 
 	var net *gcpnetwork.Network
 	if bp.Network != nil {
@@ -131,6 +140,7 @@ func composeGCP(ctx *pulumi.Context, bp *Blueprint, secrets Secrets, root pulumi
 	bk, err := gcpbackup.New(ctx, name+"-backup", gcpbackup.Args{
 		Spec: bp.Backup, PrimaryProvider: prov.primary, BackupProvider: prov.backup,
 		PrimaryKey: gcpKeyName(bp.Keys, keys.Backup), BackupKey: gcpKeyName(bp.BackupKeys, keys.Backup),
+		PrimaryKeyReady: primaryKeys.Names[keys.Backup], BackupKeyReady: backupKeys.Names[keys.Backup],
 	}, in)
 	if err != nil {
 		return nil, err
@@ -157,21 +167,10 @@ func composeGCP(ctx *pulumi.Context, bp *Blueprint, secrets Secrets, root pulumi
 	}, nil
 }
 
-// named is the key output id carrying its Cloud KMS name: the value every
-// component can check, the dependency on the key.
-func named(id pulumi.StringOutput, name string) pulumi.StringOutput {
-	return id.ApplyT(func(string) string { return name }).(pulumi.StringOutput)
-}
-
 // gcpKeyName is the Cloud KMS name of spec's key of purpose p: the customer's key
 // on enterprise (ENC-4), otherwise the key gcpkeys creates, whose name is known
 // before it exists (ring <customer> in the keys' region, key <customer>-<purpose>).
-func gcpKeyName(spec keys.Spec, p keys.Purpose) string {
-	if spec.CustomerManaged() {
-		return spec.CustomerKeyARN
-	}
-	return fmt.Sprintf("projects/%s/locations/%s/keyRings/%s/cryptoKeys/%s", spec.AccountID, spec.Region, spec.Customer, spec.Alias(p))
-}
+func gcpKeyName(spec keys.Spec, p keys.Purpose) string { return gcpkeys.Name(spec, p) }
 
 // gcpNetworkMaxName is the longest component name gcpnetwork accepts: its children
 // append up to 46 characters to it and GCP names stop at 63.

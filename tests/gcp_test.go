@@ -1,7 +1,6 @@
 package tests
 
 import (
-	"encoding/json"
 	"fmt"
 	"regexp"
 	"strconv"
@@ -17,92 +16,6 @@ import (
 	"github.com/octura/odoo-hosting/stacks"
 	"github.com/octura/odoo-hosting/stacks/offline"
 )
-
-// pendingOnGCP are the mandatory findings the policy pack gives on the GCP
-// examples today that other branches of issue 13 own (decision 0079): each names
-// the control, the resource type and a part of the message. A finding not listed
-// here fails the examples' policy pass; an entry nothing matches any more is
-// logged by TestGCPPendingFindingsStillOccur so that the list only shrinks.
-var pendingOnGCP = []struct{ control, typ, message, owner string }{
-	// Not protected in production: the audit sink (gcpaccess), the alert topics
-	// (gcpops) and the application log sink (gcpruntime).
-	{"BAK-6", "gcp:logging/projectSink:ProjectSink", "is not protected", "gcpaccess, gcpruntime"},
-	{"BAK-6", "gcp:pubsub/topic:Topic", "is not protected", "gcpops"},
-}
-
-// urnType is the resource type of a URN: "gcp:compute/firewall:Firewall".
-func urnType(urn string) string {
-	parts := strings.Split(urn, "::")
-	if len(parts) < 3 {
-		return ""
-	}
-	t := parts[len(parts)-2]
-	if i := strings.LastIndex(t, "$"); i >= 0 {
-		t = t[i+1:]
-	}
-	return t
-}
-
-// pendingGCP reports whether v is a listed pending finding of a GCP plan.
-func pendingGCP(cloud jurisdiction.Cloud, v policies.Violation) bool {
-	if cloud != jurisdiction.GCP {
-		return false
-	}
-	for _, p := range pendingOnGCP {
-		if v.Control == p.control && urnType(v.URN) == p.typ && strings.Contains(v.Message, p.message) {
-			return true
-		}
-	}
-	return false
-}
-
-// TestGCPPendingFindingsStillOccur logs every pending entry that no GCP example
-// gives any more, so that it is removed from pendingOnGCP.
-func TestGCPPendingFindingsStillOccur(t *testing.T) {
-	seen := map[int]bool{}
-	gcpExamples := 0
-	for _, ex := range examples(t) {
-		bp, b := planExample(t, ex.path)
-		if bp.Config.Cloud != jurisdiction.GCP {
-			continue
-		}
-		gcpExamples++
-		// as the offline plan shows it, and as the real engine sends it (protect
-		// explicit, TestBAK6_ExamplesPassAsTheRealEngineSendsThem)
-		violations := append(evaluate(t, b).Violations, evaluate(t, withExplicitProtect(t, b)).Violations...)
-		for _, v := range violations {
-			for i, p := range pendingOnGCP {
-				if v.Control == p.control && urnType(v.URN) == p.typ && strings.Contains(v.Message, p.message) {
-					seen[i] = true
-				}
-			}
-		}
-	}
-	require.Equal(t, 4, gcpExamples, "the GCP examples: cloud in us, ca and eu, and an enterprise one")
-	for i, p := range pendingOnGCP {
-		if !seen[i] {
-			t.Logf("pending %s %s %q (%s) no longer occurs: remove it from pendingOnGCP", p.control, p.typ, p.message, p.owner)
-		}
-	}
-}
-
-// withExplicitProtect sets protect on every custom resource of a plan that leaves
-// it out, as the real engine sends the plan to the pack.
-func withExplicitProtect(t testing.TB, b []byte) []byte {
-	var doc map[string]any
-	require.NoError(t, json.Unmarshal(b, &doc))
-	for _, st := range doc["steps"].([]any) {
-		ns := st.(map[string]any)["newState"].(map[string]any)
-		if custom, _ := ns["custom"].(bool); custom {
-			if _, ok := ns["protect"]; !ok {
-				ns["protect"] = false
-			}
-		}
-	}
-	out, err := json.Marshal(doc)
-	require.NoError(t, err)
-	return out
-}
 
 // gcpConfigs generates a GCP stack of every tier in every jurisdiction, from the
 // tier's example (the GCP one where there is one, else the AWS one moved to GCP):
@@ -186,13 +99,13 @@ func TestGCPPlansForEveryTierInEveryJurisdiction(t *testing.T) {
 			b, err := p.JSON()
 			require.NoError(t, err)
 			view := parsePlan(t, b)
-			require.Empty(t, without(checkGCPKeyUse(view), gcpPendingKeyUse), "ENC-2")
-			require.Empty(t, without(checkGCPReachability(view, v.cfg), gcpPendingReach), "NET-3")
+			require.Empty(t, checkGCPKeyUse(view), "ENC-2")
+			require.Empty(t, checkGCPReachability(view, v.cfg), "NET-3")
 			// RES-1, RES-2, RES-3: every data-bearing resource resolves inside the
 			// jurisdiction, as the policy pack judges it.
 			var outside []string
 			for _, f := range evaluate(t, b).Violations {
-				if f.Severity == policies.Mandatory && strings.HasPrefix(f.Control, "RES-") && !pendingGCP(v.cfg.Cloud, f) {
+				if f.Severity == policies.Mandatory && strings.HasPrefix(f.Control, "RES-") {
 					outside = append(outside, f.Control+" "+f.URN+": "+f.Message)
 				}
 			}

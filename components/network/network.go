@@ -77,6 +77,10 @@ type Spec struct {
 	EdgeRanges []string
 	// FlowLogRetentionDays is how long flow logs are kept (NET-7). Default 365.
 	FlowLogRetentionDays int
+	// Application says the stack runs Odoo and its database in this network (cloud,
+	// enterprise): on Google Cloud, only then are the load balancer admitted to the
+	// app and the app to the database (NET-3). Default false.
+	Application bool
 }
 
 // VPNPeer is one site-to-site VPN peer (NET-5).

@@ -90,6 +90,9 @@ type Spec struct {
 	// ThreatDetection turns the cloud's threat detection on (OPS-2: every cloud and
 	// enterprise account). Default false.
 	ThreatDetection bool
+	// Production protects the alert channel from deletion where the cloud keeps
+	// messages in it (BAK-6: the Pub/Sub topics on Google Cloud). Default false.
+	Production bool
 }
 
 // WithDefaults returns a copy of s with every unset field at its default.

@@ -484,7 +484,7 @@ func audit(ctx *pulumi.Context, name string, args Args, a *Access, in []pulumi.R
 		Filter:               pulumi.String(AuditFilter()),
 		Description:          pulumi.String("IAM-4: every Cloud Audit Log into " + bucketName),
 		UniqueWriterIdentity: pulumi.Bool(true),
-	}, append(slices.Clone(in), pulumi.DependsOn([]pulumi.Resource{bucket}))...)
+	}, append(slices.Clone(in), pulumi.DependsOn([]pulumi.Resource{bucket}), pulumi.Protect(spec.Production))...) // BAK-6
 	if err != nil {
 		return err
 	}

@@ -391,6 +391,7 @@ func TestIAM4_DataAccessLogsRoutedToALockedCMEKBucketInRegion(t *testing.T) {
 			"description":          "IAM-4: every Cloud Audit Log into projects/acme-prod/locations/europe-west1/buckets/acme-audit",
 			"uniqueWriterIdentity": true,
 		}, sink.Inputs)
+		require.Equal(t, prod, sink.Protect, "BAK-6")
 		require.Contains(t, sink.Dependencies, b.URN)
 		ex, ok := r.plan.Get(exclType, name+"-audit")
 		require.True(t, ok)

@@ -62,6 +62,11 @@ type Args struct {
 	// location of its bucket (ENC-3, ENC-5). Key names are known before the keys
 	// exist, so they are plain values and checked here. Required.
 	PrimaryKey, BackupKey string
+	// PrimaryKeyReady and BackupKeyReady, when set, are outputs that resolve once
+	// the key's grant to Cloud Storage's agent exists (gcpkeys Keys.Names): the
+	// bucket's key input then waits for them, so that the agent may use the key
+	// when the bucket is created (ENC-2). Default: none.
+	PrimaryKeyReady, BackupKeyReady pulumi.StringInput
 	// BackupLocation, when set, is a dual- or multi-region (jurisdiction.Locations)
 	// for the backup bucket instead of Spec.BackupRegion; every country it may hold
 	// data in must lie in the primary region's jurisdiction (RES-2, RES-3).
@@ -226,7 +231,11 @@ func New(ctx *pulumi.Context, name string, args Args, opts ...pulumi.ResourceOpt
 	life := concept.Lifecycle(spec)
 	labels := pulumi.StringMap{"customer": pulumi.String(spec.Customer), "managed-by": pulumi.String("odoo-hosting")}
 
-	bucket := func(child, physical, loc, key string, in []pulumi.ResourceOption) (*storage.Bucket, error) {
+	bucket := func(child, physical, loc, key string, ready pulumi.StringInput, in []pulumi.ResourceOption) (*storage.Bucket, error) {
+		keyName := pulumi.String(key).ToStringOutput()
+		if ready != nil {
+			keyName = ready.ToStringOutput().ApplyT(func(string) string { return key }).(pulumi.StringOutput)
+		}
 		var rules storage.BucketLifecycleRuleArray
 		for _, r := range life.Store {
 			cond := &storage.BucketLifecycleRuleConditionArgs{Age: pulumi.Int(r.ExpireAfterDays)}
@@ -247,7 +256,7 @@ func New(ctx *pulumi.Context, name string, args Args, opts ...pulumi.ResourceOpt
 			Project:  pulumi.String(spec.AccountID),
 			Location: pulumi.String(strings.ToUpper(loc)),
 			// ENC-2, ENC-5: the backup key of the bucket's own location.
-			Encryption: &storage.BucketEncryptionArgs{DefaultKmsKeyName: pulumi.String(key)},
+			Encryption: &storage.BucketEncryptionArgs{DefaultKmsKeyName: keyName},
 			// BAK-3: IAM only, never ACLs, and never public.
 			UniformBucketLevelAccess: pulumi.Bool(true),
 			PublicAccessPrevention:   pulumi.String("enforced"),
@@ -264,11 +273,11 @@ func New(ctx *pulumi.Context, name string, args Args, opts ...pulumi.ResourceOpt
 			Labels:           labels,
 		}, append(append([]pulumi.ResourceOption{}, in...), keep...)...)
 	}
-	primary, err := bucket(name+"-primary", primaryName, primaryLoc, args.PrimaryKey, inPrimary)
+	primary, err := bucket(name+"-primary", primaryName, primaryLoc, args.PrimaryKey, args.PrimaryKeyReady, inPrimary)
 	if err != nil {
 		return nil, err
 	}
-	replica, err := bucket(name+"-replica", replicaName, backupLoc, args.BackupKey, inBackup)
+	replica, err := bucket(name+"-replica", replicaName, backupLoc, args.BackupKey, args.BackupKeyReady, inBackup)
 	if err != nil {
 		return nil, err
 	}

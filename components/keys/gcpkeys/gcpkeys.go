@@ -9,6 +9,7 @@ package gcpkeys
 import (
 	"errors"
 	"fmt"
+	"maps"
 	"slices"
 	"strings"
 
@@ -76,6 +77,12 @@ type Args struct {
 	// ProtectionLevel is where the key material lives: SOFTWARE or HSM. Default
 	// SOFTWARE.
 	ProtectionLevel string
+	// Users, when set, are per purpose the services whose agents will use that key
+	// in this stack (each one of Users[purpose]); a purpose it leaves out has no
+	// user, and only these agents are created and granted (ENC-2: every key admits
+	// exactly its users). The stack fills it from what the tier builds. Default:
+	// Users, every service that may use each key.
+	Users map[keys.Purpose][]Service
 }
 
 // Keys is the component.
@@ -86,6 +93,11 @@ type Keys struct {
 	// cryptoKeys/...); on enterprise with a customer key (ENC-4), the customer's
 	// key for every purpose. The name mirrors awskeys so that callers read one shape.
 	ARNs map[keys.Purpose]pulumi.StringOutput
+	// Names maps every purpose of the spec to its Cloud KMS key name (Name), as an
+	// output that resolves only once that key's grants to its users' service agents
+	// exist: feed it, not ARNs, to whatever encrypts with the key, so that its key
+	// input depends on the grants and Cloud KMS admits the agent on first use.
+	Names map[keys.Purpose]pulumi.StringOutput
 	// Agents are the "serviceAccount:" members of the service agents granted on
 	// the keys, per service.
 	Agents map[Service]pulumi.StringOutput
@@ -118,7 +130,40 @@ func (a Args) Validate() error {
 	if a.Provider == nil {
 		errs = append(errs, errors.New("provider is nil; allowed: the explicit gcp.Provider of the keys' region"))
 	}
+	for _, p := range slices.Sorted(maps.Keys(a.Users)) {
+		for _, s := range a.Users[p] {
+			if !slices.Contains(Users[p], s) {
+				var allowed []string
+				for _, u := range Users[p] {
+					allowed = append(allowed, string(u))
+				}
+				errs = append(errs, fmt.Errorf("users.%s %q does not use the %s key; allowed: %s", p, s, p, strings.Join(allowed, ", ")))
+			}
+		}
+	}
 	return errors.Join(errs...)
+}
+
+// users are the services whose agents use the key of purpose p.
+func (a Args) users(p keys.Purpose) []Service {
+	if a.Users == nil {
+		return Users[p]
+	}
+	return a.Users[p]
+}
+
+// services are the services whose agents use the keys of a, in a stable order
+// without repeats.
+func (a Args) services() []Service {
+	var out []Service
+	for _, p := range a.Spec.WithDefaults().Purposes {
+		for _, s := range a.users(p) {
+			if !slices.Contains(out, s) {
+				out = append(out, s)
+			}
+		}
+	}
+	return out
 }
 
 // Services returns the services whose agents use the keys of spec, in a stable
@@ -135,6 +180,29 @@ func Services(spec keys.Spec) []Service {
 	return out
 }
 
+// Name is the Cloud KMS name of spec's key of purpose p, known before the key
+// exists: the customer's key on enterprise (ENC-4), otherwise the key New creates
+// (ring <customer> in the keys' region, key <customer>-<purpose>).
+func Name(spec keys.Spec, p keys.Purpose) string {
+	spec = spec.WithDefaults()
+	if spec.CustomerManaged() {
+		return spec.CustomerKeyARN
+	}
+	return fmt.Sprintf("projects/%s/locations/%s/keyRings/%s/cryptoKeys/%s", spec.AccountID, spec.Region, spec.Customer, spec.Alias(p))
+}
+
+// ready is name as an output that resolves once every one of after exists.
+func ready(name string, after ...pulumi.Input) pulumi.StringOutput {
+	if len(after) == 0 {
+		return pulumi.String(name).ToStringOutput()
+	}
+	deps := make([]any, len(after))
+	for i, a := range after {
+		deps[i] = a
+	}
+	return pulumi.All(deps...).ApplyT(func([]any) string { return name }).(pulumi.StringOutput)
+}
+
 // Seconds renders days as a protobuf duration ("7776000s").
 func Seconds(days int) string { return fmt.Sprintf("%ds", days*24*60*60) }
 
@@ -146,7 +214,7 @@ func New(ctx *pulumi.Context, name string, args Args, opts ...pulumi.ResourceOpt
 	}
 	args = args.WithDefaults()
 	spec := args.Spec
-	k := &Keys{Region: spec.Region, ARNs: map[keys.Purpose]pulumi.StringOutput{}, Agents: map[Service]pulumi.StringOutput{}}
+	k := &Keys{Region: spec.Region, ARNs: map[keys.Purpose]pulumi.StringOutput{}, Names: map[keys.Purpose]pulumi.StringOutput{}, Agents: map[Service]pulumi.StringOutput{}}
 	if err := ctx.RegisterComponentResource(Type, name, k, opts...); err != nil {
 		return nil, err
 	}
@@ -156,7 +224,7 @@ func New(ctx *pulumi.Context, name string, args Args, opts ...pulumi.ResourceOpt
 	// The service agents, created explicitly so that the grants below never race
 	// their lazy creation. Cloud Storage's agent is read, not generated: the
 	// storage API names it (gcloud storage service-agent).
-	for _, s := range Services(spec) {
+	for _, s := range args.services() {
 		if s == Storage {
 			sa := storage.GetProjectServiceAccountOutput(ctx, storage.GetProjectServiceAccountOutputArgs{
 				Project: pulumi.String(spec.AccountID),
@@ -174,26 +242,37 @@ func New(ctx *pulumi.Context, name string, args Args, opts ...pulumi.ResourceOpt
 		k.Agents[s] = id.Member
 	}
 
-	grant := func(child string, key pulumi.StringInput, s Service) error {
-		_, err := kms.NewCryptoKeyIAMMember(ctx, child, &kms.CryptoKeyIAMMemberArgs{
+	grant := func(child string, key pulumi.StringInput, s Service) (pulumi.Input, error) {
+		g, err := kms.NewCryptoKeyIAMMember(ctx, child, &kms.CryptoKeyIAMMemberArgs{
 			CryptoKeyId: key,
 			Role:        pulumi.String(EncrypterDecrypter),
 			Member:      k.Agents[s],
 		}, in...)
-		return err
+		if err != nil {
+			return nil, err
+		}
+		return g.ID(), nil
 	}
 
 	if spec.CustomerManaged() {
 		// ENC-4: the customer's key for every purpose; no project key is created.
 		// Every agent that uses a key is granted on it once.
+		granted := map[Service]pulumi.Input{}
+		for _, s := range args.services() {
+			g, err := grant(name+"-customer-"+s.Short(), pulumi.String(spec.CustomerKeyARN), s)
+			if err != nil {
+				return nil, err
+			}
+			granted[s] = g
+		}
 		for _, p := range spec.Purposes {
 			k.ARNs[p] = pulumi.String(spec.CustomerKeyARN).ToStringOutput()
 			outputs[string(p)+"Arn"] = k.ARNs[p]
-		}
-		for _, s := range Services(spec) {
-			if err := grant(name+"-customer-"+s.Short(), pulumi.String(spec.CustomerKeyARN), s); err != nil {
-				return nil, err
+			var after []pulumi.Input
+			for _, s := range args.users(p) {
+				after = append(after, granted[s])
 			}
+			k.Names[p] = ready(spec.CustomerKeyARN, after...)
 		}
 		return k, ctx.RegisterResourceOutputs(k, outputs)
 	}
@@ -230,11 +309,15 @@ func New(ctx *pulumi.Context, name string, args Args, opts ...pulumi.ResourceOpt
 			return nil, err
 		}
 		// ENC-2: each agent encrypts and decrypts with exactly the keys it uses.
-		for _, s := range Users[p] {
-			if err := grant(n+"-"+s.Short(), key.ID().ToStringOutput(), s); err != nil {
+		after := []pulumi.Input{key.ID()}
+		for _, s := range args.users(p) {
+			g, err := grant(n+"-"+s.Short(), key.ID().ToStringOutput(), s)
+			if err != nil {
 				return nil, err
 			}
+			after = append(after, g)
 		}
+		k.Names[p] = ready(Name(spec, p), after...)
 		k.ARNs[p] = key.ID().ToStringOutput()
 		outputs[string(p)+"Arn"] = k.ARNs[p]
 	}

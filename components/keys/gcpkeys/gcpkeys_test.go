@@ -8,6 +8,7 @@ import (
 	"testing"
 
 	"github.com/pulumi/pulumi-gcp/sdk/v7/go/gcp"
+	"github.com/pulumi/pulumi-gcp/sdk/v7/go/gcp/storage"
 	"github.com/pulumi/pulumi/sdk/v3/go/pulumi"
 	"github.com/stretchr/testify/require"
 
@@ -257,5 +258,101 @@ func TestRES2_KeysOutsideJurisdictionAndAWSSpecRefused(t *testing.T) {
 	a := keys.Spec{Customer: "acme", Region: "europe-west1", AccountID: "123456789012"}
 	r = run(t, gcpkeys.Args{Spec: a})
 	require.ErrorContains(t, r.err, `cloud "aws" is not served by gcpkeys; allowed: gcp`)
+	require.Empty(t, r.plan.Managed())
+}
+
+// TestENC2_KeyNamesWaitForTheirGrants: a resource that takes Names[p] as its key
+// input depends, through that input, on the key and on every grant of p's users,
+// so that Cloud KMS admits the agent when the resource is created.
+// On a customer key the name waits for its users' grants too.
+func TestENC2_KeyNamesWaitForTheirGrants(t *testing.T) {
+	for _, customer := range []bool{false, true} {
+		s := spec()
+		want := map[keys.Purpose]string{
+			keys.Data:   "projects/acme-prod/locations/europe-west1/keyRings/acme/cryptoKeys/acme-data",
+			keys.Backup: "projects/acme-prod/locations/europe-west1/keyRings/acme/cryptoKeys/acme-backup",
+		}
+		grant := map[keys.Purpose][]string{
+			keys.Data:   {name + "-data-sqladmin", name + "-data-storage", name + "-data-compute", name + "-data-secretmanager"},
+			keys.Backup: {name + "-backup-storage"},
+		}
+		if customer {
+			s.CustomerKeyARN = "projects/acme-kms/locations/europe-west1/keyRings/acme/cryptoKeys/odoo"
+			want = map[keys.Purpose]string{keys.Data: s.CustomerKeyARN, keys.Backup: s.CustomerKeyARN}
+			grant = map[keys.Purpose][]string{
+				keys.Data:   {name + "-customer-sqladmin", name + "-customer-storage", name + "-customer-compute", name + "-customer-secretmanager"},
+				keys.Backup: {name + "-customer-storage"},
+			}
+		}
+		p, err := plan.Run("odoo-hosting", "acme-eu", func(ctx *pulumi.Context) error {
+			prov, err := gcp.NewProvider(ctx, "acme", &gcp.ProviderArgs{Project: pulumi.String("acme-prod"), Region: pulumi.String("europe-west1")})
+			if err != nil {
+				return err
+			}
+			k, err := gcpkeys.New(ctx, name, gcpkeys.Args{Spec: s, Provider: prov})
+			if err != nil {
+				return err
+			}
+			for _, pu := range []keys.Purpose{keys.Data, keys.Backup} {
+				if _, err := storage.NewBucket(ctx, "uses-"+string(pu), &storage.BucketArgs{
+					Location: pulumi.String("EUROPE-WEST1"), Encryption: &storage.BucketEncryptionArgs{DefaultKmsKeyName: k.Names[pu]},
+				}, pulumi.Provider(prov)); err != nil {
+					return err
+				}
+			}
+			return nil
+		})
+		require.NoError(t, err)
+		for _, pu := range []keys.Purpose{keys.Data, keys.Backup} {
+			b, ok := p.Get("gcp:storage/bucket:Bucket", "uses-"+string(pu))
+			require.True(t, ok)
+			require.Equal(t, map[string]any{"defaultKmsKeyName": want[pu]}, b.Inputs["encryption"])
+			deps := b.PropertyDependencies["encryption"]
+			for _, g := range grant[pu] {
+				gs, ok := p.Get(memberType, g)
+				require.True(t, ok, g)
+				require.Contains(t, deps, gs.URN, "%s waits for %s", pu, g)
+			}
+			if !customer {
+				key, _ := p.Get(keyType, name+"-"+string(pu))
+				require.Contains(t, deps, key.URN)
+			}
+		}
+	}
+}
+
+// TestENC2_GrantsOnlyTheUsersTheStackHas: with Users, each key admits exactly the
+// agents of the services listed for its purpose; a purpose without users has its
+// key and no grant, and no agent is created that nothing uses. A service that
+// does not use a purpose's key is refused.
+func TestENC2_GrantsOnlyTheUsersTheStackHas(t *testing.T) {
+	agent := func(api string) string {
+		return "serviceAccount:service-" + plan.ProjectNumber + "@gcp-sa-" + api + ".iam.gserviceaccount.com"
+	}
+	gcs := "serviceAccount:service-" + plan.ProjectNumber + "@gs-project-accounts.iam.gserviceaccount.com"
+	// Odoo runs: no bucket takes the data key, so Cloud Storage is not granted on it.
+	r := run(t, gcpkeys.Args{Spec: spec(), Users: map[keys.Purpose][]gcpkeys.Service{
+		keys.Data: {gcpkeys.SQLAdmin, gcpkeys.Compute, gcpkeys.SecretManager}, keys.Backup: {gcpkeys.Storage}, keys.Logs: {gcpkeys.Logging},
+	}})
+	require.NoError(t, r.err)
+	require.Equal(t, map[string][]string{
+		r.arns[keys.Data]:   {agent("compute"), agent("secretmanager"), agent("sqladmin")},
+		r.arns[keys.Backup]: {gcs},
+		r.arns[keys.Logs]:   {agent("logging")},
+	}, grants(t, r.plan))
+	// No application: the data key has no user.
+	r = run(t, gcpkeys.Args{Spec: spec(), Users: map[keys.Purpose][]gcpkeys.Service{keys.Backup: {gcpkeys.Storage}, keys.Logs: {gcpkeys.Logging}}})
+	require.NoError(t, r.err)
+	require.Equal(t, map[string][]string{r.arns[keys.Backup]: {gcs}, r.arns[keys.Logs]: {agent("logging")}}, grants(t, r.plan))
+	require.Equal(t, map[string]int{plan.StackType: 1, "pulumi:providers:gcp": 1, gcpkeys.Type: 1, ringType: 1, keyType: 3, agentType: 1, memberType: 2}, r.plan.Count())
+	// On a customer key, one grant per listed service.
+	s := spec()
+	s.CustomerKeyARN = "projects/acme-kms/locations/europe-west1/keyRings/acme/cryptoKeys/odoo"
+	r = run(t, gcpkeys.Args{Spec: s, Users: map[keys.Purpose][]gcpkeys.Service{keys.Backup: {gcpkeys.Storage}, keys.Logs: {gcpkeys.Logging}}})
+	require.NoError(t, r.err)
+	require.Equal(t, map[string][]string{s.CustomerKeyARN: {agent("logging"), gcs}}, grants(t, r.plan))
+
+	r = run(t, gcpkeys.Args{Spec: spec(), Users: map[keys.Purpose][]gcpkeys.Service{keys.Logs: {gcpkeys.Storage}}})
+	require.EqualError(t, r.err, `keys "acme-europe-west1": users.logs "storage.googleapis.com" does not use the logs key; allowed: logging.googleapis.com`)
 	require.Empty(t, r.plan.Managed())
 }

@@ -5,7 +5,8 @@
 // Google Access and flow logs; a Cloud Router with Cloud NAT for the app
 // subnetwork only; private services access for Cloud SQL; firewall rules that deny
 // every ingress at low priority and admit only the load balancer's health-check
-// and proxy ranges to the app, the app to the database, and Identity-Aware Proxy,
+// and proxy ranges to the app and the app to the database where Odoo runs
+// (Spec.Application), and Identity-Aware Proxy,
 // the allow-list and the VPN peers to management; a CMEK log bucket in the region
 // that keeps the flow logs; and HA VPN to the customer's peers when set.
 //
@@ -339,13 +340,16 @@ func firewall(ctx *pulumi.Context, name string, spec network.Spec, project pulum
 	}, in...); err != nil {
 		return err
 	}
-	// NET-3: the app accepts only the load balancer's proxies and health checks.
-	if err := allow("allow-lb-app", network.App, []int{network.OdooPort, network.LongpollPort}, LoadBalancerRanges, ""); err != nil {
-		return err
-	}
-	// NET-3: the database tier accepts only the app on PostgreSQL's port.
-	if err := allow("allow-app-database", network.Database, []int{network.PostgresPort}, nil, network.App); err != nil {
-		return err
+	// NET-3: where Odoo runs (Spec.Application), the app accepts only the load
+	// balancer's proxies and health checks, and the database tier only the app on
+	// PostgreSQL's port; elsewhere neither is admitted.
+	if spec.Application {
+		if err := allow("allow-lb-app", network.App, []int{network.OdooPort, network.LongpollPort}, LoadBalancerRanges, ""); err != nil {
+			return err
+		}
+		if err := allow("allow-app-database", network.Database, []int{network.PostgresPort}, nil, network.App); err != nil {
+			return err
+		}
 	}
 	// IAM-5: SSH to management only through Identity-Aware Proxy.
 	if err := allow("allow-iap-management", network.Management, []int{network.SSHPort}, []string{IAPRange}, ""); err != nil {

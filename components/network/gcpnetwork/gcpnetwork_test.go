@@ -99,15 +99,15 @@ func (harness) Profile() networktest.Profile {
 // are enforced by Cloud Armor at the load balancer, outside the VPC.
 func ingress(s network.Spec) []networktest.Rule {
 	var out []networktest.Rule
-	for _, port := range []int{8069, 8072} {
-		for _, r := range []string{"35.191.0.0/16", "130.211.0.0/22"} {
-			out = append(out, networktest.Rule{Group: "app", Port: port, Source: "cidr:" + r})
+	if s.Application {
+		for _, port := range []int{8069, 8072} {
+			for _, r := range []string{"35.191.0.0/16", "130.211.0.0/22"} {
+				out = append(out, networktest.Rule{Group: "app", Port: port, Source: "cidr:" + r})
+			}
 		}
+		out = append(out, networktest.Rule{Group: "database", Port: 5432, Source: "group:app"})
 	}
-	out = append(out,
-		networktest.Rule{Group: "database", Port: 5432, Source: "group:app"},
-		networktest.Rule{Group: "management", Port: 22, Source: "cidr:35.235.240.0/20"},
-	)
+	out = append(out, networktest.Rule{Group: "management", Port: 22, Source: "cidr:35.235.240.0/20"})
 	for _, r := range s.ManagementSources() {
 		out = append(out, networktest.Rule{Group: "management", Port: 22, Source: "cidr:" + r})
 	}
@@ -218,7 +218,23 @@ func TestConformance(t *testing.T) {
 func spec() network.Spec {
 	s := networktest.Spec(0)
 	s.Zones = []string{"europe-west1-b", "europe-west1-c", "europe-west1-d"}
+	s.Application = true
 	return s
+}
+
+// TestNET3_NoAppOrDatabaseIngressWithoutApplication: where Odoo does not run
+// (on-premise), neither the load balancer nor the app is admitted anywhere; only
+// the management paths and the deny-all remain.
+func TestNET3_NoAppOrDatabaseIngressWithoutApplication(t *testing.T) {
+	s := spec()
+	s.Application = false
+	p, err := run(t, args(s))
+	require.NoError(t, err)
+	var names []string
+	for _, f := range p.ByType(firewallType) {
+		names = append(names, f.Name())
+	}
+	require.ElementsMatch(t, []string{name + "-deny-all-ingress", name + "-allow-iap-management"}, names)
 }
 
 func TestNET1_CustomModeNetworkAndRegionalSubnetworks(t *testing.T) {

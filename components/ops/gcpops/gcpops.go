@@ -49,6 +49,7 @@ import (
 	"errors"
 	"fmt"
 	"regexp"
+	"slices"
 	"strings"
 	"time"
 
@@ -325,7 +326,7 @@ func New(ctx *pulumi.Context, name string, args Args, opts ...pulumi.ResourceOpt
 			Name: pulumi.String(topicName), Project: project, KmsKeyName: args.KeyName,
 			MessageStoragePolicy: &pubsub.TopicMessageStoragePolicyArgs{AllowedPersistenceRegions: pulumi.StringArray{pulumi.String(spec.Region)}},
 			Labels:               labels(control),
-		}, append(in, pulumi.DependsOn([]pulumi.Resource{grant}))...)
+		}, append(slices.Clone(in), pulumi.DependsOn([]pulumi.Resource{grant}), pulumi.Protect(spec.Production))...) // BAK-6
 	}
 	alerts, err := topic("alerts", spec.TopicName(), "OPS-1")
 	if err != nil {

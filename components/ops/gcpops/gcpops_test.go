@@ -300,6 +300,22 @@ func TestOPS1_TopicsInRegionWithStackKey(t *testing.T) {
 	require.NotNil(t, o)
 }
 
+// TestBAK6_TopicsProtectedInProduction: the alert topics refuse deletion on
+// production stacks only.
+func TestBAK6_TopicsProtectedInProduction(t *testing.T) {
+	for _, prod := range []bool{false, true} {
+		s := spec()
+		s.Production = prod
+		p, _, err := run(t, args(s))
+		require.NoError(t, err)
+		tps := p.ByType(topicType)
+		require.Len(t, tps, 3)
+		for _, tp := range tps {
+			assert.Equal(t, prod, tp.Protect, tp.URN)
+		}
+	}
+}
+
 // TestOPS1_NonOdooTiersGetBackupAndApprovalAlerts: odoo-sh and on-premise stacks
 // (no application, no threat detection) still watch backups, copies, restore
 // tests and approvals, without any application input.

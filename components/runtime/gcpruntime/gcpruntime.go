@@ -565,7 +565,7 @@ func New(ctx *pulumi.Context, name string, args Args, opts ...pulumi.ResourceOpt
 		Project: project, Name: pulumi.String(name + "-app"), Filter: pulumi.String(filter),
 		Destination:          pulumi.Sprintf("logging.googleapis.com/%s", logs.ID()),
 		UniqueWriterIdentity: pulumi.Bool(true),
-	}, child...); err != nil {
+	}, with(pulumi.Protect(spec.Production))...); err != nil { // BAK-6
 		return nil, err
 	}
 	if _, err := logging.NewProjectExclusion(ctx, name+"-app", &logging.ProjectExclusionArgs{

@@ -331,6 +331,18 @@ func TestENC1_TLS12RestrictedOn443Only(t *testing.T) {
 		"labels":      map[string]any{"customer": "acme", "managed-by": "odoo-hosting"}}, addr.Inputs)
 }
 
+// TestBAK6_LogSinkProtectedInProduction: the application log sink refuses
+// deletion on production.
+func TestBAK6_LogSinkProtectedInProduction(t *testing.T) {
+	for _, prod := range []bool{false, true} {
+		s := spec()
+		s.Production = prod
+		p := run(t, args(s))
+		require.NoError(t, p.err)
+		require.Equal(t, prod, one(t, p.plan, "gcp:logging/projectSink:ProjectSink").Protect)
+	}
+}
+
 func TestENC2_DisksFileStoreImagesSecretsAndLogsWithTheKeys(t *testing.T) {
 	p := run(t, args(spec()))
 	require.NoError(t, p.err)
