@@ -240,11 +240,12 @@ func (e *env) refIndex(typ, field string) *refIdx {
 // The kinds of resource a reference must point to, for resolving references that
 // are unknown at preview through property dependencies.
 var (
-	vaultTypes     = []string{"aws:backup/vault:Vault"}
-	awsBucketTypes = []string{"aws:s3/bucketV2:BucketV2", "aws:s3/bucket:Bucket"}
-	gcpBucketTypes = []string{"gcp:storage/bucket:Bucket"}
-	awsKeyTypes    = []string{"aws:kms/key:Key", "aws:kms/replicaKey:ReplicaKey", "aws:kms/alias:Alias"}
-	gcpKeyTypes    = []string{"gcp:kms/cryptoKey:CryptoKey"}
+	vaultTypes      = []string{"aws:backup/vault:Vault"}
+	awsBucketTypes  = []string{"aws:s3/bucketV2:BucketV2", "aws:s3/bucket:Bucket"}
+	gcpBucketTypes  = []string{"gcp:storage/bucket:Bucket"}
+	awsKeyTypes     = []string{"aws:kms/key:Key", "aws:kms/replicaKey:ReplicaKey", "aws:kms/alias:Alias"}
+	gcpKeyTypes     = []string{"gcp:kms/cryptoKey:CryptoKey"}
+	gcpKeyGrantType = "gcp:kms/cryptoKeyIAMMember:CryptoKeyIAMMember"
 )
 
 func keyTypes(cloud jurisdiction.Cloud) []string {

@@ -209,7 +209,8 @@ func (e *env) keyOf(r *Resource) keyInfo {
 			return keyInfo{how: dt.flag + " is " + describe(f), holder: r}
 		}
 	}
-	return keyInfo{key: get(r.Inputs, dt.keyPath), encrypted: true, how: dt.keyPath, holder: r, input: topInput(dt.keyPath)}
+	in := topInput(dt.keyPath)
+	return keyInfo{key: e.grantedKey(r, in, get(r.Inputs, dt.keyPath)), encrypted: true, how: dt.keyPath, holder: r, input: in}
 }
 
 // keyPlace resolves where the key a reference names sits; an unknown reference

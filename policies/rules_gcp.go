@@ -600,7 +600,32 @@ func (e *env) gcpKeyUses() []keyUse {
 			out = append(out, keyUse{r: vm, what: fmt.Sprintf("attached disk %d", i), key: mapOf(d)["kmsKeySelfLink"], input: "attachedDisks", place: place})
 		}
 	}
+	for i := range out {
+		out[i].key = e.grantedKey(out[i].r, out[i].input, out[i].key)
+	}
 	return out
+}
+
+// grantedKey resolves a key unknown at preview that names no key of the plan: an
+// input that waits on Cloud KMS grants of exactly one key, named by a known
+// cryptoKeyId (a customer's key on enterprise, which the plan grants but does not
+// create), uses that key. Anything else stays unknown and is judged as such.
+func (e *env) grantedKey(r *Resource, input string, key any) any {
+	if !isUnknown(key) || input == "" || len(e.depsOf(r, input, gcpKeyTypes)) > 0 {
+		return key
+	}
+	named := ""
+	for _, g := range e.depsOf(r, input, []string{gcpKeyGrantType}) {
+		n, ok := known(g.Inputs["cryptoKeyId"])
+		if !ok || named != "" && n != named {
+			return key
+		}
+		named = n
+	}
+	if named == "" {
+		return key
+	}
+	return named
 }
 
 func noKey(k any) bool {
