@@ -227,9 +227,3 @@ func Halves(cidr string) (lower, upper string, err error) {
 	base := be32(p.Masked().Addr())
 	return netip.PrefixFrom(from32(base), bits).String(), netip.PrefixFrom(from32(base+size), bits).String(), nil
 }
-
-// Tier is the former name of Role, kept while the GCP branches written against it
-// merge (issue 13).
-//
-// Deprecated: use Role; it names the network layer, not the hosting tier.
-type Tier = Role
