@@ -37,68 +37,6 @@ const (
 // StartTimeoutSec bounds setup, init and the server's start on one instance.
 const StartTimeoutSec = 1800
 
-// LocalURL is where Odoo reaches itself: report.url, so wkhtmltopdf fetches the
-// report's assets from the local server rather than through the edge.
-var LocalURL = "http://127.0.0.1:" + strconv.Itoa(concept.AppPort)
-
-// Options are Odoo's configuration without a secret, the same settings the AWS
-// runtime writes (decision 0013, TestOdooConfigurationEquivalentToAWS): one
-// database and no list, proxy mode, multi-process workers sized to the spec, the
-// websocket worker on 8072, TLS to the database, mail through the relay. The setup
-// container adds db_user, db_password, admin_passwd and smtp_password, read from
-// Secret Manager at each start (IAM-6).
-func Options(s concept.Spec, databaseHost string) [][2]string {
-	s = s.WithDefaults()
-	z := concept.SizingOf(s)
-	out := [][2]string{
-		{"data_dir", concept.FileStorePath},
-		{"db_host", databaseHost},
-		{"db_port", "5432"},
-		{"db_name", s.DatabaseName},
-		{"db_sslmode", "require"}, // ENC-1: Cloud SQL refuses connections without TLS too
-		{"dbfilter", "^" + s.DatabaseName + "$"},
-		{"list_db", "False"},
-		{"without_demo", "all"},
-		{"proxy_mode", "True"},
-		{"http_port", strconv.Itoa(concept.AppPort)},
-		{"gevent_port", strconv.Itoa(concept.WebsocketPort)},
-		{"workers", strconv.Itoa(z.Workers)},
-		{"max_cron_threads", strconv.Itoa(z.MaxCronThreads)},
-		{"limit_memory_soft", strconv.Itoa(z.LimitMemorySoft)},
-		{"limit_memory_hard", strconv.Itoa(z.LimitMemoryHard)},
-		{"limit_time_cpu", strconv.Itoa(z.LimitTimeCPU)},
-		{"limit_time_real", strconv.Itoa(z.LimitTimeReal)},
-		{"limit_time_real_cron", strconv.Itoa(z.LimitTimeRealCron)},
-		{"log_level", "info"},
-	}
-	if m := s.Mail; m != nil {
-		out = append(out, [][2]string{
-			{"smtp_server", m.Host}, {"smtp_port", strconv.Itoa(m.Port)}, {"smtp_ssl", "True"},
-			{"smtp_user", m.User}, {"email_from", m.From},
-		}...)
-	}
-	return out
-}
-
-// OptionsText renders Options as the start of odoo.conf.
-func OptionsText(s concept.Spec, databaseHost string) string {
-	var b strings.Builder
-	b.WriteString("[options]\n")
-	for _, kv := range Options(s, databaseHost) {
-		b.WriteString(kv[0] + " = " + kv[1] + "\n")
-	}
-	return b.String()
-}
-
-// Parameters are the system parameters init sets on every start (decision 0013).
-func Parameters(s concept.Spec) map[string]string {
-	return map[string]string{
-		"web.base.url":        "https://" + s.Hostnames[0],
-		"web.base.url.freeze": "True",
-		"report.url":          LocalURL,
-	}
-}
-
 // setupScript runs as root in a container of the Odoo image, before the server,
 // with the host network: it takes an access token of the instance's service account
 // from the metadata server, reads the secrets from Secret Manager (only their
@@ -212,7 +150,7 @@ type BootInputs struct {
 // Container logs go to Cloud Logging (gcplogs driver).
 func CloudConfig(s concept.Spec, in BootInputs) (string, error) {
 	s = s.WithDefaults()
-	params, err := json.Marshal(Parameters(s))
+	params, err := json.Marshal(concept.Parameters(s))
 	if err != nil {
 		return "", err
 	}
@@ -264,7 +202,7 @@ func CloudConfig(s concept.Spec, in BootInputs) (string, error) {
 	}
 	doc := map[string]any{
 		"write_files": []file{
-			{Path: OptionsPath, Permissions: "0444", Owner: "root", Content: OptionsText(s, in.DatabaseHost)},
+			{Path: OptionsPath, Permissions: "0444", Owner: "root", Content: concept.OptionsText(s, in.DatabaseHost)},
 			{Path: SetupPath, Permissions: "0444", Owner: "root", Content: script(setupScript)},
 			{Path: InitPath, Permissions: "0444", Owner: "root", Content: script(initScript)},
 			{Path: ParamsPath, Permissions: "0444", Owner: "root", Content: string(params)},
